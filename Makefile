@@ -1,0 +1,52 @@
+# pos-member: `make run` opens the till on the embedded default store; `make test` runs the tests.
+# Both create .venv on a fresh machine. System packages (libzbar0, PostgreSQL, Xvfb) come from .ci/run or
+# `make system-deps` (Debian/Ubuntu, as root).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+TS := $(wildcard resources/translations/*.ts)
+QM := $(TS:.ts=.qm)
+
+.PHONY: run test bench hq lint fmt venv translations system-deps screenshots clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+resources/translations/%.qm: resources/translations/%.ts $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+translations: $(QM)
+
+run: venv translations
+	$(BIN)/pos-member
+
+test: venv translations
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
+
+bench: venv
+	$(BIN)/python -m tests.bench
+
+hq: venv
+	$(BIN)/pos-hq serve
+
+lint: venv
+	$(BIN)/ruff check pos_member sync tests
+
+screenshots: venv translations
+	$(BIN)/python -m tests.gui.take_screenshots
+
+system-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libzbar0 postgresql xvfb imagemagick \
+	  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 \
+	  libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-noto-cjk
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,5 @@
+import sys
+
+from pos_member.cli import main
+
+sys.exit(main())

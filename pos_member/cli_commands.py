@@ -1,0 +1,174 @@
+"""What each `pos-member` subcommand does: parse its arguments strictly, call one service, return a dict."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Any
+
+from pos_member.config import Paths, resolve_paths
+from pos_member.domain.errors import InvalidInput
+from pos_member.domain.money import parse_points, parse_yuan
+from pos_member.services import cards, checkout, history, members, refunds, setup, staff, stored_value
+from pos_member.services.context import Store, open_store
+from pos_member.services.staff import CONSOLE_STAFF_ID, sign_in
+from pos_member.services.verify import verify_store
+
+
+def setup_logging(home: str | None) -> Paths:
+    paths = resolve_paths(home)
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(paths.logs / "pos-member.log", maxBytes=2_000_000, backupCount=5,
+                                  encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return paths
+
+
+def run(args: argparse.Namespace, paths: Paths) -> Any:
+    store = open_store(paths.db)
+    try:
+        staff_id = CONSOLE_STAFF_ID
+        if args.pin and args.command not in ("init", "demo"):
+            with store.db.read() as conn:
+                staff_id = sign_in(conn, args.pin).id
+        return args.handler(args, store, staff_id, paths)
+    finally:
+        store.close()
+
+
+def _lines(raw: list[str]) -> tuple[tuple[str, int], ...]:
+    lines = []
+    for item in raw:
+        category, sep, amount = item.partition("=")
+        if not sep or not category.strip():
+            raise InvalidInput(f"{item!r} must look like CATEGORY=YUAN, e.g. food=12.50", "line")
+        lines.append((category.strip().lower(), parse_yuan(amount, f"line {category.strip()}")))
+    return tuple(lines)
+
+
+def _with_qr(result: dict[str, Any], out: str | None) -> dict[str, Any]:
+    if out:
+        cards.write_qr_png(result["qr"], Path(out))
+        result["qr_png"] = str(Path(out).resolve())
+    return result
+
+
+def init(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    setup.init_store(store, args.store_code, args.store_name, args.manager_pin, args.manager_name, args.device_no)
+    ident = store.identity
+    return {"store_code": ident.store_code, "store_name": ident.store_name, "device_id": ident.device_id,
+            "database": str(paths.db)}
+
+
+def _member_card_result(store: Store, view: members.MemberView) -> dict[str, Any]:
+    result = view.as_dict()
+    if view.card_no:
+        result["qr"] = cards.card_qr(store, view.card_no).qr
+    return result
+
+
+def member_add(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    view = members.register_member(store, args.name, args.phone, args.birthday, args.referrer, args.card_type,
+                                   staff_id)
+    return _with_qr(_member_card_result(store, view), args.qr_out)
+
+
+def member_show(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    from pos_member.services.lookup import show_member
+
+    return show_member(store, args.code).as_dict()
+
+
+def member_edit(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    return members.edit_member(store, args.code, args.name, args.phone, args.birthday, staff_id).as_dict()
+
+
+def member_find(args, store: Store, staff_id: int, paths: Paths) -> list[dict[str, Any]]:
+    from pos_member.services.lookup import find_members
+
+    return [view.as_dict() for view in find_members(store, args.query)]
+
+
+def member_anonymise(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    return members.anonymise_member(store, args.code, args.manager_pin, staff_id).as_dict()
+
+
+def card_action(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    action = {"lost": cards.report_lost, "freeze": cards.freeze, "unfreeze": cards.unfreeze,
+              "replace": cards.replace, "reprint": cards.reprint}[args.card_action]
+    result = action(store, args.code, args.manager_pin, staff_id).__dict__.copy()
+    return _with_qr(result, args.qr_out)
+
+
+def card_renew(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    return cards.renew(store, args.code, staff_id).__dict__.copy()
+
+
+def card_qr(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    return _with_qr(cards.card_qr(store, args.code).__dict__.copy(), args.out)
+
+
+def _sale_request(args) -> checkout.SaleRequest:
+    return checkout.SaleRequest(
+        code=args.member, amount_fen=parse_yuan(args.amount, "amount"), lines=_lines(args.line),
+        redeem_points=parse_points(args.redeem_points, "redeem_points"),
+        stored_value_fen=parse_yuan(args.stored_value, "stored_value", allow_zero=True),
+    )
+
+
+def sale(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    return checkout.commit_sale(store, _sale_request(args), staff_id).as_dict()
+
+
+def quote(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    q = checkout.quote_sale(store, _sale_request(args))
+    return {k: v for k, v in q.__dict__.items() if k != "lines"} | {"lines": [list(x) for x in q.lines]}
+
+
+def refund(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    amount = parse_yuan(args.amount, "amount") if args.amount is not None else None
+    return refunds.refund_sale(store, args.sale_id, amount, args.manager_pin, staff_id).as_dict()
+
+
+def topup(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    return stored_value.top_up(store, args.member, parse_yuan(args.amount, "amount"), staff_id).as_dict()
+
+
+def points_adjust(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    balance = stored_value.adjust_points(store, args.code, args.delta, args.reason, args.manager_pin, staff_id)
+    return {"points_balance": balance}
+
+
+def staff_add(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    return staff.add_staff(store, args.name, args.role, args.staff_pin, args.manager_pin).__dict__.copy()
+
+
+def staff_list(args, store: Store, staff_id: int, paths: Paths) -> list[dict[str, Any]]:
+    return [s.__dict__.copy() for s in staff.list_staff(store)]
+
+
+def ledger(args, store: Store, staff_id: int, paths: Paths) -> list[dict[str, Any]]:
+    return history.member_ledger(store, args.code, args.limit)
+
+
+def sales(args, store: Store, staff_id: int, paths: Paths) -> list[dict[str, Any]]:
+    return history.recent_sales(store)
+
+
+def verify(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    report = verify_store(store)
+    return {"ok": report.ok, "members": report.members_checked, "entries": report.entries_checked,
+            "sales": report.sales_checked, "audit_rows": report.audit_rows_checked, "problems": report.problems}
+
+
+def demo(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    from pos_member.services.demo import build_demo_store
+
+    qr_dir = Path(args.qr_dir) if args.qr_dir else paths.qr_dir
+    return build_demo_store(store, args.members, qr_dir).__dict__.copy()

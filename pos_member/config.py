@@ -1,0 +1,83 @@
+"""Typed settings, kept as config.toml in the data dir. Unknown keys are ignored with a warning so an older
+app can read a newer file; bad values fall back to defaults with a log line rather than refusing to start."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from pos_member.paths import data_dir
+
+log = logging.getLogger(__name__)
+
+CONFIG_NAME = "config.toml"
+DB_NAME = "store.sqlite3"
+
+
+@dataclass
+class Settings:
+    language: str = ""  # "" = follow the system locale; "zh_CN" or "en"
+    camera_source: str = "0"  # camera index, video file or stream URL
+    decoder: str = "zxing"  # zxing | pyzbar
+    hq_url: str = ""
+    sync_interval_min: int = 5
+    nightly_sync_at: str = "02:30"
+    receipt_printer: str = ""  # "" = PDF preview
+
+
+@dataclass(frozen=True)
+class Paths:
+    home: Path
+
+    @property
+    def db(self) -> Path:
+        return self.home / DB_NAME
+
+    @property
+    def config(self) -> Path:
+        return self.home / CONFIG_NAME
+
+    @property
+    def logs(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def qr_dir(self) -> Path:
+        return self.home / "qr"
+
+
+def resolve_paths(home: str | None = None) -> Paths:
+    paths = Paths(data_dir(home))
+    paths.home.mkdir(parents=True, exist_ok=True)
+    return paths
+
+
+def load_settings(paths: Paths) -> Settings:
+    settings = Settings()
+    if not paths.config.exists():
+        return settings
+    try:
+        data = tomllib.loads(paths.config.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        log.warning("config %s unreadable, using defaults: %s", paths.config, exc)
+        return settings
+    known = {f.name: f.type for f in fields(Settings)}
+    for key, value in data.items():
+        default = getattr(settings, key, None)
+        if key not in known:
+            log.warning("config key %r unknown, ignored", key)
+        elif type(value) is not type(default):
+            log.warning("config key %r should be %s, ignored", key, type(default).__name__)
+        else:
+            setattr(settings, key, value)
+    return settings
+
+
+def save_settings(paths: Paths, settings: Settings) -> None:
+    lines = []
+    for key, value in asdict(settings).items():
+        rendered = str(value) if isinstance(value, int) else '"' + value.replace('"', '\\"') + '"'
+        lines.append(f"{key} = {rendered}")
+    paths.config.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,100 @@
+"""Member codes as they arrive from a camera, a USB scanner or the keyboard.
+
+The parser is a security boundary: any text may arrive. It classifies the text, and for QR text checks the
+HMAC signature with the chain key before anything is looked up. Status checks (lost, frozen, replaced,
+expired) need the card row and happen in the service; this module only says what the text claims.
+
+Printed card QR:   PM1.<card_no>.<version>.<sig>          sig = HMAC-SHA256(key, "PM1|card|version")[:10]
+Phone (dynamic):   PM2.<card_no>.<version>.<step>.<sig>   step = unix_time // 30; a screenshot dies in ~1 min
+Signatures are RFC 4648 base32 without padding: upper-case letters and digits keep the QR in the dense
+alphanumeric mode.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from pos_member.domain.cardno import is_card_no, is_member_no, is_phone, luhn_valid, normalise_phone
+from pos_member.domain.errors import CardRefused, InvalidInput
+
+DYNAMIC_STEP_S = 30
+DYNAMIC_SKEW_STEPS = 1  # accept the previous and next 30 s window: phone and till clocks drift
+_MAX_CODE_LENGTH = 64
+_SIG_BYTES = 10
+
+
+@dataclass(frozen=True)
+class ParsedCode:
+    kind: str  # "qr" | "card_no" | "phone" | "member_no"
+    value: str  # card number for qr/card_no, phone digits, or member number
+    version: int | None = None
+
+
+def _sign(key: bytes, message: str) -> str:
+    digest = hmac.new(key, message.encode("ascii"), hashlib.sha256).digest()[:_SIG_BYTES]
+    return base64.b32encode(digest).decode("ascii").rstrip("=")
+
+
+def card_qr_text(key: bytes, card_no: str, version: int) -> str:
+    return f"PM1.{card_no}.{version}.{_sign(key, f'PM1|{card_no}|{version}')}"
+
+
+def dynamic_qr_text(key: bytes, card_no: str, version: int, unix_time: int) -> str:
+    step = unix_time // DYNAMIC_STEP_S
+    return f"PM2.{card_no}.{version}.{step}.{_sign(key, f'PM2|{card_no}|{version}|{step}')}"
+
+
+def _forged() -> CardRefused:
+    return CardRefused("QR code signature is not valid: forged or from another chain", "forged")
+
+
+def _parse_qr(key: bytes, text: str, unix_time: int) -> ParsedCode:
+    parts = text.split(".")
+    scheme = parts[0]
+    if scheme == "PM1" and len(parts) == 4:
+        _, card_no, version_text, sig = parts
+        signed = f"PM1|{card_no}|{version_text}"
+    elif scheme == "PM2" and len(parts) == 5:
+        _, card_no, version_text, step_text, sig = parts
+        signed = f"PM2|{card_no}|{version_text}|{step_text}"
+    else:
+        raise CardRefused("QR code is not a member code", "malformed")
+    if not (is_card_no(card_no) and version_text.isdigit() and len(version_text) <= 6):
+        raise CardRefused("QR code is not a member code", "malformed")
+    # compare_digest: a timing side channel must not reveal how much of a forged signature was right
+    if not hmac.compare_digest(_sign(key, signed), sig):
+        raise _forged()
+    if scheme == "PM2":
+        if not step_text.isdigit():
+            raise _forged()
+        if abs(int(step_text) - unix_time // DYNAMIC_STEP_S) > DYNAMIC_SKEW_STEPS:
+            raise CardRefused("this phone code has expired; ask the member to refresh it", "expired_code")
+    return ParsedCode("qr", card_no, int(version_text))
+
+
+def parse_member_code(text: str, key: bytes, unix_time: int) -> ParsedCode:
+    """Classify `text` as a signed QR, a card number, a phone number or a member number."""
+    if not isinstance(text, str):
+        raise InvalidInput("no member code given", "code")
+    raw = text.strip()
+    if not raw:
+        raise InvalidInput("no member code given", "code")
+    if len(raw) > _MAX_CODE_LENGTH or not raw.isprintable() or not raw.isascii():
+        raise CardRefused("this is not a member code", "malformed")
+    if raw.startswith(("PM1.", "PM2.")):
+        return _parse_qr(key, raw, unix_time)
+    compact = raw.replace(" ", "").replace("-", "")
+    if is_card_no(compact):
+        if not luhn_valid(compact):
+            raise InvalidInput(f"card number {compact} has a wrong check digit (mistyped?)", "code")
+        return ParsedCode("card_no", compact)
+    if is_member_no(raw.upper()):
+        return ParsedCode("member_no", raw.upper())
+    if is_phone(compact) or compact.startswith(("+86", "0086")):
+        return ParsedCode("phone", normalise_phone(compact, "code"))
+    raise InvalidInput(
+        f"{raw[:20]!r} is not a card number, member QR, phone or member number", "code"
+    )

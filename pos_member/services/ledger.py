@@ -1,0 +1,100 @@
+"""Writing to the ledger: the only place balances change.
+
+An entry is immutable once written. `post` gives each entry a UUID and the device's next gap-free local_seq
+(taken from a counter inside the same transaction, so a rollback returns the numbers), inserts them, and
+moves the member's cached balances by the same amounts, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select, text
+
+from pos_member.domain.errors import RuleRefused
+from pos_member.services.context import Store, new_id
+from pos_member.storage import tables as t
+
+ACCOUNTS = ("points", "stored_paid", "stored_bonus")
+KINDS = ("earn", "redeem", "reverse", "expire", "adjust", "topup", "bonus", "spend", "refund", "transfer")
+BALANCE_COLUMN = {"points": "points", "stored_paid": "stored_paid_fen", "stored_bonus": "stored_bonus_fen"}
+
+
+@dataclass(frozen=True)
+class Posting:
+    account: str
+    kind: str
+    delta: int
+    note: str | None = None
+
+
+def next_counter(conn: Connection, name: str, count: int = 1) -> int:
+    """Reserve `count` numbers from a gap-free counter; returns the first."""
+    value = conn.execute(
+        text("UPDATE counters SET value = value + :n WHERE name = :name RETURNING value"),
+        {"n": count, "name": name},
+    ).scalar()
+    if value is None:
+        conn.execute(t.counters.insert().values(name=name, value=count))
+        value = count
+    return value - count + 1
+
+
+def post(
+    conn: Connection,
+    store: Store,
+    member_id: int,
+    postings: list[Posting],
+    *,
+    staff_id: int | None,
+    rules_version: int,
+    business_time: str,
+    sale_id: str | None = None,
+    ref_id: str | None = None,
+    allow_negative_points: bool = False,
+) -> list[dict[str, Any]]:
+    """Insert ledger entries for one member and move their cached balances. Returns the rows written."""
+    postings = [p for p in postings if p.delta != 0]  # a zero entry carries no information
+    if not postings:
+        return []
+    for posting in postings:
+        if posting.account not in ACCOUNTS or posting.kind not in KINDS:
+            raise ValueError(f"bad posting {posting}")  # a programming error, not user input
+    identity = store.identity
+    first_seq = next_counter(conn, "local_seq", len(postings))
+    rows = [
+        {
+            "entry_id": new_id(), "device_id": identity.device_id, "local_seq": first_seq + index,
+            "store_code": identity.store_code, "staff_id": staff_id, "member_id": member_id,
+            "account": posting.account, "kind": posting.kind, "delta": posting.delta, "sale_id": sale_id,
+            "ref_id": ref_id, "rules_version": rules_version, "business_time": business_time,
+            "note": posting.note,
+        }
+        for index, posting in enumerate(postings)
+    ]
+    conn.execute(t.ledger.insert(), rows)
+    change = {column: 0 for column in BALANCE_COLUMN.values()}
+    for posting in postings:
+        change[BALANCE_COLUMN[posting.account]] += posting.delta
+    balances = conn.execute(
+        t.members.update().where(t.members.c.id == member_id).values(
+            points=t.members.c.points + change["points"],
+            stored_paid_fen=t.members.c.stored_paid_fen + change["stored_paid_fen"],
+            stored_bonus_fen=t.members.c.stored_bonus_fen + change["stored_bonus_fen"],
+            updated_at=business_time,
+        ).returning(t.members.c.points, t.members.c.stored_paid_fen, t.members.c.stored_bonus_fen)
+    ).one()
+    # The services check balances before posting; this is the last line of defence (the transaction rolls
+    # back, so nothing is written).
+    if balances.stored_paid_fen < 0 or balances.stored_bonus_fen < 0:
+        raise RuleRefused("stored value would go below zero", "stored_value")
+    if change["points"] < 0 and balances.points < 0 and not allow_negative_points:
+        raise RuleRefused("points would go below zero", "points")
+    return rows
+
+
+def member_entries(conn: Connection, member_id: int) -> list[Any]:
+    return list(conn.execute(
+        select(t.ledger).where(t.ledger.c.member_id == member_id).order_by(t.ledger.c.id)
+    ))

@@ -1,0 +1,128 @@
+"""Finding a member from whatever the till was given: QR text, card number, phone or member number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Row, select
+
+from pos_member.domain.cardno import mask_phone
+from pos_member.domain.cards import card_problem, old_version_problem
+from pos_member.domain.codes import parse_member_code
+from pos_member.domain.errors import CardRefused, NotFound, PosError
+from pos_member.services.context import Store
+from pos_member.storage import tables as t
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """What the till shows about a member. The phone is masked; the full number never leaves storage."""
+
+    id: int
+    uuid: str
+    member_no: str
+    name: str
+    phone: str  # masked
+    birthday: str | None
+    tier: str
+    points: int
+    stored_value_fen: int
+    stored_paid_fen: int
+    stored_bonus_fen: int
+    total_spend_fen: int
+    status: str
+    card_no: str | None
+    card_type: str | None
+    card_status: str | None
+    card_version: int | None
+    card_expires_on: str | None
+    card_problem: str | None  # why the card would be refused at the till, if it would
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("id",)}
+
+
+def current_card(conn: Connection, member_id: int) -> Row | None:
+    return conn.execute(
+        select(t.cards).where(t.cards.c.member_id == member_id, t.cards.c.status != "replaced")
+        .order_by(t.cards.c.issued_at.desc(), t.cards.c.card_no.desc()).limit(1)
+    ).first()
+
+
+def member_view(member: Row, card: Row | None, store: Store) -> MemberView:
+    problem = None
+    if card is not None:
+        refusal = card_problem(card.card_no, card.status, card.expires_on, store.clock().date())
+        problem = refusal.message if refusal else None
+    if member.status == "anonymised":
+        problem = "this member was anonymised"
+    return MemberView(
+        id=member.id, uuid=member.uuid, member_no=member.member_no, name=member.name,
+        phone=mask_phone(member.phone), birthday=member.birthday, tier=member.tier_code,
+        points=member.points, stored_value_fen=member.stored_paid_fen + member.stored_bonus_fen,
+        stored_paid_fen=member.stored_paid_fen, stored_bonus_fen=member.stored_bonus_fen,
+        total_spend_fen=member.total_spend_fen, status=member.status,
+        card_no=card.card_no if card else None, card_type=card.card_type if card else None,
+        card_status=card.status if card else None, card_version=card.version if card else None,
+        card_expires_on=card.expires_on if card else None, card_problem=problem,
+    )
+
+
+def resolve(conn: Connection, store: Store, code: str, for_use: bool) -> tuple[Row, Row | None]:
+    """The member and card a code names. `for_use` (a sale, a top-up) also refuses lost, frozen, replaced and
+    expired cards; a forged or out-of-date QR is refused either way."""
+    parsed = parse_member_code(code, store.identity.chain_key, store.unix_time())
+    card: Row | None
+    if parsed.kind in ("qr", "card_no"):
+        card = conn.execute(select(t.cards).where(t.cards.c.card_no == parsed.value)).first()
+        if card is None:
+            raise NotFound(f"no card {parsed.value} in this store", "code")
+        if parsed.version is not None:
+            stale = old_version_problem(card.card_no, parsed.version, card.version)
+            if stale:
+                raise stale
+        member = conn.execute(select(t.members).where(t.members.c.id == card.member_id)).one()
+    else:
+        column = t.members.c.phone if parsed.kind == "phone" else t.members.c.member_no
+        member = conn.execute(select(t.members).where(column == parsed.value)).first()
+        if member is None:
+            shown = mask_phone(parsed.value) if parsed.kind == "phone" else parsed.value
+            raise NotFound(f"no member with {parsed.kind.replace('_', ' ')} {shown}", "code")
+        card = current_card(conn, member.id)
+    if for_use:
+        if member.status == "anonymised":
+            raise CardRefused("this member was anonymised and cannot be used", "anonymised")
+        if card is None:
+            raise CardRefused("this member has no card; issue one first", "no_card")
+        problem = card_problem(card.card_no, card.status, card.expires_on, store.clock().date())
+        if problem:
+            raise problem
+    return member, card
+
+
+def show_member(store: Store, code: str) -> MemberView:
+    with store.db.read() as conn:
+        member, card = resolve(conn, store, code, for_use=False)
+        if card is not None and card.status == "replaced":
+            card = current_card(conn, member.id) or card  # show the card in use, not the old one scanned
+        return member_view(member, card, store)
+
+
+def find_members(store: Store, fragment: str, limit: int = 20) -> list[MemberView]:
+    """By any code, or else by a fragment of the name."""
+    fragment = (fragment or "").strip()
+    if not fragment:
+        return []
+    with store.db.read() as conn:
+        try:
+            member, card = resolve(conn, store, fragment, for_use=False)
+            return [member_view(member, card, store)]
+        except PosError:
+            pass  # not a code (or an unknown one): search names instead
+        escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = conn.execute(
+            select(t.members).where(t.members.c.name.like(f"%{escaped}%", escape="\\"))
+            .order_by(t.members.c.id).limit(limit)
+        ).all()
+        return [member_view(row, current_card(conn, row.id), store) for row in rows]

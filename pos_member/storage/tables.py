@@ -1,0 +1,208 @@
+"""The store database's tables (SQLAlchemy Core). Alembic migrations in storage/migrations own the schema;
+this module mirrors head so queries are typed. Ledger, sales, refunds and audit rows are never updated."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+settings = Table(
+    "settings", metadata,
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# Gap-free counters (local_seq, card and member sequences): read and bumped inside the writing transaction,
+# so a rollback returns the number and no gap appears.
+counters = Table(
+    "counters", metadata,
+    Column("name", String, primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+staff = Table(
+    "staff", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, nullable=False),
+    Column("role", String, nullable=False),  # cashier | manager | system
+    Column("pin_hash", String, nullable=True),  # argon2; NULL for the system account
+    Column("active", Integer, nullable=False, server_default="1"),
+    Column("created_at", String, nullable=False),
+)
+
+rules_versions = Table(
+    "rules_versions", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("label", String, nullable=False),
+    Column("toml", Text, nullable=False),
+    Column("applied_at", String, nullable=False),
+    Column("applied_by", Integer, ForeignKey("staff.id"), nullable=True),
+)
+
+members = Table(
+    "members", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("member_no", String, nullable=False, unique=True),
+    Column("home_store", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("phone", String, nullable=True),  # NULL once anonymised
+    Column("birthday", String, nullable=True),
+    Column("referrer_id", Integer, ForeignKey("members.id"), nullable=True),
+    Column("tier_code", String, nullable=False),
+    # cached balances: always equal to the sum of this member's ledger entries (`verify` proves it)
+    Column("points", Integer, nullable=False, server_default="0"),
+    Column("stored_paid_fen", Integer, nullable=False, server_default="0"),
+    Column("stored_bonus_fen", Integer, nullable=False, server_default="0"),
+    Column("total_spend_fen", Integer, nullable=False, server_default="0"),
+    Column("status", String, nullable=False, server_default="active"),  # active | anonymised
+    Column("created_at", String, nullable=False),
+    Column("updated_at", String, nullable=False),
+)
+Index("ix_members_phone", members.c.phone, unique=True, sqlite_where=members.c.phone.isnot(None))
+
+cards = Table(
+    "cards", metadata,
+    Column("card_no", String, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("card_type", String, nullable=False),
+    Column("status", String, nullable=False),  # active | lost | frozen | replaced
+    Column("issued_at", String, nullable=False),
+    Column("expires_on", String, nullable=True),  # YYYY-MM-DD, last valid day; NULL = never
+    Column("replaced_by", String, nullable=True),
+    Column("updated_at", String, nullable=False),
+)
+Index("ix_cards_member", cards.c.member_id)
+
+sales = Table(
+    "sales", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sale_id", String(36), nullable=False, unique=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("card_no", String, nullable=True),
+    Column("staff_id", Integer, ForeignKey("staff.id"), nullable=False),
+    Column("rules_version", Integer, nullable=False),
+    Column("business_time", String, nullable=False),
+    Column("tier_code", String, nullable=False),
+    Column("total_fen", Integer, nullable=False),
+    Column("discount_fen", Integer, nullable=False),
+    Column("points_redeemed", Integer, nullable=False),
+    Column("points_cash_fen", Integer, nullable=False),
+    Column("stored_paid_fen", Integer, nullable=False),
+    Column("stored_bonus_fen", Integer, nullable=False),
+    Column("payable_fen", Integer, nullable=False),
+    Column("points_earned", Integer, nullable=False),
+)
+Index("ix_sales_member", sales.c.member_id)
+
+sale_lines = Table(
+    "sale_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sale_id", String(36), ForeignKey("sales.sale_id"), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("category", String, nullable=False),
+    Column("amount_fen", Integer, nullable=False),
+    UniqueConstraint("sale_id", "line_no"),
+)
+
+refunds = Table(
+    "refunds", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("refund_id", String(36), nullable=False, unique=True),
+    Column("sale_id", String(36), ForeignKey("sales.sale_id"), nullable=False),
+    Column("staff_id", Integer, ForeignKey("staff.id"), nullable=False),
+    Column("approved_by", Integer, ForeignKey("staff.id"), nullable=True),
+    Column("business_time", String, nullable=False),
+    Column("amount_fen", Integer, nullable=False),
+    Column("cash_refund_fen", Integer, nullable=False),
+    Column("points_reversed", Integer, nullable=False),
+    Column("points_restored", Integer, nullable=False),
+    Column("stored_paid_restored_fen", Integer, nullable=False),
+    Column("stored_bonus_restored_fen", Integer, nullable=False),
+    Column("clawback_points", Integer, nullable=False),
+    Column("clawback_fen", Integer, nullable=False),
+    Column("negative_points", Integer, nullable=False),
+)
+Index("ix_refunds_sale", refunds.c.sale_id)
+
+topups = Table(
+    "topups", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("topup_id", String(36), nullable=False, unique=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("staff_id", Integer, ForeignKey("staff.id"), nullable=False),
+    Column("business_time", String, nullable=False),
+    Column("paid_fen", Integer, nullable=False),
+    Column("bonus_fen", Integer, nullable=False),
+)
+
+card_fees = Table(
+    "card_fees", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("card_no", String, nullable=False),
+    Column("kind", String, nullable=False),  # issue | renew
+    Column("fee_fen", Integer, nullable=False),
+    Column("staff_id", Integer, ForeignKey("staff.id"), nullable=False),
+    Column("business_time", String, nullable=False),
+)
+
+tier_changes = Table(
+    "tier_changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("from_tier", String, nullable=True),
+    Column("to_tier", String, nullable=False),
+    Column("reason", String, nullable=False),
+    Column("business_time", String, nullable=False),
+)
+Index("ix_tier_changes_member", tier_changes.c.member_id)
+
+ledger = Table(
+    "ledger", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entry_id", String(36), nullable=False, unique=True),
+    Column("device_id", String(36), nullable=False),
+    Column("local_seq", Integer, nullable=False),
+    Column("store_code", String, nullable=False),
+    Column("staff_id", Integer, nullable=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("account", String, nullable=False),  # points | stored_paid | stored_bonus
+    # earn, redeem, reverse, expire, adjust, topup, bonus, spend, refund, transfer
+    Column("kind", String, nullable=False),
+    Column("delta", Integer, nullable=False),
+    Column("sale_id", String(36), nullable=True),  # the sale it belongs to (refund entries: the original sale)
+    Column("ref_id", String(36), nullable=True),  # the document that wrote it: sale, refund or top-up id
+    Column("rules_version", Integer, nullable=False),
+    Column("business_time", String, nullable=False),
+    Column("note", String, nullable=True),
+    UniqueConstraint("device_id", "local_seq", name="uq_ledger_device_seq"),
+)
+Index("ix_ledger_member", ledger.c.member_id, ledger.c.id)
+Index("ix_ledger_sale", ledger.c.sale_id)
+
+# Append-only, hash-chained: hash = sha256(prev_hash + canonical row); editing any row breaks the chain.
+audit = Table(
+    "audit", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", String, nullable=False),
+    Column("staff_id", Integer, nullable=True),
+    Column("approved_by", Integer, nullable=True),
+    Column("action", String, nullable=False),
+    Column("subject", String, nullable=True),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
