@@ -13,9 +13,9 @@ import re
 from pos_member.domain.errors import InvalidInput
 
 CARD_NO_LENGTH = 13
-_CARD_NO = re.compile(r"\d{13}")
-_MEMBER_NO = re.compile(r"M\d{11}")
-_PHONE = re.compile(r"1[3-9]\d{9}")
+_CARD_NO = re.compile(r"[0-9]{13}")
+_MEMBER_NO = re.compile(r"M[0-9]{11}")
+_PHONE = re.compile(r"1[3-9][0-9]{9}")
 
 
 def luhn_check_digit(digits: str) -> str:
@@ -32,7 +32,7 @@ def luhn_check_digit(digits: str) -> str:
 
 
 def luhn_valid(number: str) -> bool:
-    return bool(number) and number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
+    return bool(number) and number.isascii() and number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
 
 
 def make_card_no(store_code: str, device_no: int, seq: int) -> str:
@@ -82,6 +82,6 @@ def mask_phone(phone: str | None) -> str:
 
 
 def validate_store_code(text: str) -> str:
-    if not re.fullmatch(r"\d{3}", text or ""):
+    if not re.fullmatch(r"[0-9]{3}", text or ""):
         raise InvalidInput(f"{text!r} must be exactly 3 digits, e.g. 001", "store_code")
     return text

@@ -9,7 +9,7 @@ from pos_member.domain.errors import InvalidInput
 # The largest single amount the till accepts (1,000,000 yuan). Anything above is a typo or an attack.
 MAX_AMOUNT_FEN = 100_000_000
 
-_AMOUNT = re.compile(r"(\d+)(?:\.(\d*))?")
+_AMOUNT = re.compile(r"([0-9]+)(?:\.([0-9]*))?")  # [0-9], not \d: \d matches other scripts' digits too
 
 
 def parse_yuan(text: str, field: str = "amount", allow_zero: bool = False) -> int:

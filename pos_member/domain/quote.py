@@ -100,7 +100,7 @@ def make_quote(
     after_discount = total_fen - discount
 
     allowed = max_redeemable(after_discount, balances.points, rules)
-    if redeem_points > balances.points:
+    if redeem_points and redeem_points > balances.points:
         raise RuleRefused(f"the member has only {balances.points} points", "redeem_points")
     if redeem_points > allowed:
         raise RuleRefused(

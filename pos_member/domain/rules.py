@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from pos_member.paths import resource
 from typing import Any
 
 from pos_member.domain.errors import InvalidInput
+from pos_member.paths import resource
 
 DEFAULT_RULES_PATH = resource("default_rules.toml")
 

@@ -103,9 +103,8 @@ def resolve(conn: Connection, store: Store, code: str, for_use: bool) -> tuple[R
 
 def show_member(store: Store, code: str) -> MemberView:
     with store.db.read() as conn:
+        # the card that was scanned, not the member's newest: a replaced or lost card must show in red
         member, card = resolve(conn, store, code, for_use=False)
-        if card is not None and card.status == "replaced":
-            card = current_card(conn, member.id) or card  # show the card in use, not the old one scanned
         return member_view(member, card, store)
 
 

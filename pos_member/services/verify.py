@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
-from pos_member.services.audit import GENESIS_HASH, entries_digest, row_hash
+from pos_member.services.audit import ENTRY_DIGEST_FIELDS, GENESIS_HASH, entries_digest, row_hash
 from pos_member.services.context import Store
+from pos_member.storage import tables as t
 
 _BALANCES = text("""
 SELECT m.member_no, m.points, m.stored_paid_fen, m.stored_bonus_fen,
@@ -56,7 +57,7 @@ class VerifyReport:
 
 def _check_audit(conn: Connection, report: VerifyReport) -> None:
     prev = GENESIS_HASH
-    entries_by_id = None
+    digest_columns = [t.ledger.c[name] for name in ENTRY_DIGEST_FIELDS]
     for row in conn.execute(text("SELECT * FROM audit ORDER BY id")):
         report.audit_rows_checked += 1
         if row.prev_hash != prev or row.hash != row_hash(prev, row.at, row.staff_id, row.approved_by, row.action,
@@ -66,13 +67,8 @@ def _check_audit(conn: Connection, report: VerifyReport) -> None:
         prev = row.hash
         detail = json.loads(row.detail)
         if "entries_digest" in detail:
-            if entries_by_id is None:
-                entries_by_id = {}
             wanted = detail["entries"]
-            rows = conn.execute(text(
-                "SELECT entry_id, local_seq, member_id, account, kind, delta, sale_id FROM ledger "
-                f"WHERE entry_id IN ({','.join(':e%d' % i for i in range(len(wanted)))})"),
-                {f"e{i}": e for i, e in enumerate(wanted)}).mappings().all()
+            rows = conn.execute(select(*digest_columns).where(t.ledger.c.entry_id.in_(wanted))).mappings().all()
             if len(rows) != len(wanted) or entries_digest(rows) != detail["entries_digest"]:
                 report.problems.append(
                     f"ledger entries of audit row {row.id} ({row.action} {row.subject}) were altered or removed")

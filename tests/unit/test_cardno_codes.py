@@ -1,0 +1,80 @@
+import pytest
+
+from pos_member.domain.cardno import (
+    luhn_valid,
+    make_card_no,
+    make_member_no,
+    mask_phone,
+    normalise_phone,
+)
+from pos_member.domain.codes import card_qr_text, dynamic_qr_text, parse_member_code
+from pos_member.domain.errors import CardRefused, InvalidInput
+
+KEY = bytes(range(32))
+NOW = 1_795_000_000
+
+
+def test_card_numbers_carry_store_device_sequence_and_luhn():
+    card = make_card_no("001", 1, 1)
+    assert card == "001010000001" + card[-1] and len(card) == 13
+    assert luhn_valid(card)
+    assert luhn_valid("79927398713")  # the textbook Luhn example
+    assert not luhn_valid(card[:-1] + str((int(card[-1]) + 1) % 10))
+    assert make_card_no("002", 1, 1) != card and make_card_no("001", 2, 1) != card
+
+
+def test_member_numbers_cannot_be_read_as_cards_or_phones():
+    assert make_member_no("001", 1, 42) == "M00101000042"
+
+
+def test_phone_normalised_and_masked():
+    assert normalise_phone("+86 138-0000-1234") == "13800001234"
+    assert mask_phone("13800001234") == "138****1234"
+    with pytest.raises(InvalidInput) as caught:
+        normalise_phone("12345")
+    assert caught.value.field == "phone"
+
+
+def test_signed_qr_round_trips():
+    text = card_qr_text(KEY, make_card_no("001", 1, 7), 3)
+    parsed = parse_member_code(text, KEY, NOW)
+    assert (parsed.kind, parsed.value, parsed.version) == ("qr", make_card_no("001", 1, 7), 3)
+
+
+def test_forged_qr_refused():
+    card = make_card_no("001", 1, 7)
+    genuine = card_qr_text(KEY, card, 1)
+    for forged in (genuine[:-1] + ("A" if genuine[-1] != "A" else "B"),
+                   card_qr_text(b"another chain key", card, 1),
+                   genuine.replace(".1.", ".2.")):
+        with pytest.raises(CardRefused) as caught:
+            parse_member_code(forged, KEY, NOW)
+        assert caught.value.reason == "forged"
+
+
+@pytest.mark.parametrize("text", ["PM1.abc", "PM1.0010100000016.x.SIG", "PM9.1.2.3", "hello\x00world", "x" * 500,
+                                  "PM1..." , "'; DROP TABLE members; --"])
+def test_junk_from_a_scanner_is_refused_cleanly(text):
+    with pytest.raises((CardRefused, InvalidInput)):
+        parse_member_code(text, KEY, NOW)
+
+
+def test_card_number_with_wrong_check_digit_is_a_typo():
+    card = make_card_no("001", 1, 7)
+    typo = card[:-1] + str((int(card[-1]) + 1) % 10)
+    with pytest.raises(InvalidInput, match="check digit"):
+        parse_member_code(typo, KEY, NOW)
+
+
+def test_dynamic_phone_code_expires():
+    card = make_card_no("001", 1, 7)
+    text = dynamic_qr_text(KEY, card, 1, NOW)
+    assert parse_member_code(text, KEY, NOW + 29).value == card
+    with pytest.raises(CardRefused) as caught:
+        parse_member_code(text, KEY, NOW + 120)
+    assert caught.value.reason == "expired_code"
+
+
+def test_classifies_phone_and_member_number():
+    assert parse_member_code("13800001234", KEY, NOW).kind == "phone"
+    assert parse_member_code("m00101000042", KEY, NOW).value == "M00101000042"
