@@ -17,6 +17,8 @@ from sqlalchemy import Connection, select
 from pos_member.storage import tables as t
 
 GENESIS_HASH = "0" * 64
+_LAST_HASH = select(t.audit.c.hash).order_by(t.audit.c.id.desc()).limit(1)
+_INSERT_AUDIT = t.audit.insert()
 ENTRY_DIGEST_FIELDS = ("entry_id", "local_seq", "member_id", "account", "kind", "delta", "sale_id")
 
 
@@ -52,10 +54,9 @@ def append_audit(
         payload["entries"] = [entry["entry_id"] for entry in entries]
         payload["entries_digest"] = entries_digest(entries)
     detail_text = canonical(payload)
-    prev = conn.execute(select(t.audit.c.hash).order_by(t.audit.c.id.desc()).limit(1)).scalar()
-    prev_hash = prev or GENESIS_HASH
-    conn.execute(t.audit.insert().values(
-        at=at, staff_id=staff_id, approved_by=approved_by, action=action, subject=subject,
-        detail=detail_text, prev_hash=prev_hash,
-        hash=row_hash(prev_hash, at, staff_id, approved_by, action, subject, detail_text),
-    ))
+    prev_hash = conn.execute(_LAST_HASH).scalar() or GENESIS_HASH
+    conn.execute(_INSERT_AUDIT, {
+        "at": at, "staff_id": staff_id, "approved_by": approved_by, "action": action, "subject": subject,
+        "detail": detail_text, "prev_hash": prev_hash,
+        "hash": row_hash(prev_hash, at, staff_id, approved_by, action, subject, detail_text),
+    })

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection, Row, bindparam
 
 from pos_member.domain.quote import Balances, Quote, make_quote
 from pos_member.domain.rules import Rules
@@ -19,6 +19,11 @@ from pos_member.services.ledger import Posting, post
 from pos_member.services.lookup import resolve
 from pos_member.services.staff import CONSOLE_STAFF_ID
 from pos_member.storage import tables as t
+
+_INSERT_SALE = t.sales.insert()
+_INSERT_LINES = t.sale_lines.insert()
+_SET_SPEND = t.members.update().where(t.members.c.id == bindparam("member_id_")).values(
+    total_spend_fen=bindparam("spend"))
 
 
 @dataclass(frozen=True)
@@ -83,15 +88,15 @@ def commit_sale(store: Store, request: SaleRequest, staff_id: int = CONSOLE_STAF
         rules_version, rules = store.rules(conn)
         quote = _quote_for(member, rules, request)
         sale_id, now = new_id(), store.now()
-        conn.execute(t.sales.insert().values(
-            sale_id=sale_id, member_id=member.id, card_no=card.card_no if card else None, staff_id=staff_id,
-            rules_version=rules_version, business_time=now, tier_code=quote.tier_code,
-            total_fen=quote.total_fen, discount_fen=quote.discount_fen, points_redeemed=quote.points_redeemed,
-            points_cash_fen=quote.points_cash_fen, stored_paid_fen=quote.stored_paid_fen,
-            stored_bonus_fen=quote.stored_bonus_fen, payable_fen=quote.payable_fen,
-            points_earned=quote.points_earned,
-        ))
-        conn.execute(t.sale_lines.insert(), [
+        conn.execute(_INSERT_SALE, {
+            "sale_id": sale_id, "member_id": member.id, "card_no": card.card_no if card else None,
+            "staff_id": staff_id, "rules_version": rules_version, "business_time": now,
+            "tier_code": quote.tier_code, "total_fen": quote.total_fen, "discount_fen": quote.discount_fen,
+            "points_redeemed": quote.points_redeemed, "points_cash_fen": quote.points_cash_fen,
+            "stored_paid_fen": quote.stored_paid_fen, "stored_bonus_fen": quote.stored_bonus_fen,
+            "payable_fen": quote.payable_fen, "points_earned": quote.points_earned,
+        })
+        conn.execute(_INSERT_LINES, [
             {"sale_id": sale_id, "line_no": index + 1, "category": category, "amount_fen": fen}
             for index, (category, fen) in enumerate(quote.lines)
         ])
@@ -102,7 +107,7 @@ def commit_sale(store: Store, request: SaleRequest, staff_id: int = CONSOLE_STAF
             Posting("points", "earn", quote.points_earned),
         ], staff_id=staff_id, rules_version=rules_version, business_time=now, sale_id=sale_id, ref_id=sale_id)
         new_spend = member.total_spend_fen + quote.spend_fen
-        conn.execute(t.members.update().where(t.members.c.id == member.id).values(total_spend_fen=new_spend))
+        conn.execute(_SET_SPEND, {"member_id_": member.id, "spend": new_spend})
         upgraded = _upgrade_tier(conn, store, rules, member, new_spend)
         append_audit(conn, now, staff_id, "sale.commit", sale_id,
                      {"member_no": member.member_no, "total_fen": quote.total_fen,

@@ -22,6 +22,7 @@ from pos_member.storage.engine import Database
 from pos_member.storage.schema import upgrade_to_head
 
 Clock = Callable[[], datetime]
+_LATEST_RULES = select(t.rules_versions.c.version).order_by(t.rules_versions.c.version.desc()).limit(1)
 
 
 def system_clock() -> datetime:
@@ -66,8 +67,7 @@ class Store:
 
     def rules(self, conn: Connection) -> tuple[int, Rules]:
         """The current rules version and document; cached until a newer version appears."""
-        latest = conn.execute(select(t.rules_versions.c.version).order_by(
-            t.rules_versions.c.version.desc()).limit(1)).scalar()
+        latest = conn.execute(_LATEST_RULES).scalar()
         if latest is None:
             raise StorageError("this store has no rules yet; run `pos-member init` first", "rules")
         if self._rules is None or self._rules[0] != latest:

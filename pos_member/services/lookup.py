@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, bindparam, select
 
 from pos_member.domain.cardno import mask_phone
 from pos_member.domain.cards import card_problem, old_version_problem
@@ -43,11 +43,17 @@ class MemberView:
         return {k: v for k, v in self.__dict__.items() if k not in ("id",)}
 
 
+# Built once: the till looks members up all day, and building statements per call costs more than the query.
+_CARD_BY_NO = select(t.cards).where(t.cards.c.card_no == bindparam("key"))
+_MEMBER_BY_ID = select(t.members).where(t.members.c.id == bindparam("key"))
+_MEMBER_BY_PHONE = select(t.members).where(t.members.c.phone == bindparam("key"))
+_MEMBER_BY_NO = select(t.members).where(t.members.c.member_no == bindparam("key"))
+_CURRENT_CARD = (select(t.cards).where(t.cards.c.member_id == bindparam("key"), t.cards.c.status != "replaced")
+                 .order_by(t.cards.c.issued_at.desc(), t.cards.c.card_no.desc()).limit(1))
+
+
 def current_card(conn: Connection, member_id: int) -> Row | None:
-    return conn.execute(
-        select(t.cards).where(t.cards.c.member_id == member_id, t.cards.c.status != "replaced")
-        .order_by(t.cards.c.issued_at.desc(), t.cards.c.card_no.desc()).limit(1)
-    ).first()
+    return conn.execute(_CURRENT_CARD, {"key": member_id}).first()
 
 
 def member_view(member: Row, card: Row | None, store: Store) -> MemberView:
@@ -75,17 +81,17 @@ def resolve(conn: Connection, store: Store, code: str, for_use: bool) -> tuple[R
     parsed = parse_member_code(code, store.identity.chain_key, store.unix_time())
     card: Row | None
     if parsed.kind in ("qr", "card_no"):
-        card = conn.execute(select(t.cards).where(t.cards.c.card_no == parsed.value)).first()
+        card = conn.execute(_CARD_BY_NO, {"key": parsed.value}).first()
         if card is None:
             raise NotFound(f"no card {parsed.value} in this store", "code")
         if parsed.version is not None:
             stale = old_version_problem(card.card_no, parsed.version, card.version)
             if stale:
                 raise stale
-        member = conn.execute(select(t.members).where(t.members.c.id == card.member_id)).one()
+        member = conn.execute(_MEMBER_BY_ID, {"key": card.member_id}).one()
     else:
-        column = t.members.c.phone if parsed.kind == "phone" else t.members.c.member_no
-        member = conn.execute(select(t.members).where(column == parsed.value)).first()
+        query = _MEMBER_BY_PHONE if parsed.kind == "phone" else _MEMBER_BY_NO
+        member = conn.execute(query, {"key": parsed.value}).first()
         if member is None:
             shown = mask_phone(parsed.value) if parsed.kind == "phone" else parsed.value
             raise NotFound(f"no member with {parsed.kind.replace('_', ' ')} {shown}", "code")

@@ -1,0 +1,179 @@
+"""Store core benchmark: checkout commit and member lookup on a big store file.
+
+    python -m tests.bench.bench_store [--members 1000000] [--entries 10000000] [--data DIR] [--rebuild]
+
+Builds (once, cached in bench-data/) a store file holding 1,000,000 members with cards and 10,000,000 ledger
+entries, then measures, through the real services:
+  - checkout commit (commit_sale: sale + lines + entries + balances + tier + audit, BEGIN IMMEDIATE,
+    synchronous=FULL): target p99 <= 3 ms;
+  - member lookup by card number and by phone (show_member): target p99 <= 1 ms;
+and the same run's raw sqlite3 durable two-row insert (WAL, synchronous=FULL, BEGIN IMMEDIATE) in the same
+directory, printed beside each figure as a ratio: the disk's fsync sets the floor for any durable commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import time
+import uuid
+from pathlib import Path
+
+from pos_member.domain.cardno import make_card_no, make_member_no
+from pos_member.services.checkout import SaleRequest, commit_sale
+from pos_member.services.context import open_store
+from pos_member.services.lookup import show_member
+from pos_member.services.setup import init_store
+
+REPO = Path(__file__).resolve().parents[2]
+DONE_MARK = "bench_built"
+
+
+def _bulk_load(path: Path, members: int, entries: int, device_id: str) -> None:
+    """Raw sqlite3 for speed; indexes other than the UNIQUE constraints are rebuilt after the load."""
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA journal_mode=WAL")
+    raw.execute("PRAGMA synchronous=OFF")
+    raw.execute("PRAGMA cache_size=-4000000")
+    indexes = raw.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
+                          "AND tbl_name IN ('members', 'cards', 'ledger')").fetchall()
+    for name, _ in indexes:
+        raw.execute(f'DROP INDEX "{name}"')
+    raw.execute("BEGIN")
+    now = "2026-01-01T10:00:00+08:00"
+    per_member = max(1, entries // members)
+    batch_members, batch_cards = [], []
+    for index in range(1, members + 1):
+        batch_members.append((index, str(uuid.UUID(int=index)), make_member_no("001", 1, index % 999_999 + 1)
+                              if index < 1_000_000 else f"M001{index:08d}", "001", f"会员{index}",
+                              f"13{index:09d}", "standard", per_member * 10, now, now))
+        batch_cards.append((make_card_no("001", 1, index), index, "standard", "active", now, now))
+        if len(batch_members) == 50_000:
+            _flush_members(raw, batch_members, batch_cards)
+    _flush_members(raw, batch_members, batch_cards)
+    rows = []
+    seq = 0
+    for member in range(1, members + 1):
+        for _ in range(per_member):
+            seq += 1
+            rows.append((str(uuid.uuid4()), device_id, seq, "001", 1, member, "points", "earn", 10, 1, now))
+            if len(rows) == 200_000:
+                _flush_ledger(raw, rows)
+    _flush_ledger(raw, rows)
+    raw.execute("INSERT OR REPLACE INTO counters(name, value) VALUES ('local_seq', ?), ('card_seq', ?), "
+                "('member_seq', ?)", (seq, members, min(members, 999_998)))
+    raw.execute("INSERT INTO settings(key, value) VALUES (?, '1')", (DONE_MARK,))
+    raw.execute("COMMIT")
+    for _, sql in indexes:
+        raw.execute(sql)
+    raw.execute("ANALYZE")
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.close()
+
+
+def _flush_members(raw: sqlite3.Connection, members: list, cards: list) -> None:
+    raw.executemany("INSERT INTO members(id, uuid, member_no, home_store, name, phone, tier_code, points, "
+                    "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", members)
+    raw.executemany("INSERT INTO cards(card_no, member_id, card_type, status, issued_at, updated_at) "
+                    "VALUES (?,?,?,?,?,?)", cards)
+    members.clear()
+    cards.clear()
+
+
+def _flush_ledger(raw: sqlite3.Connection, rows: list) -> None:
+    raw.executemany("INSERT INTO ledger(entry_id, device_id, local_seq, store_code, staff_id, member_id, account, "
+                    "kind, delta, rules_version, business_time) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+    rows.clear()
+
+
+def build(path: Path, members: int, entries: int, rebuild: bool) -> None:
+    if path.exists() and not rebuild:
+        with sqlite3.connect(path) as raw:
+            if raw.execute("SELECT 1 FROM settings WHERE key = ?", (DONE_MARK,)).fetchone():
+                return
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    store = open_store(path)
+    init_store(store, "001", "Bench Store", "2468")
+    device_id = store.identity.device_id
+    store.close()
+    print(f"building {members:,} members and {entries:,} entries in {path} ...", flush=True)
+    _bulk_load(path, members, entries, device_id)
+    print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def percentile(samples_ms: list[float], pct: float) -> float:
+    ordered = sorted(samples_ms)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def timed(call, count: int) -> list[float]:
+    samples = []
+    for index in range(count):
+        started = time.perf_counter_ns()
+        call(index)
+        samples.append((time.perf_counter_ns() - started) / 1e6)
+    return samples
+
+
+def raw_durable_insert(directory: Path, count: int) -> list[float]:
+    path = directory / "raw-insert.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA journal_mode=WAL")
+    raw.execute("PRAGMA synchronous=FULL")
+    raw.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, entry_id TEXT UNIQUE, delta INTEGER)")
+
+    def insert(_: int) -> None:
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute("INSERT INTO t(entry_id, delta) VALUES (?, 1)", (str(uuid.uuid4()),))
+        raw.execute("INSERT INTO t(entry_id, delta) VALUES (?, 2)", (str(uuid.uuid4()),))
+        raw.execute("COMMIT")
+
+    samples = timed(insert, count)
+    raw.close()
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--members", type=int, default=1_000_000)
+    parser.add_argument("--entries", type=int, default=10_000_000)
+    parser.add_argument("--data", type=Path, default=REPO / "bench-data")
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--count", type=int, default=2000)
+    args = parser.parse_args()
+    path = args.data / f"store-{args.members}-{args.entries}.sqlite3"
+    build(path, args.members, args.entries, args.rebuild)
+    store = open_store(path)
+    rng = random.Random(7)
+    card_nos = [make_card_no("001", 1, rng.randint(1, args.members)) for _ in range(args.count)]
+    phones = [f"13{rng.randint(1, args.members):09d}" for _ in range(args.count)]
+    for warm in range(50):  # first touches load pages from disk; the till is warm after its first minutes
+        show_member(store, card_nos[warm])
+    figures = [
+        ("checkout commit", timed(lambda i: commit_sale(store, SaleRequest(
+            card_nos[i], rng.randint(100, 50000))), args.count), 3.0),
+        ("lookup by card number", timed(lambda i: show_member(store, card_nos[i]), args.count), 1.0),
+        ("lookup by phone", timed(lambda i: show_member(store, phones[i]), args.count), 1.0),
+    ]
+    raw = raw_durable_insert(args.data, args.count)
+    store.close()
+    raw_p99 = percentile(raw, 99)
+    print(f"\nstore: {args.members:,} members, {args.entries:,} ledger entries; {args.count} samples each")
+    print(f"{'figure':24} {'p50 ms':>8} {'p99 ms':>8} {'target p99':>11} {'raw 2-row p99':>14} {'ratio':>6}  result")
+    for name, samples, target in figures:
+        p99 = percentile(samples, 99)
+        verdict = "PASS" if p99 <= target else "MISS"
+        print(f"{name:24} {statistics.median(samples):8.3f} {p99:8.3f} {'<= ' + str(target):>11} "
+              f"{raw_p99:14.3f} {p99 / raw_p99:6.2f}  {verdict}")
+    print(f"{'raw sqlite3 2-row insert':24} {statistics.median(raw):8.3f} {raw_p99:8.3f}")
+
+
+if __name__ == "__main__":
+    main()
