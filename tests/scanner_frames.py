@@ -31,7 +31,9 @@ def qr_modules(text: str, *, error_correction: int = ERROR_CORRECT_M) -> np.ndar
     return np.array(qr.get_matrix(), dtype=bool)
 
 
-def qr_image(text: str, *, size_px: int = 300, invert: bool = False, quiet_modules: int = QUIET_ZONE_MODULES) -> np.ndarray:
+def qr_image(
+    text: str, *, size_px: int = 300, invert: bool = False, quiet_modules: int = QUIET_ZONE_MODULES
+) -> np.ndarray:
     """A grayscale image of the code with its quiet zone; the symbol is about ``size_px`` wide.
 
     Modules are whole pixels (nearest size to ``size_px``) so the code is crisp, like a print.

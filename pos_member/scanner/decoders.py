@@ -59,11 +59,15 @@ class ZxingDecoder:
 
     name = "zxing"
 
-    def __init__(self, *, try_rotate: bool = True, try_downscale: bool = True, try_invert: bool = True) -> None:
+    def __init__(
+        self, *, try_rotate: bool = True, try_downscale: bool = True, try_invert: bool = True
+    ) -> None:
         try:
             import zxingcpp
         except ImportError as exc:  # a broken wheel, or an install without it
-            raise DecoderUnavailable(f"the zxing decoder is not installed (pip install zxing-cpp): {exc}") from exc
+            raise DecoderUnavailable(
+                f"the zxing decoder is not installed (pip install zxing-cpp): {exc}"
+            ) from exc
         self._zxing: Any = zxingcpp
         self._options: dict[str, Any] = {
             "formats": zxingcpp.BarcodeFormat.QRCode,

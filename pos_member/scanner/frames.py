@@ -31,6 +31,7 @@ DEFAULT_VIDEO_FPS = 25.0
 # Network streams can hang forever inside FFmpeg without these; a hung read would also delay stop().
 STREAM_OPEN_TIMEOUT_MS = 5000
 STREAM_READ_TIMEOUT_MS = 3000
+CAMERA_READ_TIMEOUT_MS = 1000
 
 _URL_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://")
 
@@ -133,6 +134,9 @@ class OpenCVFrameSource:
         # A one-frame driver buffer keeps the preview and decoder looking at "now", not at frames
         # queued while we were busy. Backends that do not support it ignore the request.
         capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+        # Bounds how long a stalled camera can block read(), and so how long stop() can take
+        # (V4L2's own default is 10 s). Backends without the property ignore it.
+        capture.set(cv2.CAP_PROP_READ_TIMEOUT_MSEC, CAMERA_READ_TIMEOUT_MS)
         width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
         self.description = f"camera {index} ({width}x{height})"

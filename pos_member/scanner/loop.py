@@ -292,7 +292,9 @@ class ScanLoop:
                 self._emit(self._on_preview, frame)
                 # Deadline scheduling keeps the average at preview_fps despite frame-time jitter;
                 # the clamp stops a burst after a stall.
-                next_preview = max(next_preview + self._preview_interval_s, now - self._preview_interval_s / 2)
+                next_preview = max(
+                    next_preview + self._preview_interval_s, now - self._preview_interval_s / 2
+                )
             if now >= next_stats:
                 self._emit_stats(stats_window, now)
                 next_stats = now + self._stats_interval_s

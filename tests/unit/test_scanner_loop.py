@@ -57,9 +57,11 @@ class Recorder:
         self.stats.append(stats)
 
 
-def make_loop(spec: str, recorder: Recorder, *, decoder: str = "zxing", **options: object) -> ScanLoop:
+def make_loop(
+    spec: str | OpenCVFrameSource, recorder: Recorder, *, decoder: str = "zxing", **options: object
+) -> ScanLoop:
     return ScanLoop(
-        open_frame_source(spec),
+        open_frame_source(spec) if isinstance(spec, str) else spec,
         make_decoder(decoder),
         CodeConfirmer(),
         on_preview=recorder.on_preview,
@@ -114,8 +116,8 @@ def test_a_card_that_stays_in_view_is_accepted_once_and_stop_is_prompt(tmp_path:
     image = tmp_path / "card.png"
     cv2.imwrite(str(image), render_qr_frame(SAMPLE_CODE))
     recorder = Recorder()
-    loop = make_loop(str(image), recorder, replay_pace=True)
-    source = loop._source
+    source = OpenCVFrameSource(str(image))
+    loop = make_loop(source, recorder, replay_pace=True)
     thread = run_in_thread(loop)
     assert recorder.first_code.wait(HANG_GUARD_S), f"no code read; errors: {recorder.errors}"
     time.sleep(0.3)  # several more frames of the same card
@@ -127,7 +129,7 @@ def test_a_card_that_stays_in_view_is_accepted_once_and_stop_is_prompt(tmp_path:
     assert not thread.is_alive()
     assert recorder.codes == [SAMPLE_CODE]
     assert recorder.errors == []
-    assert isinstance(source, OpenCVFrameSource) and not source.is_open, "stop() must release the source"
+    assert not source.is_open, "stop() must release the source"
     print(f"stop() -> run() returned in {stopped_after * 1000:.0f} ms")
 
 
@@ -152,12 +154,13 @@ def test_stop_before_run_returns_at_once_and_releases_the_source(tmp_path: Path)
     image = tmp_path / "counter.png"
     cv2.imwrite(str(image), blank_frame())
     recorder = Recorder()
-    loop = make_loop(str(image), recorder)
-    source = loop._source
+    source = OpenCVFrameSource(str(image))
+    source.open()
+    loop = make_loop(source, recorder)
     loop.stop()
     loop.run()
     assert recorder.previews == 0
-    assert isinstance(source, OpenCVFrameSource) and not source.is_open
+    assert not source.is_open
 
 
 def test_a_source_that_cannot_open_is_reported_through_on_error(tmp_path: Path) -> None:
@@ -214,3 +217,44 @@ def test_a_failing_callback_does_not_stop_scanning(tmp_path: Path) -> None:
     )
     loop.run()
     assert codes == [SAMPLE_CODE]
+
+
+class SlowDecoder:
+    """A Decoder that takes 150 ms a frame, far longer than a 30 fps frame interval."""
+
+    name = "slow"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def decode(self, gray: np.ndarray) -> list[str]:
+        self.calls += 1
+        time.sleep(0.15)
+        return []
+
+
+def test_frames_arriving_while_the_decoder_is_busy_are_dropped_not_queued(tmp_path: Path) -> None:
+    image = tmp_path / "counter.png"
+    cv2.imwrite(str(image), blank_frame())
+    recorder = Recorder()
+    decoder = SlowDecoder()
+    loop = ScanLoop(
+        open_frame_source(str(image)),  # a still image is paced like a 30 fps camera
+        decoder,
+        CodeConfirmer(),
+        on_stats=recorder.on_stats,
+        replay_pace=True,
+        stats_interval_s=0.1,
+    )
+    thread = run_in_thread(loop)
+    deadline = time.monotonic() + HANG_GUARD_S
+    while not any(s.frames_decoded >= 3 for s in recorder.stats) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    loop.stop()
+    assert loop.wait(HANG_GUARD_S)
+    thread.join(HANG_GUARD_S)
+    last = next(s for s in reversed(recorder.stats) if s.frames_decoded >= 3)
+    assert last.frames_dropped > 0
+    # Every captured frame was either decoded, dropped, or is the one being decoded: nothing waits in a queue.
+    assert last.frames_captured - last.frames_decoded - last.frames_dropped in (0, 1)
+    assert decoder.calls <= last.frames_decoded + 2
