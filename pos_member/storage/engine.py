@@ -35,6 +35,7 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA wal_autocheckpoint=0")  # the Checkpointer thread does it, off the commit path
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: a big store's hot index pages stay in memory
     cursor.close()
 
 
