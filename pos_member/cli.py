@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pos_member import cli_commands as commands
+from pos_member.cli_loyalty import add_loyalty_commands
 from pos_member.domain.errors import PosError
 from pos_member.domain.money import format_yuan
 
@@ -81,10 +82,13 @@ def _add_money_commands(sub: argparse._SubParsersAction) -> None:
         sale.add_argument("--line", action="append", default=[], metavar="CATEGORY=YUAN")
         sale.add_argument("--redeem-points", default="0", metavar="N")
         sale.add_argument("--stored-value", default="0", metavar="YUAN")
+        sale.add_argument("--coupon", metavar="CODE", help="a coupon code or its QR text")
         sale.set_defaults(handler=handler)
     refund = sub.add_parser("refund", help="refund a recorded sale, wholly or in part")
     refund.add_argument("sale_id")
     refund.add_argument("--amount", metavar="YUAN", help="part of the bill to refund (default: all that is left)")
+    refund.add_argument("--line", action="append", default=[], metavar="N[=YUAN]",
+                        help="refund line N (all that is left of it, or YUAN of it); repeatable")
     refund.add_argument("--manager-pin")
     refund.set_defaults(handler=commands.refund)
     topup = sub.add_parser("topup", help="top up stored value (bonus steps apply)")
@@ -152,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--members", type=int, default=200)
     demo.add_argument("--qr-dir", metavar="DIR", help="where the QR PNGs go (default: DATA_DIR/qr)")
     demo.set_defaults(handler=commands.demo)
+    add_loyalty_commands(sub)
     sub.add_parser("gui", help="open the till app (the default)").set_defaults(handler=None)
     for leaf in _leaf_parsers(parser):
         if leaf is not parser:

@@ -31,6 +31,8 @@ def setup_logging(home: str | None) -> Paths:
 
 
 def run(args: argparse.Namespace, paths: Paths) -> Any:
+    if getattr(args, "needs_store", True) is False:
+        return args.handler(args, None, CONSOLE_STAFF_ID, paths)
     store = open_store(paths.db)
     try:
         staff_id = CONSOLE_STAFF_ID
@@ -119,6 +121,7 @@ def _sale_request(args) -> checkout.SaleRequest:
         code=args.member, amount_fen=parse_yuan(args.amount, "amount"), lines=_lines(args.line),
         redeem_points=parse_points(args.redeem_points, "redeem_points"),
         stored_value_fen=parse_yuan(args.stored_value, "stored_value", allow_zero=True),
+        coupon=args.coupon,
     )
 
 
@@ -128,12 +131,27 @@ def sale(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
 
 def quote(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
     q = checkout.quote_sale(store, _sale_request(args))
-    return {k: v for k, v in q.__dict__.items() if k != "lines"} | {"lines": [list(x) for x in q.lines]}
+    skip = ("lines", "line_details")
+    return {k: v for k, v in q.__dict__.items() if k not in skip} | {
+        "lines": [line.__dict__ for line in q.line_details]}
+
+
+def _refund_lines(raw: list[str]) -> dict[int, int | None]:
+    lines: dict[int, int | None] = {}
+    for item in raw:
+        number, sep, amount = item.partition("=")
+        if not number.strip().isdigit():
+            raise InvalidInput(f"{item!r} must look like N or N=YUAN, e.g. 2 or 2=10.50", "line")
+        lines[int(number)] = parse_yuan(amount, f"line {number}") if sep else None
+    return lines
 
 
 def refund(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
     amount = parse_yuan(args.amount, "amount") if args.amount is not None else None
-    return refunds.refund_sale(store, args.sale_id, amount, args.manager_pin, staff_id).as_dict()
+    lines = _refund_lines(args.line)
+    if amount is not None and lines:
+        raise InvalidInput("give either --amount or --line, not both", "amount")
+    return refunds.refund_sale(store, args.sale_id, amount, args.manager_pin, staff_id, lines or None).as_dict()
 
 
 def topup(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:

@@ -1,18 +1,24 @@
 """The checkout quote: a pure function from a bill, a member's balances and the rules to what is paid how.
 
 Order of application (each step on what the previous left):
-1. tier discount on the bill, rounded down to the fen (the member never gets less than the stated price);
-2. points paid as cash, capped by the balance and by `max_bill_percent` of the discounted bill;
-3. stored value, capped by the balance and by what is left; taken from paid and bonus value in proportion;
-4. the rest is payable in cash or by card.
-Points earned = what was actually paid (discounted bill minus points-cash) / fen_per_point, times the tier
-multiplier, rounded down once at the end.
+1. tier discount on the bill, rounded down to the fen (the member never pays more than the stated price);
+2. the coupon, judged on the discounted bill (the quote says why it applies or not);
+3. points paid as cash, capped by the balance and by `max_bill_percent` of what is left;
+4. stored value, capped by the balance and by what is left; taken from paid and bonus value in proportion;
+5. the rest is payable in cash or by card.
+Every amount is split across the lines in proportion (largest remainder), and points are earned per line on
+what that line actually paid (after discount, coupon and points-cash; stored value counts as paid):
+  points = paid_fen x category% x store% x tier% x promotion% x birthday% / (fen_per_point x 100^5),
+rounded down per line. Of several promotions on one day the highest applies; they do not stack.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
+from pos_member.domain.allocation import allocate
+from pos_member.domain.coupons import CouponOffer, evaluate
 from pos_member.domain.errors import InvalidInput, RuleRefused
 from pos_member.domain.money import format_yuan
 from pos_member.domain.rules import Rules, Tier
@@ -30,6 +36,32 @@ class Balances:
 
 
 @dataclass(frozen=True)
+class EarnContext:
+    store_code: str
+    day: date
+    birthday_month: bool = False
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    line_no: int
+    category: str
+    amount_fen: int
+    discount_fen: int
+    coupon_fen: int
+    points_cash_fen: int
+    points_redeemed: int
+    stored_paid_fen: int
+    stored_bonus_fen: int
+    points_earned: int
+
+    @property
+    def paid_fen(self) -> int:
+        """What the member paid for this line: cash plus stored value."""
+        return self.amount_fen - self.discount_fen - self.coupon_fen - self.points_cash_fen
+
+
+@dataclass(frozen=True)
 class Quote:
     total_fen: int
     lines: tuple[tuple[str, int], ...]
@@ -43,10 +75,15 @@ class Quote:
     stored_bonus_fen: int
     payable_fen: int
     points_earned: int
+    coupon_code: str | None = None
+    coupon_fen: int = 0
+    coupon_note: str | None = None
+    earn_multiplier_percent: int = 100  # tier x promotion x birthday, for the receipt
+    line_details: tuple[QuoteLine, ...] = field(default=(), compare=False)
 
     @property
     def spend_fen(self) -> int:
-        """What the member really paid for tier qualification: cash plus stored value."""
+        """What the member really paid, for tier qualification: cash plus stored value."""
         return self.payable_fen + self.stored_value_fen
 
 
@@ -58,12 +95,11 @@ def fen_to_points(fen: int, rules: Rules) -> int:
     return fen * rules.points_per_yuan // 100
 
 
-def max_redeemable(after_discount_fen: int, balance_points: int, rules: Rules) -> int:
-    cap_fen = after_discount_fen * rules.max_bill_percent // 100
-    cap_points = fen_to_points(cap_fen, rules)
-    # round down to points that convert to whole fen
-    unit = max(1, rules.points_per_yuan // 100)
-    return max(0, min(balance_points, cap_points) // unit * unit)
+def max_redeemable(bill_fen: int, balance_points: int, rules: Rules) -> int:
+    cap_points = fen_to_points(bill_fen * rules.max_bill_percent // 100, rules)
+    unit = max(1, rules.points_per_yuan // 100)  # points that convert to whole fen
+    allowed = max(0, min(balance_points, cap_points) // unit * unit)
+    return allowed if allowed >= rules.min_redeem_points else 0
 
 
 def check_lines(total_fen: int, lines: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
@@ -77,6 +113,19 @@ def check_lines(total_fen: int, lines: list[tuple[str, int]]) -> tuple[tuple[str
     return tuple(lines)
 
 
+def earn_multiplier_percent(tier: Tier, rules: Rules, context: EarnContext) -> tuple[int, int]:
+    """(tier x promotion x birthday as a percent, the store's rate as a percent)."""
+    promotion = max((p.multiplier_percent for p in rules.earning.promotions if p.applies(context.day)), default=100)
+    birthday = rules.earning.birthday_month_multiplier_percent if context.birthday_month else 100
+    store = rules.earning.stores.get(context.store_code, 100)
+    return tier.points_multiplier_percent * promotion * birthday // 10_000, store
+
+
+def _line_points(paid_fen: int, category: str, rules: Rules, multiplier: int, store: int) -> int:
+    rate = rules.earning.category_percent(category)
+    return paid_fen * rate * store * multiplier // (rules.earning.fen_per_point * 1_000_000)
+
+
 def make_quote(
     total_fen: int,
     lines: list[tuple[str, int]],
@@ -85,6 +134,8 @@ def make_quote(
     rules: Rules,
     redeem_points: int = 0,
     stored_value_fen: int = 0,
+    coupon: CouponOffer | None = None,
+    context: EarnContext | None = None,
 ) -> Quote:
     if total_fen <= 0:
         raise InvalidInput("must be greater than 0", "amount")
@@ -94,14 +145,28 @@ def make_quote(
         raise InvalidInput("must not be negative", "redeem_points")
     if stored_value_fen < 0:
         raise InvalidInput("must not be negative", "stored_value")
-    checked_lines = check_lines(total_fen, lines)
+    context = context or EarnContext("", date.today())
+    checked = check_lines(total_fen, lines)
+    amounts = [fen for _, fen in checked]
 
     discount = total_fen * tier.discount_percent // 100
+    discounts = allocate(discount, amounts)
     after_discount = total_fen - discount
 
-    allowed = max_redeemable(after_discount, balances.points, rules)
+    coupon_fen, coupon_note = 0, None
+    if coupon is not None:
+        verdict = evaluate(coupon, after_discount, context.day)
+        coupon_fen = verdict.off_fen if verdict.applies else 0
+        coupon_note = ("applied: " if verdict.applies else "not applied: ") + verdict.note
+    left_lines = [a - d for a, d in zip(amounts, discounts, strict=True)]
+    coupons = allocate(coupon_fen, left_lines)
+    after_coupon = after_discount - coupon_fen
+
+    allowed = max_redeemable(after_coupon, balances.points, rules)
     if redeem_points and redeem_points > balances.points:
         raise RuleRefused(f"the member has only {balances.points} points", "redeem_points")
+    if redeem_points and redeem_points < rules.min_redeem_points:
+        raise RuleRefused(f"at least {rules.min_redeem_points} points at a time", "redeem_points")
     if redeem_points > allowed:
         raise RuleRefused(
             f"at most {allowed} points on this bill ({rules.max_bill_percent}% of it)", "redeem_points"
@@ -109,7 +174,10 @@ def make_quote(
     if (redeem_points * 100) % rules.points_per_yuan:
         raise InvalidInput(f"must be a multiple of {rules.points_per_yuan // 100}", "redeem_points")
     points_cash = points_to_fen(redeem_points, rules)
-    left = after_discount - points_cash
+    left_lines = [left - c for left, c in zip(left_lines, coupons, strict=True)]
+    points_cash_lines = allocate(points_cash, left_lines)
+    points_lines = allocate(redeem_points, left_lines)
+    left = after_coupon - points_cash
 
     if stored_value_fen > balances.stored_value_fen:
         raise RuleRefused(
@@ -117,17 +185,24 @@ def make_quote(
         )
     if stored_value_fen > left:
         raise RuleRefused(f"is more than the {format_yuan(left)} left to pay", "stored_value")
-    bonus_part = (
-        stored_value_fen * balances.stored_bonus_fen // balances.stored_value_fen
-        if balances.stored_value_fen else 0
-    )
+    bonus_part = (stored_value_fen * balances.stored_bonus_fen // balances.stored_value_fen
+                  if balances.stored_value_fen else 0)
     paid_part = stored_value_fen - bonus_part
+    left_lines = [left_ - p for left_, p in zip(left_lines, points_cash_lines, strict=True)]
+    paid_lines, bonus_lines = allocate(paid_part, left_lines), allocate(bonus_part, left_lines)
 
-    payable = left - stored_value_fen
-    earned = left * tier.points_multiplier_percent // (rules.fen_per_point * 100)
+    multiplier, store_rate = earn_multiplier_percent(tier, rules, context)
+    details = tuple(
+        QuoteLine(index + 1, category, amounts[index], discounts[index], coupons[index], points_cash_lines[index],
+                  points_lines[index], paid_lines[index], bonus_lines[index],
+                  _line_points(left_lines[index], category, rules, multiplier, store_rate))
+        for index, (category, _) in enumerate(checked)
+    )
     return Quote(
-        total_fen=total_fen, lines=checked_lines, tier_code=tier.code, discount_fen=discount,
+        total_fen=total_fen, lines=checked, tier_code=tier.code, discount_fen=discount,
         max_redeemable_points=allowed, points_redeemed=redeem_points, points_cash_fen=points_cash,
         stored_value_fen=stored_value_fen, stored_paid_fen=paid_part, stored_bonus_fen=bonus_part,
-        payable_fen=payable, points_earned=earned,
+        payable_fen=left - stored_value_fen, points_earned=sum(line.points_earned for line in details),
+        coupon_code=coupon.code if coupon else None, coupon_fen=coupon_fen, coupon_note=coupon_note,
+        earn_multiplier_percent=multiplier, line_details=details,
     )

@@ -1,7 +1,9 @@
 """Checkout: quote a sale for a member, then commit it.
 
-The commit writes the sale, its lines, its ledger entries, the cached balances, any tier upgrade and the
-audit row in ONE BEGIN IMMEDIATE transaction: after a crash the sale is either whole or absent.
+The commit writes the sale, its lines (each with its share of discount, coupon, points and stored value, and
+the points it earned), its ledger entries, the cached balances, the coupon's use, any tier upgrade, any
+referral reward and the audit row in ONE BEGIN IMMEDIATE transaction: after a crash the sale is whole or
+absent.
 """
 
 from __future__ import annotations
@@ -9,14 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam
+from sqlalchemy import Connection, Row, bindparam, select
 
-from pos_member.domain.quote import Balances, Quote, make_quote
+from pos_member.domain.coupons import CouponOffer, parse_coupon_code
+from pos_member.domain.errors import NotFound, RuleRefused
+from pos_member.domain.quote import Balances, EarnContext, Quote, make_quote
 from pos_member.domain.rules import Rules
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import Posting, post
 from pos_member.services.lookup import resolve
+from pos_member.services.loyalty import award_referral, check_redemption_caps, lot_expires_on, upgrade_at_once
 from pos_member.services.staff import CONSOLE_STAFF_ID
 from pos_member.storage import tables as t
 
@@ -24,6 +29,8 @@ _INSERT_SALE = t.sales.insert()
 _INSERT_LINES = t.sale_lines.insert()
 _SET_SPEND = t.members.update().where(t.members.c.id == bindparam("member_id_")).values(
     total_spend_fen=bindparam("spend"))
+_COUPON = select(t.coupons).where(t.coupons.c.code == bindparam("key"))
+_HAS_SALE = select(t.sales.c.id).where(t.sales.c.member_id == bindparam("key")).limit(1)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class SaleRequest:
     lines: tuple[tuple[str, int], ...] = ()
     redeem_points: int = 0
     stored_value_fen: int = 0
+    coupon: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,18 +57,31 @@ class SaleResult:
         q = self.quote
         return {
             "sale_id": self.sale_id, "member_no": self.member_no, "total_fen": q.total_fen,
-            "discount_fen": q.discount_fen, "points_redeemed": q.points_redeemed,
-            "points_cash_fen": q.points_cash_fen, "stored_value_fen": q.stored_value_fen,
-            "payable_fen": q.payable_fen, "points_earned": q.points_earned,
+            "discount_fen": q.discount_fen, "coupon": q.coupon_code, "coupon_fen": q.coupon_fen,
+            "points_redeemed": q.points_redeemed, "points_cash_fen": q.points_cash_fen,
+            "stored_value_fen": q.stored_value_fen, "payable_fen": q.payable_fen, "points_earned": q.points_earned,
             "points_balance": self.points_balance, "stored_value_balance_fen": self.stored_value_balance_fen,
             "tier": self.tier, "tier_upgraded_from": self.tier_upgraded_from,
         }
 
 
-def _quote_for(member: Row, rules: Rules, request: SaleRequest) -> Quote:
+def coupon_offer(conn: Connection, store: Store, text_code: str, member_id: int) -> CouponOffer:
+    code = parse_coupon_code(text_code, store.identity.chain_key)
+    row = conn.execute(_COUPON, {"key": code}).first()
+    if row is None:
+        raise NotFound(f"no coupon {code} in this store", "coupon")
+    return CouponOffer(row.code, row.kind, row.name, row.amount_off_fen, row.min_spend_fen, row.percent_off,
+                       row.max_off_fen, row.valid_from, row.valid_to, row.status, row.member_id == member_id)
+
+
+def _quote_for(conn: Connection, store: Store, member: Row, rules: Rules, request: SaleRequest) -> Quote:
     balances = Balances(member.points, member.stored_paid_fen, member.stored_bonus_fen)
+    today = store.clock().date()
+    birthday_month = bool(member.birthday) and int(member.birthday[5:7]) == today.month
+    offer = coupon_offer(conn, store, request.coupon, member.id) if request.coupon else None
     return make_quote(request.amount_fen, list(request.lines), rules.tier(member.tier_code), balances, rules,
-                      request.redeem_points, request.stored_value_fen)
+                      request.redeem_points, request.stored_value_fen, offer,
+                      EarnContext(store.identity.store_code, today, birthday_month))
 
 
 def quote_sale(store: Store, request: SaleRequest) -> Quote:
@@ -68,25 +89,27 @@ def quote_sale(store: Store, request: SaleRequest) -> Quote:
     with store.db.read() as conn:
         member, _ = resolve(conn, store, request.code, for_use=True)
         _, rules = store.rules(conn)
-        return _quote_for(member, rules, request)
+        return _quote_for(conn, store, member, rules, request)
 
 
-def _upgrade_tier(conn: Connection, store: Store, rules: Rules, member: Row, new_spend: int) -> str | None:
-    reached = rules.tier_for_spend(new_spend)
-    if rules.tier_rank(reached.code) <= rules.tier_rank(member.tier_code):
-        return None
-    conn.execute(t.members.update().where(t.members.c.id == member.id).values(tier_code=reached.code))
-    conn.execute(t.tier_changes.insert().values(
-        member_id=member.id, from_tier=member.tier_code, to_tier=reached.code, reason="spend",
-        business_time=store.now()))
-    return reached.code
+def _line_rows(sale_id: str, quote: Quote) -> list[dict[str, Any]]:
+    return [{"sale_id": sale_id, "line_no": line.line_no, "category": line.category, "amount_fen": line.amount_fen,
+             "discount_fen": line.discount_fen, "coupon_fen": line.coupon_fen,
+             "points_cash_fen": line.points_cash_fen, "points_redeemed": line.points_redeemed,
+             "stored_paid_fen": line.stored_paid_fen, "stored_bonus_fen": line.stored_bonus_fen,
+             "points_earned": line.points_earned} for line in quote.line_details]
 
 
 def commit_sale(store: Store, request: SaleRequest, staff_id: int = CONSOLE_STAFF_ID) -> SaleResult:
     with store.db.write() as conn:
         member, card = resolve(conn, store, request.code, for_use=True)
         rules_version, rules = store.rules(conn)
-        quote = _quote_for(member, rules, request)
+        quote = _quote_for(conn, store, member, rules, request)
+        if request.coupon and not (quote.coupon_note or "").startswith("applied"):
+            raise RuleRefused(f"cannot be used on this sale: {quote.coupon_note.removeprefix('not applied: ')}",
+                              "coupon")
+        check_redemption_caps(conn, store, rules, member.id, quote.points_redeemed)
+        first_purchase = conn.execute(_HAS_SALE, {"key": member.id}).first() is None
         sale_id, now = new_id(), store.now()
         conn.execute(_INSERT_SALE, {
             "sale_id": sale_id, "member_id": member.id, "card_no": card.card_no if card else None,
@@ -95,23 +118,26 @@ def commit_sale(store: Store, request: SaleRequest, staff_id: int = CONSOLE_STAF
             "points_redeemed": quote.points_redeemed, "points_cash_fen": quote.points_cash_fen,
             "stored_paid_fen": quote.stored_paid_fen, "stored_bonus_fen": quote.stored_bonus_fen,
             "payable_fen": quote.payable_fen, "points_earned": quote.points_earned,
+            "coupon_code": quote.coupon_code, "coupon_fen": quote.coupon_fen,
         })
-        conn.execute(_INSERT_LINES, [
-            {"sale_id": sale_id, "line_no": index + 1, "category": category, "amount_fen": fen}
-            for index, (category, fen) in enumerate(quote.lines)
-        ])
+        conn.execute(_INSERT_LINES, _line_rows(sale_id, quote))
+        if quote.coupon_code:
+            conn.execute(t.coupons.update().where(t.coupons.c.code == quote.coupon_code).values(
+                status="used", used_at=now, used_sale_id=sale_id))
         entries = post(conn, store, member.id, [
             Posting("points", "redeem", -quote.points_redeemed),
             Posting("stored_paid", "spend", -quote.stored_paid_fen),
             Posting("stored_bonus", "spend", -quote.stored_bonus_fen),
-            Posting("points", "earn", quote.points_earned),
+            Posting("points", "earn", quote.points_earned, expires_on=lot_expires_on(rules, store.clock().date())),
         ], staff_id=staff_id, rules_version=rules_version, business_time=now, sale_id=sale_id, ref_id=sale_id)
         new_spend = member.total_spend_fen + quote.spend_fen
         conn.execute(_SET_SPEND, {"member_id_": member.id, "spend": new_spend})
-        upgraded = _upgrade_tier(conn, store, rules, member, new_spend)
+        upgraded = upgrade_at_once(conn, store, rules, member)
+        if first_purchase:
+            entries += award_referral(conn, store, rules, rules_version, member, staff_id)
         append_audit(conn, now, staff_id, "sale.commit", sale_id,
-                     {"member_no": member.member_no, "total_fen": quote.total_fen,
-                      "payable_fen": quote.payable_fen, "tier_upgrade": upgraded}, entries=entries)
+                     {"member_no": member.member_no, "total_fen": quote.total_fen, "payable_fen": quote.payable_fen,
+                      "coupon": quote.coupon_code, "tier_upgrade": upgraded}, entries=entries)
         return SaleResult(
             sale_id=sale_id, member_no=member.member_no, quote=quote,
             points_balance=member.points - quote.points_redeemed + quote.points_earned,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pos_member.services.context import Store
 from pos_member.services.lookup import resolve
@@ -24,11 +24,19 @@ def member_ledger(store: Store, code: str, limit: int | None = None) -> list[dic
                                  "sale_id", "ref_id", "rules_version", "staff_id", "note")} for row in rows]
 
 
+def tier_history(store: Store, code: str) -> list[dict[str, Any]]:
+    """Every tier the member has held, oldest first, with why it changed."""
+    with store.db.read() as conn:
+        member, _ = resolve(conn, store, code, for_use=False)
+        rows = conn.execute(select(t.tier_changes.c.business_time, t.tier_changes.c.from_tier,
+                                   t.tier_changes.c.to_tier, t.tier_changes.c.reason).where(
+            t.tier_changes.c.member_id == member.id).order_by(t.tier_changes.c.id)).mappings().all()
+        return [dict(row) for row in rows]
+
+
 def recent_sales(store: Store, limit: int = 20) -> list[dict[str, Any]]:
     with store.db.read() as conn:
         refunded = (select(t.refunds.c.sale_id, t.refunds.c.amount_fen).subquery())
-        from sqlalchemy import func
-
         rows = conn.execute(
             select(t.sales.c.sale_id, t.sales.c.business_time, t.sales.c.total_fen, t.sales.c.payable_fen,
                    t.sales.c.points_earned, t.members.c.member_no, t.members.c.name,

@@ -37,6 +37,7 @@ class Posting:
     kind: str
     delta: int
     note: str | None = None
+    expires_on: str | None = None  # lots only: the first day these points are no longer valid
 
 
 def next_counter(conn: Connection, name: str, count: int = 1) -> int:
@@ -76,7 +77,7 @@ def post(
             "store_code": identity.store_code, "staff_id": staff_id, "member_id": member_id,
             "account": posting.account, "kind": posting.kind, "delta": posting.delta, "sale_id": sale_id,
             "ref_id": ref_id, "rules_version": rules_version, "business_time": business_time,
-            "note": posting.note,
+            "note": posting.note, "expires_on": posting.expires_on,
         }
         for index, posting in enumerate(postings)
     ]

@@ -15,7 +15,7 @@ from pos_member.services.staff import CONSOLE_STAFF_ID, add_staff_row, check_pin
 from pos_member.storage import tables as t
 
 
-def _store_rules_version(conn: Connection, store: Store, toml_text: str, staff_id: int | None) -> int:
+def store_rules_version(conn: Connection, store: Store, toml_text: str, staff_id: int | None) -> int:
     rules = parse_rules_toml(toml_text)  # validated before anything is written
     latest = conn.execute(select(t.rules_versions.c.version).order_by(
         t.rules_versions.c.version.desc()).limit(1)).scalar() or 0
@@ -45,7 +45,7 @@ def init_store(store: Store, store_code: str, store_name: str, manager_pin: str,
         conn.execute(t.staff.insert().values(
             id=CONSOLE_STAFF_ID, name="console", role="system", pin_hash=None, created_at=store.now()))
         manager_id = add_staff_row(conn, store, manager_name, "manager", manager_pin)
-        version = _store_rules_version(conn, store, default_rules_text(), manager_id)
+        version = store_rules_version(conn, store, default_rules_text(), manager_id)
         append_audit(conn, store.now(), manager_id, "store.init", store_code,
                      {"store_name": store_name.strip(), "device_no": device_no, "rules_version": version})
     store._identity = None  # reload on next use

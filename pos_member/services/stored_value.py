@@ -11,6 +11,7 @@ from pos_member.services.audit import append_audit
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import Posting, post
 from pos_member.services.lookup import resolve
+from pos_member.services.loyalty import lot_expires_on
 from pos_member.services.staff import CONSOLE_STAFF_ID, require_manager
 from pos_member.storage import tables as t
 
@@ -50,7 +51,8 @@ def top_up(store: Store, code: str, paid_fen: int, staff_id: int = CONSOLE_STAFF
 
 def adjust_points(store: Store, code: str, delta: int, reason: str, manager_pin: str | None,
                   staff_id: int = CONSOLE_STAFF_ID) -> int:
-    """A manual correction (goodwill, a mistake) as a new `adjust` entry; returns the new balance."""
+    """A manual correction (goodwill, a mistake) as a new `adjust` entry; returns the new balance. Above the
+    rules' limit it needs a manager's PIN. Points given are a lot of their own, expiring under the rules."""
     if delta == 0:
         raise InvalidInput("must not be 0", "points")
     if abs(delta) > 10_000_000:
@@ -59,14 +61,18 @@ def adjust_points(store: Store, code: str, delta: int, reason: str, manager_pin:
     if not reason:
         raise InvalidInput("must say why the points are adjusted", "reason")
     with store.db.write() as conn:
-        manager = require_manager(conn, store, manager_pin, "a points adjustment")
+        rules_version, rules = store.rules(conn)
+        manager = None
+        if abs(delta) > rules.risk.adjust_without_manager_points or manager_pin:
+            manager = require_manager(conn, store, manager_pin, f"a points adjustment of {delta}")
         member, _ = resolve(conn, store, code, for_use=False)
         if member.points + delta < 0:
             raise RuleRefused(f"the member has only {member.points} points", "points")
-        rules_version, _ = store.rules(conn)
         now = store.now()
-        entries = post(conn, store, member.id, [Posting("points", "adjust", delta, note=reason[:200])],
+        expires_on = lot_expires_on(rules, store.clock().date()) if delta > 0 else None
+        entries = post(conn, store, member.id, [Posting("points", "adjust", delta, note=reason[:200],
+                                                        expires_on=expires_on)],
                        staff_id=staff_id, rules_version=rules_version, business_time=now, ref_id=new_id())
         append_audit(conn, now, staff_id, "points.adjust", member.member_no, {"delta": delta, "reason": reason},
-                     approved_by=manager.id, entries=entries)
+                     approved_by=manager.id if manager else None, entries=entries)
         return member.points + delta

@@ -69,6 +69,7 @@ members = Table(
     Column("status", String, nullable=False, server_default="active"),  # active | anonymised
     Column("created_at", String, nullable=False),
     Column("updated_at", String, nullable=False),
+    Column("tier_reached_on", String, nullable=True),  # when the tier was reached or last re-qualified for
 )
 Index("ix_members_phone", members.c.phone, unique=True, sqlite_where=members.c.phone.isnot(None))
 
@@ -104,6 +105,8 @@ sales = Table(
     Column("stored_bonus_fen", Integer, nullable=False),
     Column("payable_fen", Integer, nullable=False),
     Column("points_earned", Integer, nullable=False),
+    Column("coupon_code", String, nullable=True),
+    Column("coupon_fen", Integer, nullable=False, server_default="0"),
 )
 Index("ix_sales_member", sales.c.member_id)
 
@@ -114,6 +117,14 @@ sale_lines = Table(
     Column("line_no", Integer, nullable=False),
     Column("category", String, nullable=False),
     Column("amount_fen", Integer, nullable=False),
+    # the line's share of the sale's discount, coupon, points and stored value, and the points it earned
+    Column("discount_fen", Integer, nullable=False, server_default="0"),
+    Column("coupon_fen", Integer, nullable=False, server_default="0"),
+    Column("points_cash_fen", Integer, nullable=False, server_default="0"),
+    Column("points_redeemed", Integer, nullable=False, server_default="0"),
+    Column("stored_paid_fen", Integer, nullable=False, server_default="0"),
+    Column("stored_bonus_fen", Integer, nullable=False, server_default="0"),
+    Column("points_earned", Integer, nullable=False, server_default="0"),
     UniqueConstraint("sale_id", "line_no"),
 )
 
@@ -188,8 +199,10 @@ ledger = Table(
     Column("rules_version", Integer, nullable=False),
     Column("business_time", String, nullable=False),
     Column("note", String, nullable=True),
+    Column("expires_on", String, nullable=True),  # lots: first day these points are no longer valid
     UniqueConstraint("device_id", "local_seq", name="uq_ledger_device_seq"),
 )
+Index("ix_ledger_kind_time", ledger.c.kind, ledger.c.business_time)
 Index("ix_ledger_member", ledger.c.member_id, ledger.c.id)
 Index("ix_ledger_sale", ledger.c.sale_id)
 
@@ -205,4 +218,72 @@ audit = Table(
     Column("detail", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+refund_lines = Table(
+    "refund_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("refund_id", String(36), ForeignKey("refunds.refund_id"), nullable=False),
+    Column("sale_id", String(36), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("amount_fen", Integer, nullable=False),
+    Column("cash_fen", Integer, nullable=False),
+    Column("points_reversed", Integer, nullable=False),
+    Column("points_restored", Integer, nullable=False),
+    Column("stored_paid_fen", Integer, nullable=False),
+    Column("stored_bonus_fen", Integer, nullable=False),
+)
+Index("ix_refund_lines_sale", refund_lines.c.sale_id, refund_lines.c.line_no)
+
+campaigns = Table(
+    "campaigns", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("template", String, nullable=False),
+    Column("segment", Text, nullable=False),
+    Column("issued_count", Integer, nullable=False),
+    Column("staff_id", Integer, nullable=True),
+    Column("created_at", String, nullable=False),
+)
+
+# A coupon copies its template's terms when issued: new rules never change a coupon already in a wallet.
+coupons = Table(
+    "coupons", metadata,
+    Column("code", String, primary_key=True),
+    Column("template", String, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), nullable=True),
+    Column("issue_key", String, nullable=True, unique=True),
+    Column("amount_off_fen", Integer, nullable=False),
+    Column("min_spend_fen", Integer, nullable=False),
+    Column("percent_off", Integer, nullable=False),
+    Column("max_off_fen", Integer, nullable=False),
+    Column("valid_from", String, nullable=False),
+    Column("valid_to", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("issued_at", String, nullable=False),
+    Column("used_at", String, nullable=True),
+    Column("used_sale_id", String(36), nullable=True),
+)
+Index("ix_coupons_member", coupons.c.member_id)
+Index("ix_coupons_campaign", coupons.c.campaign_id)
+
+rewards = Table(
+    "rewards", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reward_key", String, nullable=False, unique=True),
+    Column("kind", String, nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("business_time", String, nullable=False),
+)
+
+job_runs = Table(
+    "job_runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job", String, nullable=False),
+    Column("run_date", String, nullable=False),
+    Column("ran_at", String, nullable=False),
+    Column("result", Text, nullable=False),
 )

@@ -22,17 +22,18 @@ def test_sale_writes_sale_lines_entries_balances_and_audit_together(store, membe
     result = commit_sale(store, SaleRequest(member.card_no, 30000, (("food", 20000), ("tobacco", 10000)),
                                             stored_value_fen=11000))
     q = result.quote
-    assert (q.stored_paid_fen, q.stored_bonus_fen, q.payable_fen, q.points_earned) == (10000, 1000, 19000, 300)
+    # tobacco earns nothing under the default rules
+    assert (q.stored_paid_fen, q.stored_bonus_fen, q.payable_fen, q.points_earned) == (10000, 1000, 19000, 200)
     with store.db.read() as conn:
         kinds = conn.execute(text("SELECT kind, account, delta FROM ledger WHERE sale_id = :s ORDER BY local_seq"),
                              {"s": result.sale_id}).all()
         assert [tuple(k) for k in kinds] == [("spend", "stored_paid", -10000), ("spend", "stored_bonus", -1000),
-                                             ("earn", "points", 300)]
+                                             ("earn", "points", 200)]
         assert conn.execute(text("SELECT COUNT(*) FROM sale_lines WHERE sale_id = :s"),
                             {"s": result.sale_id}).scalar() == 2
         assert conn.execute(text("SELECT COUNT(*) FROM audit WHERE subject = :s"), {"s": result.sale_id}).scalar() == 1
     view = show_member(store, member.card_no)
-    assert (view.points, view.stored_value_fen) == (300, 44000)
+    assert (view.points, view.stored_value_fen) == (200, 44000)
     assert verify_store(store).ok
 
 

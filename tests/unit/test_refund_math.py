@@ -2,20 +2,29 @@ import itertools
 
 import pytest
 
-from pos_member.domain.errors import RuleRefused
-from pos_member.domain.refund import SaleFigures, refund_figures
+from pos_member.domain.errors import InvalidInput, RuleRefused
+from pos_member.domain.refund import LineFigures, refund_figures, requested_amounts
 
 
-def sale(refunded=0):
-    return SaleFigures(total_fen=10001, payable_fen=7333, points_earned=73, points_redeemed=999,
-                       stored_paid_fen=1201, stored_bonus_fen=120, refunded_fen=refunded)
+def one_line(refunded=0):
+    """A single-line sale of 100.01: 73.33 cash, 73 points earned, 999 redeemed, 12.01 + 1.20 stored value."""
+    return [LineFigures(1, 10001, 7333, 73, 999, 1201, 120, refunded)]
+
+
+def two_lines(refunded=(0, 0)):
+    return [LineFigures(1, 6000, 6000, 60, 0, 0, 0, refunded[0]),
+            LineFigures(2, 4001, 2001, 17, 300, 1700, 0, refunded[1])]
+
+
+def refund(lines, amount=None, by_line=None, balance=10_000):
+    return refund_figures(lines, requested_amounts(lines, amount, by_line), balance, 100)
 
 
 @pytest.mark.parametrize("parts", [(1, 10000), (3333, 3334, 3334), (1,) * 7 + (9994,), (5000, 5001)])
 def test_partial_refunds_add_up_exactly_to_the_whole(parts):
     refunded, totals = 0, {"cash": 0, "rev": 0, "res": 0, "paid": 0, "bonus": 0}
     for part in parts:
-        fig = refund_figures(sale(refunded), part, points_balance=10_000, points_per_yuan=100)
+        fig = refund(one_line(refunded), part)
         refunded += part
         totals["cash"] += fig.cash_refund_fen
         totals["rev"] += fig.points_reversed
@@ -27,29 +36,47 @@ def test_partial_refunds_add_up_exactly_to_the_whole(parts):
 
 def test_every_two_part_split_is_exact():
     for first in itertools.chain(range(1, 50), range(9950, 10001)):
-        a = refund_figures(sale(), first, 10_000, 100)
-        b = refund_figures(sale(first), 10001 - first, 10_000, 100)
+        a = refund(one_line(), first)
+        b = refund(one_line(first), 10001 - first)
         assert a.points_reversed + b.points_reversed == 73
         assert a.cash_refund_fen + b.cash_refund_fen == 7333
 
 
+def test_refunding_a_line_reverses_exactly_what_that_line_earned():
+    fig = refund(two_lines(), by_line={2: None})
+    assert (fig.amount_fen, fig.points_reversed, fig.points_restored, fig.stored_paid_restored_fen,
+            fig.cash_refund_fen) == (4001, 17, 300, 1700, 2001)
+    rest = refund(two_lines((0, 4001)))
+    assert (rest.amount_fen, rest.points_reversed) == (6000, 60)
+
+
+def test_an_amount_is_spread_over_what_is_left_of_each_line():
+    wanted = requested_amounts(two_lines((0, 4001)), 3000, None)
+    assert wanted == {1: 3000, 2: 0}
+    assert sum(requested_amounts(two_lines(), 5000, None).values()) == 5000
+
+
 def test_refunding_more_than_remains_refused():
     with pytest.raises(RuleRefused, match="left to refund"):
-        refund_figures(sale(10000), 2, 10_000, 100)
+        refund(one_line(10000), 2)
     with pytest.raises(RuleRefused, match="already been fully refunded"):
-        refund_figures(sale(10001), 1, 10_000, 100)
+        refund(one_line(10001), 1)
+    with pytest.raises(RuleRefused, match="line 2"):
+        refund(two_lines(), by_line={2: 4002})
+    with pytest.raises(InvalidInput, match="no line 3"):
+        refund(two_lines(), by_line={3: None})
 
 
 def test_spent_points_are_bought_back_from_the_cash_refund():
     # 10 points left, but the 999 redeemed points come back: they cover the 73 reversed, nothing bought back
-    fig = refund_figures(sale(), 10001, points_balance=10, points_per_yuan=100)
+    fig = refund(one_line(), balance=10)
     assert fig.clawback_points == 0 and fig.negative_points == 0
     # earned 100, spent 63 of them elsewhere (37 left): 63 points short, bought back for 0.63 of the cash
-    fig = refund_figures(SaleFigures(10000, 10000, 100, 0, 0, 0, 0), 10000, points_balance=37, points_per_yuan=100)
+    fig = refund([LineFigures(1, 10000, 10000, 100, 0, 0, 0, 0)], balance=37)
     assert (fig.clawback_points, fig.clawback_fen, fig.cash_refund_fen, fig.negative_points) == (63, 63, 9937, 0)
 
 
 def test_shortfall_beyond_the_cash_part_is_left_negative():
     # paid entirely by stored value: no cash to deduct from
-    fig = refund_figures(SaleFigures(10000, 0, 100, 0, 10000, 0, 0), 10000, points_balance=0, points_per_yuan=100)
+    fig = refund([LineFigures(1, 10000, 0, 100, 0, 10000, 0, 0)], balance=0)
     assert (fig.clawback_points, fig.negative_points, fig.stored_paid_restored_fen) == (0, 100, 10000)

@@ -1,0 +1,190 @@
+"""The jobs that time drives, each idempotent for its date: points expiry, tier evaluation, birthday coupons
+and the referral catch-up. Run from the app and from `pos-member jobs run [--date YYYY-MM-DD]` (cron or
+Task Scheduler). Work is written in chunks of members, each chunk one short transaction, so a till selling
+while the nightly jobs run waits at most a moment."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import Connection, select, text
+
+from pos_member.domain.calendar import add_months, retained_until, window_for_evaluation
+from pos_member.domain.rules import Rules
+from pos_member.services.audit import append_audit
+from pos_member.services.context import Store
+from pos_member.services.coupons import issue_coupon_row
+from pos_member.services.ledger import Posting, post
+from pos_member.services.loyalty import award_referral, qualifying_query, record_tier_change
+from pos_member.services.staff import CONSOLE_STAFF_ID
+from pos_member.storage import tables as t
+
+CHUNK = 2000
+
+# Points due to expire on a date, per member, by FIFO over lots: lot credits (entries with expires_on) that
+# have lapsed by then, less everything consumed so far (spends, earlier expiries; net of restorations).
+_EXPIRY_DUE = text("""
+SELECT l.member_id AS member_id, m.points AS points,
+       SUM(CASE WHEN l.expires_on IS NOT NULL AND l.expires_on <= :day THEN l.delta ELSE 0 END) AS lapsed,
+       SUM(CASE WHEN l.expires_on IS NULL THEN l.delta ELSE 0 END) AS flow
+FROM ledger l JOIN members m ON m.id = l.member_id
+WHERE l.account = 'points' AND m.points > 0
+GROUP BY l.member_id
+HAVING lapsed > 0
+""")
+_INACTIVE = text("""
+SELECT l.member_id AS member_id, m.points AS points FROM ledger l JOIN members m ON m.id = l.member_id
+WHERE l.account = 'points' AND l.kind IN ('earn', 'redeem') AND m.points > 0
+GROUP BY l.member_id HAVING MAX(l.business_time) < :cutoff
+""")
+
+
+def _start_of(store: Store, day: date) -> str:
+    return datetime.combine(day, time(0), tzinfo=store.clock().tzinfo).isoformat(timespec="seconds")
+
+
+def _in_chunks(items: list[Any], work: Callable[[list[Any]], None]) -> None:
+    for start in range(0, len(items), CHUNK):
+        work(items[start:start + CHUNK])
+
+
+def expire_points(store: Store, day: date) -> dict[str, Any]:
+    with store.db.read() as conn:
+        version, rules = store.rules(conn)
+        due = []
+        for row in conn.execute(_EXPIRY_DUE, {"day": day.isoformat()}):
+            amount = min(row.lapsed - max(0, -row.flow), row.points)
+            if amount > 0:
+                due.append((row.member_id, amount, "lapsed lots"))
+        if rules.expiry.policy == "inactive_months":
+            cutoff = add_months(day, -rules.expiry.months).isoformat()
+            already = {member_id for member_id, _, _ in due}
+            due += [(row.member_id, row.points, f"no activity for {rules.expiry.months} months")
+                    for row in conn.execute(_INACTIVE, {"cutoff": cutoff}) if row.member_id not in already]
+    at = _start_of(store, day)
+
+    def write(chunk: list[tuple[int, int, str]]) -> None:
+        with store.db.write() as conn:
+            entries = []
+            for member_id, amount, why in chunk:
+                # re-read inside the write lock: a sale may have spent some of these points meanwhile
+                points = conn.execute(select(t.members.c.points).where(t.members.c.id == member_id)).scalar_one()
+                amount = min(amount, points)
+                if amount > 0:
+                    entries += post(conn, store, member_id, [Posting("points", "expire", -amount, note=why)],
+                                    staff_id=CONSOLE_STAFF_ID, rules_version=version, business_time=at)
+            append_audit(conn, store.now(), CONSOLE_STAFF_ID, "job.expiry", day.isoformat(),
+                         {"members": len(chunk)}, entries=entries)
+
+    _in_chunks(due, write)
+    return {"members": len(due), "points": sum(amount for _, amount, _ in due)}
+
+
+def evaluate_tiers(store: Store, day: date) -> dict[str, Any]:
+    with store.db.read() as conn:
+        _, rules = store.rules(conn)
+        if day.day != rules.qualification.evaluation_day:
+            return {"skipped": f"evaluations run on day {rules.qualification.evaluation_day} of the month"}
+        start, end = window_for_evaluation(rules.qualification, day)
+        qualifying = {row.member_id: row.amount for row in conn.execute(
+            text(qualifying_query(rules, False)), {"start": start.isoformat(), "end": end.isoformat()})}
+        members = conn.execute(select(t.members.c.id, t.members.c.tier_code, t.members.c.tier_reached_on).where(
+            t.members.c.status == "active")).all()
+    changes = _tier_decisions(rules, members, qualifying, day, end)
+    at = _start_of(store, day)
+
+    def write(chunk: list[tuple[int, str, str, str, str]]) -> None:
+        with store.db.write() as conn:
+            for member_id, old, new, reached, reason in chunk:
+                record_tier_change(conn, member_id, old, new, reason, reached, at)
+            append_audit(conn, store.now(), CONSOLE_STAFF_ID, "job.tiers", day.isoformat(),
+                         {"changes": [[m, old, new] for m, old, new, _, _ in chunk if old != new]})
+
+    _in_chunks(changes, write)
+    moved = [c for c in changes if c[1] != c[2]]
+    return {"window": [start.isoformat(), end.isoformat()], "upgraded": sum(
+        rules.tier_rank(new) > rules.tier_rank(old) for _, old, new, _, _ in moved),
+        "downgraded": sum(rules.tier_rank(new) < rules.tier_rank(old) for _, old, new, _, _ in moved),
+        "requalified": len(changes) - len(moved)}
+
+
+def _tier_decisions(rules: Rules, members: list[Any], qualifying: dict[int, int], day: date,
+                    window_end: date) -> list[tuple[int, str, str, str, str]]:
+    """(member, old tier, new tier, reached_on, reason) for every member whose tier or retention moves."""
+    requalified_on = (date.fromordinal(window_end.toordinal() - 1) if rules.qualification.window == "calendar_year"
+                      else day).isoformat()
+    changes = []
+    for member_id, current, reached_on in members:
+        target = rules.tier_for(qualifying.get(member_id, 0))
+        target_rank, current_rank = rules.tier_rank(target.code), rules.tier_rank(current)
+        if target_rank > current_rank:
+            changes.append((member_id, current, target.code, requalified_on, "evaluation: qualified"))
+        elif target_rank == current_rank and current_rank > 0 and (reached_on or "") < requalified_on:
+            changes.append((member_id, current, current, requalified_on, "evaluation: re-qualified"))
+        elif target_rank < current_rank:
+            kept = retained_until(rules.qualification, date.fromisoformat(reached_on) if reached_on else None)
+            if kept is None or day > kept:
+                changes.append((member_id, current, target.code, day.isoformat(), "evaluation: below threshold"))
+    return changes
+
+
+def birthday_coupons(store: Store, day: date) -> dict[str, Any]:
+    """On the 1st, each member whose birthday month it is gets their tier's birthday coupon, once a year."""
+    if day.day != 1:
+        return {"skipped": "birthday coupons are issued on the 1st of the month"}
+    issued = 0
+    with store.db.write() as conn:
+        _, rules = store.rules(conn)
+        gifts = {tier.code: rules.coupon_templates[tier.birthday_coupon] for tier in rules.tiers if tier.birthday_coupon}
+        rows = conn.execute(text("SELECT id, tier_code FROM members WHERE status = 'active' AND birthday IS NOT NULL "
+                                 "AND CAST(substr(birthday, 6, 2) AS INTEGER) = :month"), {"month": day.month}).all()
+        for member_id, tier in rows:
+            if tier in gifts and issue_coupon_row(conn, store, gifts[tier], member_id, day,
+                                                  issue_key=f"birthday:{day.year}:{member_id}"):
+                issued += 1
+        if issued:
+            append_audit(conn, store.now(), CONSOLE_STAFF_ID, "job.birthdays", day.isoformat(), {"issued": issued})
+    return {"issued": issued}
+
+
+def referral_catch_up(store: Store, day: date) -> dict[str, Any]:
+    """Referral rewards the checkout could not give (e.g. the first purchase came in from another store)."""
+    awarded = 0
+    with store.db.write() as conn:
+        version, rules = store.rules(conn)
+        rows = conn.execute(text(
+            "SELECT * FROM members m WHERE referrer_id IS NOT NULL AND EXISTS (SELECT 1 FROM sales s "
+            "WHERE s.member_id = m.id) AND NOT EXISTS (SELECT 1 FROM rewards r "
+            "WHERE r.reward_key = 'referral:' || m.uuid)")).all()
+        entries = []
+        for member in rows:
+            entries += award_referral(conn, store, rules, version, member, CONSOLE_STAFF_ID)
+        awarded = len(entries)
+        if entries:
+            append_audit(conn, store.now(), CONSOLE_STAFF_ID, "job.referrals", day.isoformat(), {"awarded": awarded},
+                         entries=entries)
+    return {"awarded": awarded}
+
+
+JOBS: dict[str, Callable[[Store, date], dict[str, Any]]] = {
+    "expiry": expire_points, "tiers": evaluate_tiers, "birthdays": birthday_coupons, "referrals": referral_catch_up,
+}
+
+
+def run_jobs(store: Store, day: date, only: list[str] | None = None) -> dict[str, Any]:
+    results = {}
+    for name, job in JOBS.items():
+        if only and name not in only:
+            continue
+        results[name] = job(store, day)
+        with store.db.write() as conn:
+            _record_run(conn, store, name, day, results[name])
+    return results
+
+
+def _record_run(conn: Connection, store: Store, name: str, day: date, result: dict[str, Any]) -> None:
+    conn.execute(t.job_runs.insert(), {"job": name, "run_date": day.isoformat(), "ran_at": store.now(),
+                                       "result": json.dumps(result)})

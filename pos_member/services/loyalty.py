@@ -1,0 +1,108 @@
+"""Loyalty figures the checkout and the jobs share: qualification over the window, tier moves, lot expiry,
+daily redemption caps and the referral reward. Each works inside the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Row, bindparam, text
+
+from pos_member.domain.calendar import lot_expiry, window_for_sale
+from pos_member.domain.errors import RuleRefused
+from pos_member.domain.rules import Rules
+from pos_member.services.context import Store, new_id
+from pos_member.services.ledger import Posting, post
+from pos_member.storage import tables as t
+
+# Spend that qualifies: what members paid (cash + stored value) on sales in the window, less what was
+# refunded of those sales. Points measure: points earned less points reversed in the window.
+QUALIFYING_SPEND = text("""
+SELECT s.member_id AS member_id,
+       SUM(s.payable_fen + s.stored_paid_fen + s.stored_bonus_fen) - COALESCE(SUM(r.back), 0) AS amount
+FROM sales s LEFT JOIN (
+    SELECT sale_id, SUM(cash_refund_fen + clawback_fen + stored_paid_restored_fen + stored_bonus_restored_fen)
+           AS back FROM refunds GROUP BY sale_id) r ON r.sale_id = s.sale_id
+WHERE s.business_time >= :start AND s.business_time < :end {member_filter}
+GROUP BY s.member_id
+""")
+QUALIFYING_POINTS = text("""
+SELECT member_id, SUM(delta) AS amount FROM ledger
+WHERE account = 'points' AND kind IN ('earn', 'reverse') AND business_time >= :start AND business_time < :end
+{member_filter}
+GROUP BY member_id
+""")
+_REDEEMED_BY_MEMBER = text("SELECT COALESCE(-SUM(delta), 0) FROM ledger WHERE member_id = :m AND kind = 'redeem' "
+                           "AND business_time >= :day")
+_REDEEMED_IN_STORE = text("SELECT COALESCE(-SUM(delta), 0) FROM ledger WHERE kind = 'redeem' AND store_code = :s "
+                          "AND business_time >= :day")
+_SET_TIER = t.members.update().where(t.members.c.id == bindparam("member_id_")).values(
+    tier_code=bindparam("tier"), tier_reached_on=bindparam("reached"))
+
+
+def qualifying_query(rules: Rules, one_member: bool) -> str:
+    base = QUALIFYING_POINTS if rules.qualification.measure == "points" else QUALIFYING_SPEND
+    column = "member_id" if rules.qualification.measure == "points" else "s.member_id"
+    return base.text.format(member_filter=f"AND {column} = :member_id" if one_member else "")
+
+
+def member_qualifying(conn: Connection, rules: Rules, member_id: int, day: date) -> int:
+    start, end = window_for_sale(rules.qualification, day)
+    row = conn.execute(text(qualifying_query(rules, True)),
+                       {"start": start.isoformat(), "end": end.isoformat(), "member_id": member_id}).first()
+    return int(row.amount) if row and row.amount else 0
+
+
+def record_tier_change(conn: Connection, member_id: int, from_tier: str | None, to_tier: str, reason: str,
+                       reached_on: str, business_time: str) -> None:
+    conn.execute(_SET_TIER, {"member_id_": member_id, "tier": to_tier, "reached": reached_on})
+    if from_tier != to_tier:
+        conn.execute(t.tier_changes.insert(), {"member_id": member_id, "from_tier": from_tier, "to_tier": to_tier,
+                                               "reason": reason, "business_time": business_time})
+
+
+def upgrade_at_once(conn: Connection, store: Store, rules: Rules, member: Row) -> str | None:
+    """After a sale: move up at once if the window's total now reaches a higher tier (never down here)."""
+    day = store.clock().date()
+    reached = rules.tier_for(member_qualifying(conn, rules, member.id, day))
+    if rules.tier_rank(reached.code) <= rules.tier_rank(member.tier_code):
+        return None
+    record_tier_change(conn, member.id, member.tier_code, reached.code, "qualifying sale", day.isoformat(),
+                       store.now())
+    return reached.code
+
+
+def lot_expires_on(rules: Rules, day: date) -> str | None:
+    expires = lot_expiry(rules.expiry, day)
+    return expires.isoformat() if expires else None
+
+
+def check_redemption_caps(conn: Connection, store: Store, rules: Rules, member_id: int, points: int) -> None:
+    if not points:
+        return
+    day = store.clock().date().isoformat()
+    by_member = conn.execute(_REDEEMED_BY_MEMBER, {"m": member_id, "day": day}).scalar_one()
+    if by_member + points > rules.risk.max_redeem_points_per_member_day:
+        left = max(0, rules.risk.max_redeem_points_per_member_day - by_member)
+        raise RuleRefused(f"the member may redeem {left} more points today (daily cap)", "redeem_points")
+    in_store = conn.execute(_REDEEMED_IN_STORE, {"s": store.identity.store_code, "day": day}).scalar_one()
+    if in_store + points > rules.risk.max_redeem_points_per_store_day:
+        raise RuleRefused("the store's daily redemption cap is reached; a manager can raise it in the rules",
+                          "redeem_points")
+
+
+def award_referral(conn: Connection, store: Store, rules: Rules, rules_version: int, member: Row,
+                   staff_id: int | None) -> list[dict[str, Any]]:
+    """Points to the referrer at the referred member's first purchase; once per referred member ever."""
+    if not member.referrer_id or not rules.referrer_points:
+        return []
+    key = f"referral:{member.uuid}"
+    if conn.execute(text("SELECT 1 FROM rewards WHERE reward_key = :k"), {"k": key}).first():
+        return []
+    now = store.now()
+    conn.execute(t.rewards.insert(), {"reward_key": key, "kind": "referral", "member_id": member.referrer_id,
+                                      "points": rules.referrer_points, "business_time": now})
+    return post(conn, store, member.referrer_id, [Posting(
+        "points", "earn", rules.referrer_points, note=f"referral: {member.member_no}'s first purchase",
+        expires_on=lot_expires_on(rules, store.clock().date()))],
+        staff_id=staff_id, rules_version=rules_version, business_time=now, ref_id=new_id())
