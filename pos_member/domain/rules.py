@@ -138,6 +138,9 @@ class Rules:
                 reached = tier
         return reached
 
+    def has_tier(self, code: str) -> bool:
+        return any(tier.code == code for tier in self.tiers)
+
     def tier_rank(self, code: str) -> int:
         for index, tier in enumerate(self.tiers):
             if tier.code == code:

@@ -3,6 +3,7 @@ and unknown keys are refused too: a typo must not silently fall back to a defaul
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from datetime import date
@@ -37,11 +38,17 @@ class _Table:
     def where(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
 
+    def missing(self, key: str) -> InvalidInput:
+        typo = difflib.get_close_matches(key, [k for k in self.data if k not in self.used], n=1, cutoff=0.8)
+        if typo:
+            return InvalidInput(f"is not a known key; did you mean {key!r}?", self.where(typo[0]))
+        return InvalidInput("is missing", self.where(key))
+
     def int(self, key: str, default: int | None = None, low: int = 0, high: int = _BIG) -> int:
         self.used.add(key)
         if key not in self.data:
             if default is None:
-                raise InvalidInput("is missing", self.where(key))
+                raise self.missing(key)
             return default
         value = self.data[key]
         if isinstance(value, bool) or not isinstance(value, int):

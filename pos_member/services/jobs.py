@@ -120,7 +120,9 @@ def _tier_decisions(rules: Rules, members: list[Any], qualifying: dict[int, int]
     for member_id, current, reached_on in members:
         target = rules.tier_for(qualifying.get(member_id, 0))
         target_rank, current_rank = rules.tier_rank(target.code), rules.tier_rank(current)
-        if target_rank > current_rank:
+        if not rules.has_tier(current):
+            changes.append((member_id, current, target.code, requalified_on, "tier not in the new rules"))
+        elif target_rank > current_rank:
             changes.append((member_id, current, target.code, requalified_on, "evaluation: qualified"))
         elif target_rank == current_rank and current_rank > 0 and (reached_on or "") < requalified_on:
             changes.append((member_id, current, current, requalified_on, "evaluation: re-qualified"))

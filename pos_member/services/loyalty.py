@@ -65,10 +65,11 @@ def upgrade_at_once(conn: Connection, store: Store, rules: Rules, member: Row) -
     """After a sale: move up at once if the window's total now reaches a higher tier (never down here)."""
     day = store.clock().date()
     reached = rules.tier_for(member_qualifying(conn, rules, member.id, day))
-    if rules.tier_rank(reached.code) <= rules.tier_rank(member.tier_code):
+    renamed = not rules.has_tier(member.tier_code)  # new rules dropped the member's tier
+    if not renamed and rules.tier_rank(reached.code) <= rules.tier_rank(member.tier_code):
         return None
-    record_tier_change(conn, member.id, member.tier_code, reached.code, "qualifying sale", day.isoformat(),
-                       store.now())
+    record_tier_change(conn, member.id, member.tier_code, reached.code,
+                       "tier not in the new rules" if renamed else "qualifying sale", day.isoformat(), store.now())
     return reached.code
 
 

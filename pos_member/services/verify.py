@@ -31,13 +31,15 @@ SELECT s.sale_id, s.total_fen, COALESCE(li.total, -1) AS lines_total,
        COALESCE(e.redeemed, 0) AS redeemed, COALESCE(e.earned, 0) AS earned, COALESCE(e.spent, 0) AS spent,
        s.points_redeemed, s.points_earned, s.stored_paid_fen + s.stored_bonus_fen AS stored
 FROM sales s
-LEFT JOIN (SELECT sale_id, SUM(amount_fen) AS total FROM sale_lines GROUP BY sale_id) li ON li.sale_id = s.sale_id
+LEFT JOIN (SELECT sale_id, SUM(amount_fen) AS total, SUM(points_earned) AS points FROM sale_lines
+           GROUP BY sale_id) li ON li.sale_id = s.sale_id
 LEFT JOIN (SELECT ref_id,
                   -SUM(CASE WHEN kind = 'redeem' THEN delta ELSE 0 END) AS redeemed,
                   SUM(CASE WHEN kind = 'earn' THEN delta ELSE 0 END) AS earned,
                   -SUM(CASE WHEN kind = 'spend' THEN delta ELSE 0 END) AS spent
            FROM ledger WHERE ref_id IN (SELECT sale_id FROM sales) GROUP BY ref_id) e ON e.ref_id = s.sale_id
-WHERE li.total IS NULL OR li.total != s.total_fen OR COALESCE(e.redeemed, 0) != s.points_redeemed
+WHERE li.total IS NULL OR li.total != s.total_fen OR li.points != s.points_earned
+   OR COALESCE(e.redeemed, 0) != s.points_redeemed
    OR COALESCE(e.earned, 0) != s.points_earned OR COALESCE(e.spent, 0) != s.stored_paid_fen + s.stored_bonus_fen
 """)
 

@@ -287,3 +287,27 @@ job_runs = Table(
     Column("ran_at", String, nullable=False),
     Column("result", Text, nullable=False),
 )
+
+# HQ sync (migration 0003). The ledger is the entry outbox; these hold the rest of the sync state.
+sync_state = Table(
+    "sync_state", metadata,
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# Member and card changes waiting for HQ, filled by triggers on members and cards (see migration 0003).
+sync_outbox = Table(
+    "sync_outbox", metadata,
+    Column("kind", String, primary_key=True),  # member | card
+    Column("key", String, primary_key=True),  # member uuid | card number
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+# This device's entries HQ rejected (kept at HQ in quarantine; listed here for the sync panel).
+sync_rejections = Table(
+    "sync_rejections", metadata,
+    Column("entry_id", String(36), primary_key=True),
+    Column("local_seq", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", String, nullable=False),
+)
