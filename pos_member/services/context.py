@@ -6,7 +6,9 @@ write a history and tests can fix "now"; business time is the store's local time
 
 from __future__ import annotations
 
+import os
 import secrets
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,7 +83,13 @@ class Store:
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A time-ordered UUID (version 7: 48-bit Unix milliseconds, then 74 random bits). Made where it happened,
+    unique without asking anyone, and it sorts by time, so new rows land at the right edge of the UNIQUE
+    indexes instead of dirtying a random page of a ten-million-row index on every insert."""
+    millis = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (millis << 80) | (0x7 << 76) | ((rand >> 64) & 0xFFF) << 64 | (0b10 << 62) | (rand & ((1 << 62) - 1))
+    return str(uuid.UUID(int=value))
 
 
 def new_chain_key() -> str:

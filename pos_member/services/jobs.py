@@ -17,8 +17,8 @@ from pos_member.domain.rules import Rules
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
 from pos_member.services.coupons import issue_coupon_row
-from pos_member.services.ledger import Posting, post
-from pos_member.services.loyalty import award_referral, qualifying_query, record_tier_change
+from pos_member.services.ledger import Posting, post_points_bulk
+from pos_member.services.loyalty import SET_TIER, award_referral, qualifying_query
 from pos_member.services.staff import CONSOLE_STAFF_ID
 from pos_member.storage import tables as t
 
@@ -68,16 +68,15 @@ def expire_points(store: Store, day: date) -> dict[str, Any]:
 
     def write(chunk: list[tuple[int, int, str]]) -> None:
         with store.db.write() as conn:
-            entries = []
-            for member_id, amount, why in chunk:
-                # re-read inside the write lock: a sale may have spent some of these points meanwhile
-                points = conn.execute(select(t.members.c.points).where(t.members.c.id == member_id)).scalar_one()
-                amount = min(amount, points)
-                if amount > 0:
-                    entries += post(conn, store, member_id, [Posting("points", "expire", -amount, note=why)],
-                                    staff_id=CONSOLE_STAFF_ID, rules_version=version, business_time=at)
+            # re-read inside the write lock: a sale may have spent some of these points meanwhile
+            points = dict(conn.execute(select(t.members.c.id, t.members.c.points).where(
+                t.members.c.id.in_([member_id for member_id, _, _ in chunk]))).all())
+            postings = [(member_id, Posting("points", "expire", -min(amount, points[member_id]), note=why))
+                        for member_id, amount, why in chunk if min(amount, points[member_id]) > 0]
+            entries = post_points_bulk(conn, store, postings, staff_id=CONSOLE_STAFF_ID, rules_version=version,
+                                       business_time=at)
             append_audit(conn, store.now(), CONSOLE_STAFF_ID, "job.expiry", day.isoformat(),
-                         {"members": len(chunk)}, entries=entries)
+                         {"members": len(entries)}, entries=entries)
 
     _in_chunks(due, write)
     return {"members": len(due), "points": sum(amount for _, amount, _ in due)}
@@ -98,8 +97,12 @@ def evaluate_tiers(store: Store, day: date) -> dict[str, Any]:
 
     def write(chunk: list[tuple[int, str, str, str, str]]) -> None:
         with store.db.write() as conn:
-            for member_id, old, new, reached, reason in chunk:
-                record_tier_change(conn, member_id, old, new, reason, reached, at)
+            conn.execute(SET_TIER, [{"member_id_": m, "tier": new, "reached": reached}
+                                    for m, _, new, reached, _ in chunk])
+            moved = [{"member_id": m, "from_tier": old, "to_tier": new, "reason": reason, "business_time": at}
+                     for m, old, new, _, reason in chunk if old != new]
+            if moved:
+                conn.execute(t.tier_changes.insert(), moved)
             append_audit(conn, store.now(), CONSOLE_STAFF_ID, "job.tiers", day.isoformat(),
                          {"changes": [[m, old, new] for m, old, new, _, _ in chunk if old != new]})
 

@@ -102,3 +102,38 @@ def member_entries(conn: Connection, member_id: int) -> list[Any]:
     return list(conn.execute(
         select(t.ledger).where(t.ledger.c.member_id == member_id).order_by(t.ledger.c.id)
     ))
+
+
+_MOVE_POINTS = t.members.update().where(t.members.c.id == bindparam("member_id_")).values(
+    points=t.members.c.points + bindparam("d_points"), updated_at=bindparam("at"))
+
+
+def post_points_bulk(
+    conn: Connection,
+    store: Store,
+    postings: list[tuple[int, Posting]],
+    *,
+    staff_id: int | None,
+    rules_version: int,
+    business_time: str,
+) -> list[dict[str, Any]]:
+    """One points posting for each of many members (a nightly job): one counter bump, one executemany for
+    the entries and one for the balances. The caller has checked no balance goes below zero."""
+    postings = [(member_id, p) for member_id, p in postings if p.delta != 0]
+    if not postings:
+        return []
+    if any(p.account != "points" or p.kind not in KINDS for _, p in postings):
+        raise ValueError("post_points_bulk takes points postings only")
+    identity = store.identity
+    first_seq = next_counter(conn, "local_seq", len(postings))
+    rows = [
+        {"entry_id": new_id(), "device_id": identity.device_id, "local_seq": first_seq + index,
+         "store_code": identity.store_code, "staff_id": staff_id, "member_id": member_id, "account": "points",
+         "kind": p.kind, "delta": p.delta, "sale_id": None, "ref_id": None, "rules_version": rules_version,
+         "business_time": business_time, "note": p.note, "expires_on": p.expires_on}
+        for index, (member_id, p) in enumerate(postings)
+    ]
+    conn.execute(_INSERT_ENTRY, rows)
+    conn.execute(_MOVE_POINTS, [{"member_id_": row["member_id"], "d_points": row["delta"], "at": business_time}
+                                for row in rows])
+    return rows

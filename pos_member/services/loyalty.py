@@ -36,7 +36,7 @@ _REDEEMED_BY_MEMBER = text("SELECT COALESCE(-SUM(delta), 0) FROM ledger WHERE me
                            "AND business_time >= :day")
 _REDEEMED_IN_STORE = text("SELECT COALESCE(-SUM(delta), 0) FROM ledger WHERE kind = 'redeem' AND store_code = :s "
                           "AND business_time >= :day")
-_SET_TIER = t.members.update().where(t.members.c.id == bindparam("member_id_")).values(
+SET_TIER = t.members.update().where(t.members.c.id == bindparam("member_id_")).values(
     tier_code=bindparam("tier"), tier_reached_on=bindparam("reached"))
 
 
@@ -55,7 +55,7 @@ def member_qualifying(conn: Connection, rules: Rules, member_id: int, day: date)
 
 def record_tier_change(conn: Connection, member_id: int, from_tier: str | None, to_tier: str, reason: str,
                        reached_on: str, business_time: str) -> None:
-    conn.execute(_SET_TIER, {"member_id_": member_id, "tier": to_tier, "reached": reached_on})
+    conn.execute(SET_TIER, {"member_id_": member_id, "tier": to_tier, "reached": reached_on})
     if from_tier != to_tier:
         conn.execute(t.tier_changes.insert(), {"member_id": member_id, "from_tier": from_tier, "to_tier": to_tier,
                                                "reason": reason, "business_time": business_time})

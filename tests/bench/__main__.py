@@ -10,6 +10,7 @@ import traceback
 
 BENCHMARKS = [
     "tests.bench.bench_store",
+    "tests.bench.bench_jobs",
     "tests.bench.bench_decoders",
     "tests.bench.bench_gui",
     "tests.bench.bench_sync",

@@ -19,46 +19,62 @@ import sqlite3
 import statistics
 import time
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
-from pos_member.domain.cardno import make_card_no, make_member_no
+from pos_member.domain.cardno import make_card_no
 from pos_member.services.checkout import SaleRequest, commit_sale
 from pos_member.services.context import open_store
 from pos_member.services.lookup import show_member
 from pos_member.services.setup import init_store
 
 REPO = Path(__file__).resolve().parents[2]
-DONE_MARK = "bench_built"
+DONE_MARK = "bench_built_v2"
+BASE_DAY = date(2024, 7, 1)
+
+
+def _entry_day(member: int, index: int) -> date:
+    """Entries spread over July 2024 - November 2026, so the nightly jobs meet realistic old lots."""
+    return BASE_DAY + timedelta(days=(member * 7 + index * 53) % 880)
 
 
 def _bulk_load(path: Path, members: int, entries: int, device_id: str) -> None:
-    """Raw sqlite3 for speed; indexes other than the UNIQUE constraints are rebuilt after the load."""
+    """Raw sqlite3 for speed; indexes other than the UNIQUE constraints are rebuilt after the load. Members
+    get birthdays and a spread of tiers, one sale each this year, and points lots that expire at the end of
+    the year after they were earned (the default rules)."""
     raw = sqlite3.connect(path, isolation_level=None)
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=OFF")
     raw.execute("PRAGMA cache_size=-4000000")
     indexes = raw.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
-                          "AND tbl_name IN ('members', 'cards', 'ledger')").fetchall()
+                          "AND tbl_name IN ('members', 'cards', 'ledger', 'sales')").fetchall()
     for name, _ in indexes:
         raw.execute(f'DROP INDEX "{name}"')
     raw.execute("BEGIN")
     now = "2026-01-01T10:00:00+08:00"
     per_member = max(1, entries // members)
-    batch_members, batch_cards = [], []
+    tiers = ["standard"] * 86 + ["silver"] * 10 + ["gold"] * 3 + ["diamond"]
+    batch_members, batch_cards, batch_sales = [], [], []
     for index in range(1, members + 1):
-        batch_members.append((index, str(uuid.UUID(int=index)), make_member_no("001", 1, index % 999_999 + 1)
-                              if index < 1_000_000 else f"M001{index:08d}", "001", f"会员{index}",
-                              f"13{index:09d}", "standard", per_member * 10, now, now))
+        batch_members.append((index, str(uuid.UUID(int=index)), f"M001{index:08d}", "001", f"会员{index}",
+                              f"13{index:09d}", f"19{50 + index % 50}-{index % 12 + 1:02d}-{index % 28 + 1:02d}",
+                              tiers[index % 100], per_member * 10, "2025-01-01", now, now))
         batch_cards.append((make_card_no("001", 1, index), index, "standard", "active", now, now))
+        spent = (index * 7919) % 500_000
+        batch_sales.append((str(uuid.UUID(int=(1 << 100) + index)), index, 1, 1,
+                            (BASE_DAY + timedelta(days=550 + index % 330)).isoformat() + "T12:00:00+08:00",
+                            "standard", spent, 0, 0, 0, 0, 0, spent, 0))
         if len(batch_members) == 50_000:
-            _flush_members(raw, batch_members, batch_cards)
-    _flush_members(raw, batch_members, batch_cards)
+            _flush_members(raw, batch_members, batch_cards, batch_sales)
+    _flush_members(raw, batch_members, batch_cards, batch_sales)
     rows = []
     seq = 0
     for member in range(1, members + 1):
-        for _ in range(per_member):
+        for index in range(per_member):
             seq += 1
-            rows.append((str(uuid.uuid4()), device_id, seq, "001", 1, member, "points", "earn", 10, 1, now))
+            day = _entry_day(member, index)
+            rows.append((str(uuid.uuid4()), device_id, seq, "001", 1, member, "points", "earn", 10, 1,
+                         day.isoformat() + "T12:00:00+08:00", date(day.year + 2, 1, 1).isoformat()))
             if len(rows) == 200_000:
                 _flush_ledger(raw, rows)
     _flush_ledger(raw, rows)
@@ -73,19 +89,26 @@ def _bulk_load(path: Path, members: int, entries: int, device_id: str) -> None:
     raw.close()
 
 
-def _flush_members(raw: sqlite3.Connection, members: list, cards: list) -> None:
-    raw.executemany("INSERT INTO members(id, uuid, member_no, home_store, name, phone, tier_code, points, "
-                    "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", members)
+def _flush_members(raw: sqlite3.Connection, members: list, cards: list, sales: list) -> None:
+    raw.executemany("INSERT INTO members(id, uuid, member_no, home_store, name, phone, birthday, tier_code, points, "
+                    "tier_reached_on, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", members)
     raw.executemany("INSERT INTO cards(card_no, member_id, card_type, status, issued_at, updated_at) "
                     "VALUES (?,?,?,?,?,?)", cards)
-    members.clear()
-    cards.clear()
+    raw.executemany("INSERT INTO sales(sale_id, member_id, staff_id, rules_version, business_time, tier_code, "
+                    "total_fen, discount_fen, points_redeemed, points_cash_fen, stored_paid_fen, stored_bonus_fen, "
+                    "payable_fen, points_earned) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", sales)
+    for batch in (members, cards, sales):
+        batch.clear()
 
 
 def _flush_ledger(raw: sqlite3.Connection, rows: list) -> None:
     raw.executemany("INSERT INTO ledger(entry_id, device_id, local_seq, store_code, staff_id, member_id, account, "
-                    "kind, delta, rules_version, business_time) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+                    "kind, delta, rules_version, business_time, expires_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     rows.clear()
+
+
+def bench_file(data: Path, members: int, entries: int) -> Path:
+    return data / f"store-{members}-{entries}.sqlite3"
 
 
 def build(path: Path, members: int, entries: int, rebuild: bool) -> None:
@@ -148,7 +171,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--count", type=int, default=2000)
     args = parser.parse_args()
-    path = args.data / f"store-{args.members}-{args.entries}.sqlite3"
+    path = bench_file(args.data, args.members, args.entries)
     build(path, args.members, args.entries, args.rebuild)
     store = open_store(path)
     rng = random.Random(7)
