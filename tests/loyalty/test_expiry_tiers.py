@@ -9,6 +9,7 @@ from pos_member.services.lookup import show_member
 from pos_member.services.refunds import refund_sale
 from pos_member.services.verify import verify_store
 from tests.conftest import CHINA
+from tests.loyalty.rules_text import TWO_TIERS
 
 
 def at(clock, *ymd):
@@ -110,4 +111,16 @@ def test_calendar_year_retention_through_next_year(store, apply, member, clock):
     run_jobs(store, date(2027, 7, 1), ["tiers"])  # 2027 so far: nothing spent, but retained
     assert show_member(store, member.card_no).tier == "gold"
     run_jobs(store, date(2028, 1, 1), ["tiers"])  # judges 2027: nothing; retention over
+    assert show_member(store, member.card_no).tier == "member"
+
+
+def test_qualification_by_points_earned(store, apply, member, clock):
+    tiers = TWO_TIERS.replace("threshold = 100000", "threshold = 500")
+    apply(qualification='measure = "points"\nwindow = "rolling_months"\nmonths = 3', tiers=tiers)
+    at(clock, 2026, 1, 10)
+    assert commit_sale(store, SaleRequest(member.card_no, 40000)).tier == "member"  # 400 points
+    at(clock, 2026, 2, 10)
+    assert commit_sale(store, SaleRequest(member.card_no, 10000)).tier == "gold"  # 500 points in 3 months
+    at(clock, 2026, 6, 10)
+    run_jobs(store, date(2026, 6, 1), ["tiers"])  # window Mar-May: nothing earned, no retention
     assert show_member(store, member.card_no).tier == "member"
