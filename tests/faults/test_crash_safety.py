@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
 import sqlite3
+import subprocess
 import sys
 import time
 
