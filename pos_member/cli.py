@@ -16,6 +16,7 @@ from typing import Any
 
 from pos_member import cli_commands as commands
 from pos_member.cli_loyalty import add_loyalty_commands
+from pos_member.cli_sync import add_sync_commands
 from pos_member.domain.errors import PosError
 from pos_member.domain.money import format_yuan
 
@@ -158,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=commands.demo)
     add_loyalty_commands(sub)
     sub.add_parser("gui", help="open the till app (the default)").set_defaults(handler=None)
+    add_sync_commands(sub)
     for leaf in _leaf_parsers(parser):
         if leaf is not parser:
             _add_global_options(leaf, nested=True)

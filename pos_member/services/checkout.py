@@ -23,6 +23,7 @@ from pos_member.services.ledger import Posting, post
 from pos_member.services.lookup import resolve
 from pos_member.services.loyalty import award_referral, check_redemption_caps, lot_expires_on, upgrade_at_once
 from pos_member.services.staff import CONSOLE_STAFF_ID
+from pos_member.services.sync_service import check_offline_redemption
 from pos_member.storage import tables as t
 
 _INSERT_SALE = t.sales.insert()
@@ -109,6 +110,7 @@ def commit_sale(store: Store, request: SaleRequest, staff_id: int = CONSOLE_STAF
             raise RuleRefused(f"cannot be used on this sale: {quote.coupon_note.removeprefix('not applied: ')}",
                               "coupon")
         check_redemption_caps(conn, store, rules, member.id, quote.points_redeemed)
+        check_offline_redemption(conn, store, rules, member.id, quote.points_redeemed)
         first_purchase = conn.execute(_HAS_SALE, {"key": member.id}).first() is None
         sale_id, now = new_id(), store.now()
         conn.execute(_INSERT_SALE, {

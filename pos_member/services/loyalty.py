@@ -19,10 +19,10 @@ from pos_member.storage import tables as t
 # refunded of those sales. Points measure: points earned less points reversed in the window.
 QUALIFYING_SPEND = text("""
 SELECT s.member_id AS member_id,
-       SUM(s.payable_fen + s.stored_paid_fen + s.stored_bonus_fen) - COALESCE(SUM(r.back), 0) AS amount
-FROM sales s LEFT JOIN (
-    SELECT sale_id, SUM(cash_refund_fen + clawback_fen + stored_paid_restored_fen + stored_bonus_restored_fen)
-           AS back FROM refunds GROUP BY sale_id) r ON r.sale_id = s.sale_id
+       SUM(s.payable_fen + s.stored_paid_fen + s.stored_bonus_fen - COALESCE((
+           SELECT SUM(r.cash_refund_fen + r.clawback_fen + r.stored_paid_restored_fen + r.stored_bonus_restored_fen)
+           FROM refunds r WHERE r.sale_id = s.sale_id), 0)) AS amount
+FROM sales s
 WHERE s.business_time >= :start AND s.business_time < :end {member_filter}
 GROUP BY s.member_id
 """)

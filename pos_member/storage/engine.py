@@ -5,9 +5,11 @@ cut; foreign keys on; busy_timeout 10 s. pysqlite's own transaction handling is 
 BEGIN ourselves: BEGIN IMMEDIATE for every write (a deferred transaction that has read can fail at once with
 "database is locked" whatever the timeout), plain BEGIN for reads.
 
-WAL checkpoints run on a background thread, not in the committing connection: SQLite's automatic checkpoint
-copies ~1000 pages back into the database and fsyncs inside whichever commit crosses the threshold, which
-turned one checkout in a hundred from under 1 ms into 5 ms. A PASSIVE checkpoint never blocks writers.
+WAL checkpoints run on a background thread when the till is idle, not in the committing connection:
+SQLite's automatic checkpoint copies ~1000 pages back and fsyncs inside whichever commit crosses the
+threshold, and even a background checkpoint running beside a commit competes for the disk: measured on a
+1,000,000-member file, checkout p99 went from 1.8 ms (no checkpoint) to 3-5 ms. So the Checkpointer waits
+for a quiet moment (no write for IDLE_S) unless the WAL passes a hard cap. PASSIVE never blocks writers.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +27,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 
 BUSY_TIMEOUT_MS = 10_000
 CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024  # ~1000 pages, SQLite's own default threshold
+CHECKPOINT_HARD_CAP_BYTES = 256 * 1024 * 1024  # past this, checkpoint even while busy: reads slow down
+CHECKPOINT_IDLE_S = 0.25
 log = logging.getLogger(__name__)
 
 
@@ -55,17 +60,19 @@ def make_engine(path: Path) -> Engine:
 
 
 class Checkpointer:
-    """Copies the WAL back into the database file on its own thread and connection when the WAL has grown."""
+    """Copies the WAL back into the database file on its own thread and connection, in idle moments."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._wal = Path(f"{path}-wal")
         self._wake = threading.Event()
         self._stop = False
+        self._last_write = 0.0
         self._thread: threading.Thread | None = None
 
     def nudge(self) -> None:
-        """Called after each write commit; cheap (a stat) unless the WAL is over the threshold."""
+        """Called after each write commit; cheap (a clock read and a stat)."""
+        self._last_write = time.monotonic()
         try:
             if self._wal.stat().st_size < CHECKPOINT_WAL_BYTES:
                 return
@@ -76,12 +83,26 @@ class Checkpointer:
             self._thread.start()
         self._wake.set()
 
+    def _wal_size(self) -> int:
+        try:
+            return self._wal.stat().st_size
+        except OSError:
+            return 0
+
+    def _wait_for_quiet(self) -> None:
+        while not self._stop and self._wal_size() < CHECKPOINT_HARD_CAP_BYTES:
+            quiet_for = time.monotonic() - self._last_write
+            if quiet_for >= CHECKPOINT_IDLE_S:
+                return
+            time.sleep(CHECKPOINT_IDLE_S - quiet_for)
+
     def _run(self) -> None:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
             while True:
                 self._wake.wait()
                 self._wake.clear()
+                self._wait_for_quiet()
                 if self._stop:
                     return
                 try:

@@ -1,0 +1,133 @@
+"""Sync as the till uses it: enrol, one sync cycle, status, the offline-redemption rule, and the
+one-sync-per-device file lock. The background worker is in sync_worker.py.
+
+Offline redemption (ARCHITECTURE "Offline spending"), enforced only once the store is enrolled in a chain:
+- confirmed balance = entries of other devices (they came from HQ) + this device's entries HQ acknowledged;
+- a redemption may not exceed confirmed balance minus this device's pending (unacknowledged) debits, so points
+  earned here and not yet pushed cannot be spent twice in two stores;
+- the pending redemptions of one member may not exceed `risk.offline_redeem_points_per_member`, nor this
+  till's pending redemptions today `risk.offline_redeem_points_per_store_day`.
+Pending means "not yet acknowledged by HQ", so while the till is online the caps hardly ever bite, and when it
+is offline they bound what HQ could later find overdrawn (HQ flags any overdraft).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from pos_member.domain.errors import PosError, RuleRefused
+from pos_member.domain.rules import Rules
+from pos_member.services.audit import append_audit
+from pos_member.services.context import Store
+from pos_member.storage.sync_store import SqliteSyncStore
+
+_SYNC_STATE = text("SELECT key, value FROM sync_state WHERE key IN ('token', 'push_through')")
+_POINTS_POSITION = text("""
+SELECT COALESCE(SUM(CASE WHEN device_id != :me OR local_seq <= :through THEN delta ELSE 0 END), 0) AS confirmed,
+       COALESCE(SUM(CASE WHEN device_id = :me AND local_seq > :through AND delta < 0 THEN -delta ELSE 0 END), 0)
+           AS pending_debits,
+       COALESCE(SUM(CASE WHEN device_id = :me AND local_seq > :through AND kind = 'redeem' THEN -delta ELSE 0 END),
+           0) AS pending_redeemed
+FROM ledger WHERE member_id = :member AND account = 'points'""")
+_PENDING_REDEEMED_TODAY = text("""
+SELECT COALESCE(-SUM(delta), 0) FROM ledger
+WHERE device_id = :me AND local_seq > :through AND kind = 'redeem' AND business_time >= :day""")
+
+
+def sync_store(store: Store) -> SqliteSyncStore:
+    """The store file behind the Protocol sync.client uses; enrolment and pulled pages are audited."""
+    identity = store.identity
+
+    def audit(conn: Connection, action: str, subject: str | None, detail: dict[str, Any]) -> None:
+        append_audit(conn, store.now(), None, action, subject, detail)
+
+    return SqliteSyncStore(store.db, identity.device_id, identity.device_no, identity.store_code, store.now, audit)
+
+
+class SyncFailed(PosError):
+    """HQ could not be reached or refused; the message says which. Nothing local was lost."""
+
+    code = "sync_failed"
+
+
+def enrol(store: Store, hq_url: str, code: str, timeout: float = 30.0) -> dict[str, Any]:
+    from sync.client import SyncClient, SyncError
+
+    try:
+        result = SyncClient(sync_store(store), timeout=timeout).enrol(hq_url, code)
+    except SyncError as exc:
+        raise SyncFailed(str(exc), "enrol") from exc
+    finally:
+        store._identity = None  # the chain key may have changed
+    return result
+
+
+def sync_once(store: Store, attempts: int = 4, timeout: float = 30.0) -> dict[str, Any]:
+    from sync.client import SyncClient, SyncError, sync_with_retries
+
+    try:
+        report = sync_with_retries(SyncClient(sync_store(store), timeout=timeout), attempts=attempts)
+    except SyncError as exc:
+        raise SyncFailed(str(exc), "sync") from exc
+    return report.__dict__ | {"status": sync_status(store)}
+
+
+def sync_status(store: Store) -> dict[str, Any]:
+    return sync_store(store).status()
+
+
+def check_offline_redemption(conn: Connection, store: Store, rules: Rules, member_id: int, points: int) -> None:
+    """Called by checkout inside the sale's transaction; refuses a redemption HQ has not confirmed."""
+    if points <= 0:
+        return
+    state = dict(conn.execute(_SYNC_STATE).all())
+    if not state.get("token"):
+        return  # a store on its own: its ledger is the whole truth, the normal balance check suffices
+    me, through = store.identity.device_id, int(state.get("push_through") or 0)
+    row = conn.execute(_POINTS_POSITION, {"me": me, "through": through, "member": member_id}).one()
+    available = row.confirmed - row.pending_debits
+    if points > available:
+        raise RuleRefused(f"only {max(0, available)} points are confirmed by HQ for this member; points earned "
+                          "here since the last sync can be redeemed after it", "redeem_points")
+    if row.pending_redeemed + points > rules.risk.offline_redeem_points_per_member:
+        left = max(0, rules.risk.offline_redeem_points_per_member - row.pending_redeemed)
+        raise RuleRefused(f"until the next sync this member may redeem {left} more points (offline cap)",
+                          "redeem_points")
+    today = store.clock().date().isoformat()
+    spent_today = conn.execute(_PENDING_REDEEMED_TODAY, {"me": me, "through": through, "day": today}).scalar_one()
+    if spent_today + points > rules.risk.offline_redeem_points_per_store_day:
+        raise RuleRefused("this till's offline redemption cap for today is reached; sync with HQ first",
+                          "redeem_points")
+
+
+class SyncBusy(RuleRefused):
+    pass
+
+
+@contextmanager
+def device_lock(lock_path: Path) -> Iterator[None]:
+    """One sync per device at a time (the app's worker and a cron `sync --once`): an exclusive, non-blocking
+    lock on a file in the data dir, released by the OS if the process dies."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the duration of the with block
+    try:
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise SyncBusy("another sync of this till is running", "sync") from exc
+        yield
+    finally:
+        handle.close()

@@ -1,0 +1,177 @@
+"""Applying one page of HQ's change feed inside the caller's write transaction.
+
+- member snapshots: upsert by uuid. A phone this store already has on another member is left off the pulled
+  member here (the phone index is unique at the till) and counted as `phone_conflicts`; HQ has flagged it.
+- card snapshots: upsert by number; lost and replaced are terminal, the version never goes down.
+- entries of other devices: inserted as they are (their device_id, local_seq, entry_id; entry_id UNIQUE makes
+  a re-applied page a no-op) and the members' cached balances move by the same amounts.
+- rules: appended as this store's newest rules version, unless this app cannot parse them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, text
+
+from pos_member.storage import tables as t
+
+# Same rule as HQ (sync.protocol.CARD_STATUS_RANK; storage must not import sync): lost and replaced are
+# terminal, so a stale snapshot never revives a card.
+_CARD_RANK = {"active": 0, "frozen": 0, "lost": 1, "replaced": 2}
+_BALANCE = {"points": "d_points", "stored_paid": "d_paid", "stored_bonus": "d_bonus"}
+_CHUNK = 500
+_MOVE = text("UPDATE members SET points = points + :d_points, stored_paid_fen = stored_paid_fen + :d_paid, "
+             "stored_bonus_fen = stored_bonus_fen + :d_bonus WHERE id = :member_id")
+_MEMBER_COLUMNS = ("member_no", "home_store", "name", "phone", "birthday", "tier_code", "tier_reached_on", "status",
+                   "updated_at")
+_UPDATE_MEMBER = t.members.update().where(t.members.c.id == bindparam("id_")).values(
+    {c: bindparam(c) for c in _MEMBER_COLUMNS})
+
+
+def _chunks(items: list[Any]) -> list[list[Any]]:
+    return [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+class PageApplier:
+    def __init__(self, conn: Connection, now: str, rules_check: Callable[[str], str | None]) -> None:
+        self.conn = conn
+        self.now = now
+        self.rules_check = rules_check
+        self.counts = {"members": 0, "cards": 0, "entries_applied": 0, "entries_already_held": 0,
+                       "phone_conflicts": 0, "rules": 0, "skipped": 0}
+
+    def apply(self, changes: list[dict[str, Any]]) -> dict[str, int]:
+        # Feed order matters only between kinds that depend on each other (a member before its card and its
+        # entries); HQ's order already guarantees it, and runs of one kind are applied in bulk.
+        run: list[dict[str, Any]] = []
+        for change in changes:
+            if run and run[-1]["kind"] != change["kind"]:
+                self._apply_run(run)
+                run = []
+            run.append(change)
+        if run:
+            self._apply_run(run)
+        return self.counts
+
+    def _apply_run(self, run: list[dict[str, Any]]) -> None:
+        kind = run[0]["kind"]
+        data = [c["data"] for c in run]
+        for chunk in _chunks(data):
+            if kind == "member":
+                self._members(chunk)
+            elif kind == "card":
+                self._cards(chunk)
+            elif kind == "entry":
+                self._entries(chunk)
+            elif kind == "rules":
+                for item in chunk:
+                    self._rules(item)
+            else:
+                self.counts["skipped"] += len(chunk)  # a kind from a newer HQ: ignored, not fatal
+
+    def _member_ids(self, uuids: set[str]) -> dict[str, int]:
+        rows = self.conn.execute(select(t.members.c.uuid, t.members.c.id).where(t.members.c.uuid.in_(uuids)))
+        return {row.uuid: row.id for row in rows}
+
+    def _members(self, items: list[dict[str, Any]]) -> None:
+        existing = {row.uuid: row for row in self.conn.execute(select(
+            t.members.c.uuid, t.members.c.id, t.members.c.tier_code, t.members.c.status).where(
+            t.members.c.uuid.in_([m["uuid"] for m in items])))}
+        phones = {m["phone"] for m in items if m.get("phone")}
+        phone_owner = {row.phone: row.uuid for row in self.conn.execute(select(
+            t.members.c.phone, t.members.c.uuid).where(t.members.c.phone.in_(phones)))} if phones else {}
+        inserts, updates, tier_moves = [], [], []
+        for member in items:
+            row = {c: member.get(c) for c in _MEMBER_COLUMNS}
+            phone = row["phone"]
+            if phone and phone_owner.get(phone, member["uuid"]) != member["uuid"]:
+                row["phone"] = None
+                self.counts["phone_conflicts"] += 1
+            elif phone:
+                phone_owner[phone] = member["uuid"]
+            old = existing.get(member["uuid"])
+            if old is None:
+                inserts.append(row | {"uuid": member["uuid"], "created_at": member["created_at"]})
+            else:
+                if old.status == "anonymised":  # stays scrubbed whatever a stale snapshot says
+                    row.update(status="anonymised", name="(anonymised)", phone=None, birthday=None)
+                updates.append(row | {"id_": old.id})
+                if old.tier_code != row["tier_code"]:
+                    tier_moves.append({"member_id": old.id, "from_tier": old.tier_code, "to_tier": row["tier_code"],
+                                       "reason": "synced from HQ", "business_time": self.now})
+        if updates:
+            # phones first released, then taken: clear the changed phones so a swap between two members works
+            self.conn.execute(t.members.update().where(t.members.c.id == bindparam("id_")).values(phone=None),
+                              [{"id_": u["id_"]} for u in updates])
+            self.conn.execute(_UPDATE_MEMBER, updates)
+        if inserts:
+            self.conn.execute(t.members.insert(), inserts)
+        if tier_moves:
+            self.conn.execute(t.tier_changes.insert(), tier_moves)
+        self.counts["members"] += len(items)
+
+    def _cards(self, items: list[dict[str, Any]]) -> None:
+        ids = self._member_ids({c["member_uuid"] for c in items})
+        existing = {row.card_no: row for row in self.conn.execute(select(t.cards).where(
+            t.cards.c.card_no.in_([c["card_no"] for c in items])))}
+        for card in items:
+            member_id = ids.get(card["member_uuid"])
+            if member_id is None:
+                self.counts["skipped"] += 1  # cannot happen in feed order; never fatal
+                continue
+            row = {k: card.get(k) for k in ("card_type", "status", "issued_at", "expires_on", "replaced_by",
+                                            "updated_at")} | {"version": card["version"], "member_id": member_id}
+            old = existing.get(card["card_no"])
+            if old is None:
+                self.conn.execute(t.cards.insert().values(card_no=card["card_no"], **row))
+            else:
+                if _CARD_RANK.get(old.status, 0) > _CARD_RANK.get(row["status"], 0):
+                    row["status"], row["replaced_by"] = old.status, old.replaced_by or row["replaced_by"]
+                row["version"] = max(old.version, row["version"])
+                self.conn.execute(t.cards.update().where(t.cards.c.card_no == card["card_no"]).values(**row))
+            self.counts["cards"] += 1
+
+    def _entries(self, items: list[dict[str, Any]]) -> None:
+        held = {row[0] for row in self.conn.execute(select(t.ledger.c.entry_id).where(
+            t.ledger.c.entry_id.in_([e["entry_id"] for e in items])))}
+        ids = self._member_ids({e["member_uuid"] for e in items})
+        rows, moves = [], {}
+        for entry in items:
+            member_id = ids.get(entry["member_uuid"])
+            if entry["entry_id"] in held or member_id is None:
+                self.counts["entries_already_held" if member_id else "skipped"] += 1
+                continue
+            held.add(entry["entry_id"])
+            rows.append({
+                "entry_id": entry["entry_id"], "device_id": entry["device_id"], "local_seq": entry["local_seq"],
+                "store_code": entry["store_code"], "staff_id": None,  # staff ids are local to their store
+                "member_id": member_id, "account": entry["account"], "kind": entry["kind"],
+                "delta": entry["delta"], "sale_id": entry.get("sale_id"), "ref_id": entry.get("ref_id"),
+                "rules_version": entry["rules_version"], "business_time": entry["business_time"],
+                "note": entry.get("note"), "expires_on": entry.get("expires_on"),
+            })
+            move = moves.setdefault(member_id, {"member_id": member_id, "d_points": 0, "d_paid": 0, "d_bonus": 0})
+            move[_BALANCE[entry["account"]]] += entry["delta"]
+        if rows:
+            self.conn.execute(t.ledger.insert(), rows)
+            self.conn.execute(_MOVE, list(moves.values()))
+        self.counts["entries_applied"] += len(rows)
+
+    def _rules(self, item: dict[str, Any]) -> None:
+        applied = self.conn.execute(select(t.sync_state.c.value).where(
+            t.sync_state.c.key == "hq_rules_version")).scalar()
+        if applied is not None and int(applied) >= int(item["version"]):
+            return
+        problem = self.rules_check(item["toml"])
+        if problem is None:
+            latest = self.conn.execute(select(t.rules_versions.c.version).order_by(
+                t.rules_versions.c.version.desc()).limit(1)).scalar() or 0
+            self.conn.execute(t.rules_versions.insert().values(
+                version=latest + 1, label=item["label"], toml=item["toml"], applied_at=self.now, applied_by=None))
+            self.counts["rules"] += 1
+        else:
+            self.counts["skipped"] += 1
+        self.conn.execute(text("INSERT INTO sync_state (key, value) VALUES ('hq_rules_version', :v) ON CONFLICT "
+                               "(key) DO UPDATE SET value = excluded.value"), {"v": str(item["version"])})

@@ -1,0 +1,187 @@
+"""The store file as sync.client sees it (the `SyncStore` protocol there): the outbox to push, the cursors,
+and applying HQ's change feed.
+
+Each method is one short transaction; none stays open across an HTTP call. Applying a pulled page (entries
+of other devices, member and card snapshots, rules) and storing its cursor is one BEGIN IMMEDIATE
+transaction, and pulled entries move the cached balances in it, so `verify` (balances = sum of the ledger)
+holds after every page. While a page is applied the `applying_pull` row suppresses the outbox triggers, so
+HQ's changes are not pushed back to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, func, select, text
+
+from pos_member.domain.errors import PosError
+from pos_member.domain.rules import parse_rules_toml
+from pos_member.storage import tables as t
+from pos_member.storage.engine import Database
+
+AuditHook = Callable[[Connection, str, str | None, dict[str, Any]], None]
+_MEMBER_WIRE = ("uuid", "member_no", "home_store", "name", "phone", "birthday", "tier_code", "tier_reached_on",
+                "status", "created_at", "updated_at")
+_CARD_WIRE = ("card_no", "version", "card_type", "status", "issued_at", "expires_on", "replaced_by", "updated_at")
+_ENTRY_WIRE = ("entry_id", "local_seq", "account", "kind", "delta", "staff_id", "sale_id", "ref_id",
+               "rules_version", "business_time", "note", "expires_on")
+
+_PENDING_ENTRIES = text(f"""
+SELECT {', '.join('l.' + c for c in _ENTRY_WIRE)}, m.uuid AS member_uuid
+FROM ledger l JOIN members m ON m.id = l.member_id
+WHERE l.device_id = :device AND l.local_seq > :through ORDER BY l.local_seq LIMIT :limit""")
+
+
+class SqliteSyncStore:
+    def __init__(self, db: Database, device_id: str, device_no: int, store_code: str, now: Callable[[], str],
+                 audit: AuditHook | None = None) -> None:
+        self.db = db
+        self.device_id = device_id
+        self.device_no = device_no
+        self.store_code = store_code
+        self.now = now
+        self.audit = audit
+
+    # ---- state ----------------------------------------------------------------------------------------
+    @staticmethod
+    def _get(conn: Connection, key: str, default: str | None = None) -> str | None:
+        value = conn.execute(select(t.sync_state.c.value).where(t.sync_state.c.key == key)).scalar()
+        return default if value is None else value
+
+    @staticmethod
+    def _set(conn: Connection, key: str, value: str) -> None:
+        conn.execute(text("INSERT INTO sync_state (key, value) VALUES (:k, :v) "
+                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value"), {"k": key, "v": value})
+
+    def connection_info(self) -> tuple[str, str] | None:
+        with self.db.read() as conn:
+            url, token = self._get(conn, "hq_url"), self._get(conn, "token")
+        return (url, token) if url and token else None
+
+    def enrol_facts(self) -> dict[str, Any]:
+        with self.db.read() as conn:
+            key = conn.execute(select(t.settings.c.value).where(t.settings.c.key == "chain_key")).scalar_one()
+            cards = conn.execute(select(func.count()).select_from(t.cards)).scalar_one()
+        return {"device_id": self.device_id, "device_no": self.device_no, "store_code": self.store_code,
+                "cards_issued": cards, "key_fingerprint": hashlib.sha256(key.encode()).hexdigest()}
+
+    def save_enrolment(self, hq_url: str, reply: dict[str, Any]) -> None:
+        """Keep the token; adopt the chain key unless it is already ours (HQ refused a mismatch if we have
+        cards, and re-checking here keeps a card issued meanwhile from being orphaned)."""
+        with self.db.write() as conn:
+            key = conn.execute(select(t.settings.c.value).where(t.settings.c.key == "chain_key")).scalar_one()
+            adopted = key != reply["chain_key"]
+            if adopted:
+                if conn.execute(select(func.count()).select_from(t.cards)).scalar_one():
+                    raise PosError("cards were issued while enrolling; their QR codes carry this store's own "
+                                   "key, so the chain key cannot be adopted", "chain_key")
+                conn.execute(t.settings.update().where(t.settings.c.key == "chain_key").values(
+                    value=reply["chain_key"]))
+            self._set(conn, "hq_url", hq_url)
+            self._set(conn, "token", reply["token"])
+            if self.audit:
+                self.audit(conn, "sync.enrol", reply["store_code"], {"hq_url": hq_url, "chain_key_adopted": adopted})
+
+    def align_push_cursor(self, hq_through: int) -> None:
+        """After HQ restored a backup it may hold less than we think: push again from what it holds."""
+        with self.db.write() as conn:
+            if int(self._get(conn, "push_through", "0") or 0) > hq_through:
+                self._set(conn, "push_through", str(hq_through))
+
+    def record_outcome(self, ok: bool, error: str | None) -> None:
+        with self.db.write() as conn:
+            now = self.now()
+            self._set(conn, "last_attempt", now)
+            if ok:
+                self._set(conn, "last_success", now)
+                self._set(conn, "last_error", "")
+            else:
+                self._set(conn, "last_error", error or "")
+
+    def status(self) -> dict[str, Any]:
+        with self.db.read() as conn:
+            through = int(self._get(conn, "push_through", "0") or 0)
+            high = conn.execute(select(func.max(t.ledger.c.local_seq)).where(
+                t.ledger.c.device_id == self.device_id)).scalar() or 0
+            return {
+                "enrolled": bool(self._get(conn, "token")), "hq_url": self._get(conn, "hq_url"),
+                "device_id": self.device_id, "pending_entries": high - through,
+                "pending_records": conn.execute(select(func.count()).select_from(t.sync_outbox)).scalar_one(),
+                "push_through": through, "pull_cursor": int(self._get(conn, "pull_cursor", "0") or 0),
+                "last_attempt": self._get(conn, "last_attempt"), "last_success": self._get(conn, "last_success"),
+                "last_error": self._get(conn, "last_error") or None,
+                "rejected_entries": conn.execute(select(func.count()).select_from(t.sync_rejections)).scalar_one(),
+            }
+
+    # ---- push -----------------------------------------------------------------------------------------
+    def pending_records(self, limit: int) -> list[tuple[dict[str, Any], tuple[str, str, int]]]:
+        with self.db.read() as conn:
+            rows = conn.execute(select(t.sync_outbox).order_by(
+                t.sync_outbox.c.kind.desc(), t.sync_outbox.c.key).limit(limit)).all()  # members before cards
+            out = []
+            for row in rows:
+                record: dict[str, Any] | None = None
+                if row.kind == "member":
+                    member = conn.execute(select(t.members).where(t.members.c.uuid == row.key)).first()
+                    if member is not None:
+                        record = {"kind": "member", "member": {c: getattr(member, c) for c in _MEMBER_WIRE}}
+                else:
+                    card = conn.execute(select(t.cards, t.members.c.uuid).join(
+                        t.members, t.members.c.id == t.cards.c.member_id).where(t.cards.c.card_no == row.key)).first()
+                    if card is not None:
+                        record = {"kind": "card", "card": {c: getattr(card, c) for c in _CARD_WIRE}
+                                  | {"member_uuid": card.uuid}}
+                out.append((record or {}, (row.kind, row.key, row.version)))
+            return out
+
+    def ack_records(self, sent: list[tuple[str, str, int]], rejected: list[dict[str, Any]]) -> None:
+        with self.db.write() as conn:
+            for kind, key, version in sent:  # a row changed again since it was read stays queued
+                conn.execute(t.sync_outbox.delete().where(t.sync_outbox.c.kind == kind, t.sync_outbox.c.key == key,
+                                                          t.sync_outbox.c.version == version))
+            if rejected:
+                kept = json.loads(self._get(conn, "record_rejections", "[]") or "[]")
+                self._set(conn, "record_rejections", json.dumps((kept + rejected)[-50:], ensure_ascii=False))
+
+    def pending_entries(self, limit: int) -> list[dict[str, Any]]:
+        with self.db.read() as conn:
+            through = int(self._get(conn, "push_through", "0") or 0)
+            rows = conn.execute(_PENDING_ENTRIES, {"device": self.device_id, "through": through, "limit": limit})
+            return [dict(row._mapping) for row in rows]
+
+    def ack_entries(self, contiguous_through: int, rejected: list[dict[str, Any]]) -> None:
+        with self.db.write() as conn:
+            self._set(conn, "push_through", str(contiguous_through))
+            now = self.now()
+            for item in rejected:
+                conn.execute(text("INSERT OR IGNORE INTO sync_rejections (entry_id, local_seq, reason, at) "
+                                  "VALUES (:e, :s, :r, :a)"),
+                             {"e": item["entry_id"], "s": item["local_seq"], "r": item.get("reason") or "", "a": now})
+
+    # ---- pull -----------------------------------------------------------------------------------------
+    def pull_cursor(self) -> int:
+        with self.db.read() as conn:
+            return int(self._get(conn, "pull_cursor", "0") or 0)
+
+    def apply_pull(self, changes: list[dict[str, Any]], cursor: int) -> dict[str, int]:
+        from pos_member.storage.sync_apply import PageApplier
+
+        with self.db.write() as conn:
+            self._set(conn, "applying_pull", "1")  # silences the outbox triggers for this transaction only
+            counts = PageApplier(conn, self.now(), self._rules_check).apply(changes)
+            self._set(conn, "pull_cursor", str(cursor))
+            if self.audit and changes:
+                self.audit(conn, "sync.pull", str(cursor), counts)
+            conn.execute(t.sync_state.delete().where(t.sync_state.c.key == "applying_pull"))
+        return counts
+
+    @staticmethod
+    def _rules_check(toml_text: str) -> str | None:
+        try:
+            parse_rules_toml(toml_text)
+        except PosError as exc:
+            return str(exc)
+        return None
