@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select, text
@@ -188,6 +188,19 @@ def run_jobs(store: Store, day: date, only: list[str] | None = None) -> dict[str
         with store.db.write() as conn:
             _record_run(conn, store, name, day, results[name])
     return results
+
+
+def run_due_jobs(store: Store, today: date, catch_up_days: int = 31) -> list[str]:
+    """What the app calls at start and each night: run the jobs for every date since the last run, up to
+    today (a till switched off for a week catches up; each date is idempotent). Returns the dates run."""
+    with store.db.read() as conn:
+        last = conn.execute(select(t.job_runs.c.run_date).order_by(t.job_runs.c.run_date.desc()).limit(1)).scalar()
+    start = date.fromisoformat(last) + timedelta(days=1) if last else today
+    start = max(start, today - timedelta(days=catch_up_days - 1))
+    days = [start + timedelta(days=n) for n in range((today - start).days + 1)]
+    for day in days:
+        run_jobs(store, day)
+    return [day.isoformat() for day in days]
 
 
 def _record_run(conn: Connection, store: Store, name: str, day: date, result: dict[str, Any]) -> None:

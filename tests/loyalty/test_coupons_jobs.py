@@ -91,3 +91,11 @@ def test_jobs_birthday_coupons_once_a_year_and_referral_once(loyal, member, cloc
     with loyal.db.read() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM job_runs")).scalar() == 12
     assert first.sale_id and verify_store(loyal).ok
+
+
+def test_the_app_catches_up_missed_nights_once(loyal, member):
+    from pos_member.services.jobs import run_due_jobs
+
+    assert run_due_jobs(loyal, date(2026, 11, 24)) == ["2026-11-24"]
+    assert run_due_jobs(loyal, date(2026, 11, 24)) == []  # already run today
+    assert run_due_jobs(loyal, date(2026, 11, 27)) == ["2026-11-25", "2026-11-26", "2026-11-27"]
