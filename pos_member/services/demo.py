@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from pos_member.domain.errors import PosError
-from pos_member.services import cards, checkout, members, refunds, setup, staff, stored_value
+from pos_member.services import cards, checkout, coupons, members, refunds, setup, staff, stored_value
 from pos_member.services.context import Store
 
 DEMO_STORE_CODE = "001"
@@ -94,6 +94,9 @@ def build_demo_store(store: Store, member_count: int, qr_dir: Path, seed: int = 
         frozen = cards.freeze(store, cards_issued[4], DEMO_MANAGER_PIN).card_no
         replaced = cards.replace(store, cards_issued[5], DEMO_MANAGER_PIN)
         cards_issued[5] = replaced.card_no
+        for card_no in cards_issued[:20]:  # a few coupons in wallets, to try at the till
+            coupons.issue_coupon(store, card_no, "save10")
+        coupons.issue_coupon(store, cards_issued[0], "parking")
     finally:
         store.clock = real_clock
     qr_dir.mkdir(parents=True, exist_ok=True)
