@@ -9,7 +9,7 @@ from typing import Any
 
 from pos_member.config import Paths
 from pos_member.domain.errors import InvalidInput
-from pos_member.services import coupons, jobs, rules_admin
+from pos_member.services import coupons, jobs, reports, rules_admin
 from pos_member.services.context import Store
 from pos_member.services.history import tier_history
 
@@ -51,6 +51,21 @@ def add_loyalty_commands(sub: argparse._SubParsersAction) -> None:
     campaign.add_argument("--manager-pin")
     campaign.set_defaults(handler=coupon_campaign)
     csub.add_parser("campaigns", help="campaigns with issued and used counts").set_defaults(handler=campaign_list)
+
+    report = sub.add_parser("report", help="manager reports: sales, liability, tiers, segments")
+    rsub2 = report.add_subparsers(dest="action", required=True)
+    for name, text_ in (("sales", "sales, discounts, points and stored value by day"),
+                        ("tiers", "tier movement in a period and members per tier")):
+        period = rsub2.add_parser(name, help=text_)
+        period.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+        period.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="exclusive")
+        period.set_defaults(handler=report_sales if name == "sales" else report_tiers)
+    liability = rsub2.add_parser("liability", help="points and stored value owed to members")
+    liability.add_argument("--as-of", metavar="YYYY-MM-DD")
+    liability.set_defaults(handler=report_liability)
+    segments = rsub2.add_parser("segments", help="active and dormant members, birthdays, stored-value holders")
+    segments.add_argument("--dormant-days", type=int, default=90)
+    segments.set_defaults(handler=report_segments)
 
     tiers = sub.add_parser("tiers", help="a member's tier history")
     tiers.add_argument("code")
@@ -96,3 +111,19 @@ def campaign_list(args, store: Store, staff_id: int, paths: Paths) -> list[dict[
 
 def tiers_history(args, store: Store, staff_id: int, paths: Paths) -> list[dict[str, Any]]:
     return tier_history(store, args.code)
+
+
+def report_sales(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    return reports.sales_report(store, args.start, args.end)
+
+
+def report_tiers(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    return reports.tier_report(store, args.start, args.end)
+
+
+def report_liability(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    return reports.liability_report(store, args.as_of)
+
+
+def report_segments(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    return reports.segment_report(store, args.dormant_days)
