@@ -68,11 +68,11 @@ def enrol(store: Store, hq_url: str, code: str, timeout: float = 30.0) -> dict[s
     return result
 
 
-def sync_once(store: Store, attempts: int = 4, timeout: float = 30.0) -> dict[str, Any]:
+def sync_once(store: Store, attempts: int = 4, timeout: float = 30.0, pull: bool = True) -> dict[str, Any]:
     from sync.client import SyncClient, SyncError, sync_with_retries
 
     try:
-        report = sync_with_retries(SyncClient(sync_store(store), timeout=timeout), attempts=attempts)
+        report = sync_with_retries(SyncClient(sync_store(store), timeout=timeout), attempts=attempts, pull=pull)
     except SyncError as exc:
         raise SyncFailed(str(exc), "sync") from exc
     return report.__dict__ | {"status": sync_status(store)}

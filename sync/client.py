@@ -1,0 +1,207 @@
+"""The store's side of sync: enrol, push the outbox, pull the change feed. Qt-free and database-free: it
+reaches the store file only through the `SyncStore` protocol (pos_member.storage.sync_store implements it).
+
+One cycle (`SyncClient.sync_once`): GET /v1/status (lower the push cursor if HQ restored a backup), push
+member/card records until none are left, push ledger entries in batches of 500 until the queue is empty, then
+pull pages until HQ says there is no more. Every local step is its own short transaction and none spans an
+HTTP call, so the till keeps selling during a sync. If the client dies anywhere, the next cycle re-sends
+what was not acknowledged and HQ answers `duplicate`: at-least-once delivery + idempotent HQ = exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import requests
+
+from sync import protocol as p
+
+log = logging.getLogger(__name__)
+
+
+class SyncStore(Protocol):
+    def connection_info(self) -> tuple[str, str] | None: ...
+    def enrol_facts(self) -> dict[str, Any]: ...
+    def save_enrolment(self, hq_url: str, reply: dict[str, Any]) -> None: ...
+    def align_push_cursor(self, hq_through: int) -> None: ...
+    def record_outcome(self, ok: bool, error: str | None) -> None: ...
+    def pending_records(self, limit: int) -> list[tuple[dict[str, Any], tuple[str, str, int]]]: ...
+    def ack_records(self, sent: list[tuple[str, str, int]], rejected: list[dict[str, Any]]) -> None: ...
+    def pending_entries(self, limit: int) -> list[dict[str, Any]]: ...
+    def ack_entries(self, contiguous_through: int, rejected: list[dict[str, Any]]) -> None: ...
+    def pull_cursor(self) -> int: ...
+    def apply_pull(self, changes: list[dict[str, Any]], cursor: int) -> dict[str, int]: ...
+
+
+class SyncError(Exception):
+    """Transient: network down, HQ 5xx, timeout. Retry with backoff."""
+
+
+class AuthError(SyncError):
+    """The token is unknown or revoked (401), or enrolment was refused: retrying will not help."""
+
+
+class NotEnrolled(SyncError):
+    pass
+
+
+@dataclass
+class SyncReport:
+    records_pushed: int = 0
+    entries_pushed: int = 0
+    entries_ok: int = 0
+    entries_duplicate: int = 0
+    entries_rejected: int = 0
+    changes_pulled: int = 0
+    pages_pulled: int = 0
+    applied: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Backoff:
+    """Capped exponential backoff with full jitter: wait uniform(0, min(cap, base * 2**attempt))."""
+
+    base: float = 1.0
+    cap: float = 300.0
+    attempt: int = 0
+    rng: random.Random = field(default_factory=random.Random)
+
+    def next_delay(self) -> float:
+        delay = self.rng.uniform(0, min(self.cap, self.base * 2 ** min(self.attempt, 30)))
+        self.attempt += 1
+        return delay
+
+    def reset(self) -> None:
+        self.attempt = 0
+
+
+class SyncClient:
+    def __init__(self, store: SyncStore, timeout: float = 30.0, session: requests.Session | None = None) -> None:
+        self.store = store
+        self.timeout = timeout
+        self.session = session or requests.Session()
+
+    # ---- HTTP -----------------------------------------------------------------------------------------
+    def _call(self, method: str, url: str, token: str | None = None, **kwargs: Any) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            response = self.session.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:  # refused, reset, timeout, truncated body
+            raise SyncError(f"HQ unreachable: {type(exc).__name__}") from exc
+        if response.status_code == 401:
+            raise AuthError("HQ refused this till's token (revoked?); enrol it again with a new code")
+        if response.status_code in (403, 409):
+            raise AuthError(_detail(response))
+        if response.status_code >= 500 or response.status_code == 429:
+            raise SyncError(f"HQ answered {response.status_code}: {_detail(response)}")
+        if response.status_code != 200:
+            # a 4xx other than the above means we sent something HQ cannot read: a bug, not a fault to retry
+            raise AuthError(f"HQ refused the request ({response.status_code}): {_detail(response)}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise SyncError("HQ sent a reply that is not JSON") from exc
+
+    # ---- enrolment ------------------------------------------------------------------------------------
+    def enrol(self, hq_url: str, code: str) -> dict[str, Any]:
+        hq_url = hq_url.rstrip("/")
+        body = {"code": code} | self.store.enrol_facts()
+        reply = self._call("POST", f"{hq_url}/v1/enrol", json=body)
+        self.store.save_enrolment(hq_url, reply)
+        return {k: v for k, v in reply.items() if k not in ("token", "chain_key")}
+
+    # ---- one cycle ------------------------------------------------------------------------------------
+    def sync_once(self, pull: bool = True) -> SyncReport:
+        info = self.store.connection_info()
+        if info is None:
+            raise NotEnrolled("this till is not enrolled with HQ: run `pos-member enrol URL CODE`")
+        url, token = info
+        report = SyncReport()
+        try:
+            status = self._call("GET", f"{url}/v1/status", token)
+            self.store.align_push_cursor(int(status["contiguous_through"]))
+            self._push_records(url, token, report)
+            self._push_entries(url, token, report)
+            if pull:
+                self._pull(url, token, report)
+        except SyncError as exc:
+            self.store.record_outcome(False, str(exc))
+            raise
+        self.store.record_outcome(True, None)
+        return report
+
+    def _push_records(self, url: str, token: str, report: SyncReport) -> None:
+        while True:
+            pending = self.store.pending_records(p.MAX_PUSH_RECORDS)
+            if not pending:
+                return
+            records = [record for record, _ in pending if record]
+            reply = self._call("POST", f"{url}/v1/push", token, json={"protocol": 1, "records": records})
+            rejected = [s for s in reply["records"] if s["status"] == "rejected"]
+            for item in rejected:
+                log.warning("HQ rejected %s %s: %s", item["kind"], item["key"], item["reason"])
+            self.store.ack_records([key for _, key in pending], rejected)
+            report.records_pushed += len(records)
+
+    def _push_entries(self, url: str, token: str, report: SyncReport) -> None:
+        last_through: int | None = None
+        while True:
+            entries = self.store.pending_entries(p.MAX_PUSH_ENTRIES)
+            if not entries:
+                return
+            reply = self._call("POST", f"{url}/v1/push", token, json={"protocol": 1, "entries": entries})
+            rejected = [s for s in reply["entries"] if s["status"] == "rejected"]
+            for status in reply["entries"]:
+                name = f"entries_{status['status']}"
+                setattr(report, name, getattr(report, name) + 1)
+            # HQ's contiguous_through is the truth: lower than what we sent means it lost entries (restored
+            # backup) and the next batch starts again from there.
+            through = int(reply["contiguous_through"])
+            self.store.ack_entries(through, rejected)
+            report.entries_pushed += len(entries)
+            if last_through is not None and through <= last_through:
+                raise SyncError(f"HQ did not advance past local_seq {through}; will retry")
+            last_through = through
+
+    def _pull(self, url: str, token: str, report: SyncReport) -> None:
+        while True:
+            cursor = self.store.pull_cursor()
+            page = self._call("GET", f"{url}/v1/pull", token, params={"since": cursor})
+            counts = self.store.apply_pull(page["changes"], int(page["cursor"]))
+            report.pages_pulled += 1
+            report.changes_pulled += len(page["changes"])
+            for key, value in counts.items():
+                report.applied[key] = report.applied.get(key, 0) + value
+            if not page["more"]:
+                return
+
+
+def sync_with_retries(client: SyncClient, attempts: int = 4, backoff: Backoff | None = None,
+                      sleep: Callable[[float], None] = time.sleep, pull: bool = True) -> SyncReport:
+    """`sync --once`: a few tries with backoff for transient faults; auth problems fail at once."""
+    backoff = backoff or Backoff(base=0.5, cap=8.0)
+    for attempt in range(attempts):
+        try:
+            return client.sync_once(pull=pull)
+        except AuthError:
+            raise
+        except SyncError as exc:
+            if attempt == attempts - 1:
+                raise
+            delay = backoff.next_delay()
+            log.info("sync failed (%s); retrying in %.1f s", exc, delay)
+            sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def _detail(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    return str(body.get("detail", body)) if isinstance(body, dict) else str(body)[:200]

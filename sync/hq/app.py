@@ -1,0 +1,79 @@
+"""HQ's HTTP API (FastAPI). Endpoints are plain `def`s: FastAPI runs them on its thread pool, each with its
+own pooled connection. (No `from __future__ import annotations` here: FastAPI must see the real annotations,
+whose dependencies are closures over the engine.)
+
+Status codes: 401 unknown/revoked token, 403 bad enrolment code, 409 enrolment conflict, 422 malformed body,
+503 database unreachable or busy (transient: the client backs off and retries). A bad entry is never an HTTP error; it is `rejected` in the reply.
+"""
+
+
+import logging
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from sync import protocol as p
+from sync.hq import service
+from sync.hq.service import Device, HQRefused
+
+log = logging.getLogger("sync.hq")
+_bearer = HTTPBearer(auto_error=False, description="the device token from POST /v1/enrol")
+_ERRORS = {401: {"model": p.ErrorBody, "description": "unknown or revoked device token"},
+           503: {"model": p.ErrorBody, "description": "transient: retry later"}}
+_BAD_JSON = {400: {"model": p.ErrorBody, "description": "the body is not JSON"}}
+
+
+def create_app(engine: Engine) -> FastAPI:
+    app = FastAPI(title="pos-member HQ", version=str(p.PROTOCOL_VERSION),
+                  description="Store <-> HQ sync: enrolment, exactly-once ledger push, change-feed pull.")
+    app.state.engine = engine
+
+    @app.exception_handler(HQRefused)
+    def refused(_request: Request, exc: HQRefused) -> JSONResponse:
+        return JSONResponse({"detail": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DBAPIError)
+    def database_down(_request: Request, exc: Exception) -> JSONResponse:
+        # Connection lost, server restarting, lock timeout: transient by nature, so 503 and the client retries.
+        # A DBAPIError that is not operational would be our bug; it is logged with its traceback either way.
+        log.exception("database error")
+        return JSONResponse({"detail": "HQ database unavailable; retry later"}, status_code=503)
+
+    def device(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Device:
+        return service.authenticate(engine, credentials.credentials if credentials else None)
+
+    @app.post("/v1/enrol", response_model=p.EnrolResponse, responses={
+        403: {"model": p.ErrorBody, "description": "unknown, used or expired code"},
+        409: {"model": p.ErrorBody, "description": "store, till number or chain key conflict"},
+        503: _ERRORS[503]} | _BAD_JSON)
+    def enrol(body: p.EnrolRequest) -> p.EnrolResponse:
+        return service.enrol(engine, body, secrets.token_urlsafe(32))
+
+    @app.post("/v1/push", response_model=p.PushResponse, responses=_ERRORS | _BAD_JSON)
+    def push(body: p.PushRequest, who: Annotated[Device, Depends(device)]) -> JSONResponse:
+        # the documented model is PushResponse; the reply is built to it and sent without re-validation
+        return JSONResponse(service.push(engine, who, body))
+
+    @app.get("/v1/pull", response_model=p.PullResponse, responses=_ERRORS)
+    def pull(who: Annotated[Device, Depends(device)],
+             since: Annotated[int, Query(ge=0, le=p.MAX_SEQ)] = 0,
+             limit: Annotated[int, Query(ge=1, le=p.MAX_PULL_LIMIT)] = p.DEFAULT_PULL_LIMIT) -> p.PullResponse:
+        return service.pull(engine, who, since, limit)
+
+    @app.get("/v1/status", response_model=p.StatusResponse, responses=_ERRORS)
+    def status(who: Annotated[Device, Depends(device)]) -> p.StatusResponse:
+        return service.status(engine, who)
+
+    @app.get("/healthz", responses={503: _ERRORS[503]})
+    def healthz() -> dict[str, str]:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return {"status": "ok"}
+
+    return app

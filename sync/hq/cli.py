@@ -1,0 +1,125 @@
+"""The `pos-hq` command: run the HQ server and administer the chain.
+
+    pos-hq serve [--host 127.0.0.1] [--port 8765]          # migrates the database first
+    pos-hq migrate
+    pos-hq store add CODE NAME                               # prints a one-time enrolment code
+    pos-hq store code CODE                                   # another code (another till, or re-enrolment)
+    pos-hq store list
+    pos-hq device list | pos-hq device revoke DEVICE_ID
+    pos-hq quarantine list | pos-hq flags list [--kind overdraft|duplicate_phone]
+    pos-hq rules publish FILE.toml
+    pos-hq report settlement --period 2026-11 | pos-hq settlement-rate FEN_PER_100_POINTS
+
+Global: --db URL (else POS_HQ_DATABASE_URL, else SQLite in --home / POS_HQ_HOME / the user data dir), --json.
+Exit codes: 0 done, 1 refused (one line on stderr), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from pos_member.domain.errors import PosError
+from sync.hq import admin, db
+
+Handler = Callable[[argparse.Namespace, Engine], Any]
+
+
+def _serve(args: argparse.Namespace, engine: Engine) -> None:
+    import uvicorn
+
+    from sync.hq.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="info",
+                timeout_graceful_shutdown=5)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pos-hq", description="pos-member HQ: sync server and chain admin.")
+    parser.add_argument("--db", metavar="URL", help="database URL (postgresql://... or sqlite:///...)")
+    parser.add_argument("--home", metavar="DIR", help="HQ data dir for the default SQLite database")
+    parser.add_argument("--json", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.set_defaults(handler=_serve)
+    sub.add_parser("migrate", help="bring the database to the current schema").set_defaults(
+        handler=lambda a, e: {"migrated": True})
+    store = sub.add_parser("store", help="stores and enrolment codes").add_subparsers(dest="action", required=True)
+    add = store.add_parser("add", help="add a store and print a one-time enrolment code")
+    add.add_argument("code")
+    add.add_argument("name")
+    add.set_defaults(handler=lambda a, e: admin.add_store(e, a.code, a.name))
+    code = store.add_parser("code", help="a new one-time enrolment code for a store")
+    code.add_argument("code")
+    code.add_argument("--days", type=int, default=7)
+    code.set_defaults(handler=lambda a, e: admin.enrolment_code(e, a.code, a.days))
+    store.add_parser("list").set_defaults(handler=lambda a, e: admin.list_stores(e))
+    device = sub.add_parser("device", help="enrolled tills").add_subparsers(dest="action", required=True)
+    device.add_parser("list").set_defaults(handler=lambda a, e: admin.list_devices(e))
+    revoke = device.add_parser("revoke", help="revoke a till's token (it must enrol again)")
+    revoke.add_argument("device_id")
+    revoke.set_defaults(handler=lambda a, e: admin.revoke_device(e, a.device_id))
+    quarantine = sub.add_parser("quarantine", help="entries HQ rejected").add_subparsers(dest="action",
+                                                                                       required=True)
+    quarantine.add_parser("list").set_defaults(handler=lambda a, e: admin.list_quarantine(e))
+    flags = sub.add_parser("flags", help="overdrafts and duplicate phones").add_subparsers(dest="action",
+                                                                                          required=True)
+    flist = flags.add_parser("list")
+    flist.add_argument("--kind")
+    flist.set_defaults(handler=lambda a, e: admin.list_flags(e, a.kind))
+    rules = sub.add_parser("rules", help="chain-wide rules").add_subparsers(dest="action", required=True)
+    publish = rules.add_parser("publish", help="publish a rules TOML to every store")
+    publish.add_argument("file")
+    publish.set_defaults(handler=lambda a, e: admin.publish_rules(e, Path(a.file).read_text(encoding="utf-8")))
+    report = sub.add_parser("report", help="reports").add_subparsers(dest="action", required=True)
+    settle = report.add_parser("settlement", help="inter-store points settlement for a month")
+    settle.add_argument("--period", required=True, metavar="YYYY-MM")
+    settle.set_defaults(handler=lambda a, e: admin.settlement(e, a.period))
+    rate = sub.add_parser("settlement-rate", help="set the settlement rate in fen per 100 points")
+    rate.add_argument("fen", type=int)
+    rate.set_defaults(handler=lambda a, e: admin.set_settlement_rate(e, a.fen))
+    return parser
+
+
+def _print(result: Any, as_json: bool) -> None:
+    if result is None:
+        return
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, default=str))
+        return
+    for index, row in enumerate(result if isinstance(result, list) else [result]):
+        if index:
+            print()
+        for key, value in row.items():
+            print(f"{key}: {json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    engine = db.make_engine(db.database_url(args.db, args.home))
+    try:
+        db.upgrade(engine)
+        result = args.handler(args, engine)
+    except (admin.AdminError, PosError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
+        return 1
+    finally:
+        engine.dispose()
+    _print(result, args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""HQ's tables (SQLAlchemy Core), the same on PostgreSQL and SQLite. Alembic (sync/hq/migrations) owns the
+schema; this module mirrors head.
+
+Feed: `entries` and `changes` share one sequence, `feed_counter.value`, reserved under that row's lock by
+every write transaction (see sync.protocol), so `seq` order is commit order.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
+
+metadata = MetaData()
+
+hq_settings = Table(
+    "hq_settings", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+feed_counter = Table(
+    "feed_counter", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+stores = Table(
+    "stores", metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", String(64), nullable=False),
+)
+
+enrol_codes = Table(
+    "enrol_codes", metadata,
+    Column("code_hash", String(64), primary_key=True),  # sha256 of the code; the code itself is never kept
+    Column("store_code", String(16), nullable=False),
+    Column("created_at", String(64), nullable=False),
+    Column("expires_at", String(64), nullable=False),
+    Column("used_at", String(64), nullable=True),
+    Column("used_by", String(36), nullable=True),
+)
+
+devices = Table(
+    "devices", metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("store_code", String(16), nullable=False),
+    Column("device_no", Integer, nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("enrolled_at", String(64), nullable=False),
+    Column("revoked_at", String(64), nullable=True),
+    Column("contiguous_through", BigInteger, nullable=False, server_default="0"),
+    Column("last_seen", String(64), nullable=True),
+)
+
+members = Table(
+    "members", metadata,
+    Column("uuid", String(36), primary_key=True),
+    Column("member_no", String(36), nullable=False),
+    Column("home_store", String(36), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("phone", String(36), nullable=True),  # not unique at HQ: two stores may register one phone offline
+    Column("birthday", String(36), nullable=True),
+    Column("tier_code", String(36), nullable=False),
+    Column("tier_reached_on", String(36), nullable=True),
+    Column("status", String(36), nullable=False),
+    Column("created_at", String(64), nullable=False),
+    Column("updated_at", String(64), nullable=False),
+    # chain balances: always the sum of this member's entries (the fault tests prove it)
+    Column("points", BigInteger, nullable=False, server_default="0"),
+    Column("stored_paid_fen", BigInteger, nullable=False, server_default="0"),
+    Column("stored_bonus_fen", BigInteger, nullable=False, server_default="0"),
+)
+Index("ix_hq_members_phone", members.c.phone)
+
+cards = Table(
+    "cards", metadata,
+    Column("card_no", String(36), primary_key=True),
+    Column("member_uuid", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("card_type", String(36), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("issued_at", String(64), nullable=False),
+    Column("expires_on", String(36), nullable=True),
+    Column("replaced_by", String(36), nullable=True),
+    Column("updated_at", String(64), nullable=False),
+)
+
+entries = Table(
+    "entries", metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("entry_id", String(36), nullable=False, unique=True),
+    Column("device_id", String(36), nullable=False),
+    Column("local_seq", BigInteger, nullable=False),
+    Column("store_code", String(16), nullable=False),
+    Column("member_uuid", String(36), nullable=False),
+    Column("account", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("delta", BigInteger, nullable=False),
+    Column("staff_id", Integer, nullable=True),
+    Column("sale_id", String(36), nullable=True),
+    Column("ref_id", String(36), nullable=True),
+    Column("rules_version", Integer, nullable=False),
+    Column("business_time", String(64), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("expires_on", String(36), nullable=True),
+    Column("payload_hash", String(64), nullable=False),
+    Column("received_at", String(64), nullable=False),
+    UniqueConstraint("device_id", "local_seq", name="uq_entries_device_seq"),
+)
+Index("ix_entries_member", entries.c.member_uuid)
+Index("ix_entries_time", entries.c.business_time)
+
+# Member, card and rules changes in the feed (entries are fed from their own table, same sequence).
+changes = Table(
+    "changes", metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(16), nullable=False),  # member | card | rules
+    Column("key", String(64), nullable=False),
+    Column("origin_device", String(36), nullable=True),  # not fed back to it; NULL = everyone (HQ's own)
+    Column("data", Text, nullable=False),  # JSON
+)
+
+quarantine = Table(
+    "quarantine", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("device_id", String(36), nullable=False),
+    Column("entry_id", String(64), nullable=False),
+    Column("local_seq", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("received_at", String(64), nullable=False),
+)
+Index("ix_quarantine_device_seq", quarantine.c.device_id, quarantine.c.local_seq)
+
+flags = Table(
+    "flags", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),  # overdraft | duplicate_phone
+    Column("subject", String(200), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("created_at", String(64), nullable=False),
+    Column("resolved_at", String(64), nullable=True),
+)
+Index("ix_flags_subject", flags.c.kind, flags.c.subject)
+
+rules = Table(
+    "rules", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("label", String(200), nullable=False),
+    Column("toml", Text, nullable=False),
+    Column("published_at", String(64), nullable=False),
+)

@@ -1,0 +1,198 @@
+"""The store <-> HQ wire protocol, version 1. Both sides import these models; HQ validates with them and
+publishes them as its OpenAPI schema; the client builds plain dicts of the same shape (no validation cost on
+the till for 100,000 entries).
+
+Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <device token>`):
+
+- `POST /v1/enrol` trades a one-time enrolment code for a device token. HQ keeps only sha256(token) and
+  sha256(code); the code dies on first use. The answer carries the chain's HMAC key: a store adopts it only
+  while it has issued no cards (their QR codes are signed with the old key). A store that already has cards
+  and a different key is refused (409) without using up the code; see `EnrolRequest.key_fingerprint`.
+- `POST /v1/push` carries up to 500 member/card records and up to 500 ledger entries of the calling device.
+  Store and device come from the token, never from the body. HQ handles the whole batch in one transaction:
+  records first (so entries can name a member registered in the same batch), then entries with
+  `INSERT ... ON CONFLICT DO NOTHING` (unique keys: entry_id, and device + local_seq) and a read-back of
+  which rows this transaction stored; a skipped row is a duplicate if its payload hash matches, else a
+  conflict. Per entry: `ok` (stored now), `duplicate` (already held, same payload),
+  `rejected` (bad entry, or the same entry_id or the same (device, local_seq) with a different payload; HQ
+  quarantines it with the reason). Rejected entries count as received, so `contiguous_through` (the highest
+  local_seq below which HQ has received every entry of this device) moves past them: a bad entry never
+  blocks the queue. 5xx means a transient fault (the database is unreachable); the client retries later.
+- `GET /v1/pull?since=CURSOR&limit=N` returns changes made elsewhere in HQ commit order: ledger entries of
+  other devices, member snapshots, card snapshots (status lost/replaced/frozen), rules versions. `cursor` is
+  what to send next time; the client applies a page and stores the cursor in one local transaction.
+- `GET /v1/status`: what HQ holds for this device (after HQ restores a backup the client lowers its push
+  cursor to `contiguous_through` and pushes again; duplicates cost nothing).
+
+Commit order without skipped rows: every HQ write transaction takes the single `feed_counter` row lock
+(SELECT ... FOR UPDATE on PostgreSQL, the database write lock on SQLite) before it reserves feed sequence
+numbers, and holds it until commit. (Numbers given to rows that turn out to be duplicates are never used:
+the feed has gaps, never reorderings.) So feed rows become visible strictly in sequence order; a reader that
+sees row N sees every row below N. A pull reads the counter and the rows in one REPEATABLE READ snapshot and
+may then jump its cursor to the counter value even when the last rows were the caller's own (not sent
+back). We chose this over "serve only below the oldest in-flight transaction" because it is one row lock,
+works the same on SQLite and PostgreSQL, and HQ write transactions are short (one batch of <= 500 rows).
+
+Conflicts of member/card snapshots at HQ: a card that is lost or replaced never goes back to active or
+frozen (a stale snapshot from an offline store cannot un-lose a card), its version never goes down; members
+are last-arrival-wins. When HQ's merged result differs from what a device sent, the change is fed back to
+that device as well.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+PROTOCOL_VERSION = 1
+MAX_PUSH_ENTRIES = 500
+MAX_PUSH_RECORDS = 500
+MAX_PULL_LIMIT = 2000
+DEFAULT_PULL_LIMIT = 1000
+MAX_SEQ = 2**62
+MAX_AMOUNT = 10**12  # points or fen in one entry; far above any real figure, well inside BIGINT
+
+ACCOUNTS = ("points", "stored_paid", "stored_bonus")
+KINDS = ("earn", "redeem", "reverse", "expire", "adjust", "topup", "bonus", "spend", "refund", "transfer")
+CARD_STATUSES = ("active", "lost", "frozen", "replaced")
+# Terminal card statuses win over live ones whatever order the snapshots arrive in.
+CARD_STATUS_RANK = {"active": 0, "frozen": 0, "lost": 1, "replaced": 2}
+
+
+def _text(max_length: int) -> type[str]:
+    # PostgreSQL text cannot hold NUL; refusing it in the schema turns it into a 422, not a 500.
+    return Annotated[str, StringConstraints(max_length=max_length, pattern=r"^[^\x00]*$")]  # type: ignore[return-value]
+
+
+Text36 = _text(36)
+Text64 = _text(64)
+Text200 = _text(200)
+Text4k = _text(4000)
+Seq = Annotated[int, Field(ge=0, le=MAX_SEQ)]
+Amount = Annotated[int, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+SmallInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    detail: str
+
+
+class EnrolRequest(Strict):
+    code: Text64
+    device_id: Text36
+    device_no: Annotated[int, Field(ge=0, le=99)]
+    store_code: Text36
+    cards_issued: SmallInt
+    key_fingerprint: Text64  # sha256 hex of the store's current chain key; the key itself never travels up
+
+
+class EnrolResponse(BaseModel):
+    token: str
+    store_code: str
+    store_name: str
+    device_id: str
+    chain_key: str  # hex
+
+
+class EntryIn(Strict):
+    """One ledger entry as the store recorded it. Kind, account and member are checked per entry (a bad one
+    is rejected alone), so they are plain strings here."""
+
+    entry_id: Text36
+    local_seq: Annotated[int, Field(ge=1, le=MAX_SEQ)]
+    member_uuid: Text36
+    account: Text36
+    kind: Text36
+    delta: Amount
+    staff_id: SmallInt | None = None
+    sale_id: Text36 | None = None
+    ref_id: Text36 | None = None
+    rules_version: SmallInt
+    business_time: Text64
+    note: Text4k | None = None  # a manager's free-text reason: never let its length block the queue
+    expires_on: Text36 | None = None
+
+
+class MemberRecord(Strict):
+    uuid: Text36
+    member_no: Text36
+    home_store: Text36
+    name: Text200
+    phone: Text36 | None = None
+    birthday: Text36 | None = None
+    tier_code: Text36
+    tier_reached_on: Text36 | None = None
+    status: Text36
+    created_at: Text64
+    updated_at: Text64
+
+
+class CardRecord(Strict):
+    card_no: Text36
+    member_uuid: Text36
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    card_type: Text36
+    status: Literal["active", "lost", "frozen", "replaced"]
+    issued_at: Text64
+    expires_on: Text36 | None = None
+    replaced_by: Text36 | None = None
+    updated_at: Text64
+
+
+class RecordIn(Strict):
+    kind: Literal["member", "card"]
+    member: MemberRecord | None = None
+    card: CardRecord | None = None
+
+
+class PushRequest(Strict):
+    protocol: Literal[1] = PROTOCOL_VERSION
+    records: Annotated[list[RecordIn], Field(max_length=MAX_PUSH_RECORDS)] = []
+    entries: Annotated[list[EntryIn], Field(max_length=MAX_PUSH_ENTRIES)] = []
+
+
+class EntryStatus(BaseModel):
+    entry_id: str
+    local_seq: int
+    status: Literal["ok", "duplicate", "rejected"]
+    reason: str | None = None
+
+
+class RecordStatus(BaseModel):
+    kind: str
+    key: str
+    status: Literal["ok", "rejected"]
+    reason: str | None = None
+
+
+class PushResponse(BaseModel):
+    entries: list[EntryStatus]
+    records: list[RecordStatus]
+    contiguous_through: int
+
+
+class Change(BaseModel):
+    seq: int
+    kind: Literal["entry", "member", "card", "rules"]
+    data: dict[str, str | int | None]
+
+
+class PullResponse(BaseModel):
+    changes: list[Change]
+    cursor: int
+    more: bool
+
+
+class StatusResponse(BaseModel):
+    store_code: str
+    device_id: str
+    contiguous_through: int
+    entries_held: int
+    quarantined: int
+    feed_head: int
+    server_time: str
