@@ -249,12 +249,32 @@ def _move_balances(conn: Connection, rows: list[dict[str, Any]], now: str) -> No
     for row in rows:
         member = totals.setdefault(row["member_uuid"], dict.fromkeys(_BALANCE.values(), 0))
         member[_BALANCE[row["account"]]] += row["delta"]
+    if conn.dialect.name == "postgresql":
+        # one statement for the whole batch: 500 single-row UPDATEs were most of a push's time. Pushes are
+        # serialised by the feed lock, so the order rows are locked in cannot deadlock.
+        uuids = sorted(totals)
+        rows = conn.execute(_BULK_MOVE, {
+            "uuids": uuids, "points": [totals[u]["points"] for u in uuids],
+            "paid": [totals[u]["stored_paid_fen"] for u in uuids],
+            "bonus": [totals[u]["stored_bonus_fen"] for u in uuids]}).all()
+        for row in rows:
+            if min(row.points, row.stored_paid_fen, row.stored_bonus_fen) < 0:
+                _flag_overdraft(conn, row.uuid, row, now)
+        return
     for uuid, change in sorted(totals.items()):  # a fixed order: no deadlock between two pushes
         balance = conn.execute(t.members.update().where(t.members.c.uuid == uuid).values(
             {t.members.c[col]: t.members.c[col] + delta for col, delta in change.items()}).returning(
             t.members.c.points, t.members.c.stored_paid_fen, t.members.c.stored_bonus_fen)).one()
         if min(balance) < 0:
             _flag_overdraft(conn, uuid, balance, now)
+
+
+_BULK_MOVE = text(
+    "UPDATE members AS m SET points = m.points + v.points, stored_paid_fen = m.stored_paid_fen + v.paid, "
+    "stored_bonus_fen = m.stored_bonus_fen + v.bonus "
+    "FROM unnest(CAST(:uuids AS varchar[]), CAST(:points AS bigint[]), CAST(:paid AS bigint[]), "
+    "CAST(:bonus AS bigint[])) AS v(uuid, points, paid, bonus) "
+    "WHERE m.uuid = v.uuid RETURNING m.uuid, m.points, m.stored_paid_fen, m.stored_bonus_fen")
 
 
 def _flag_overdraft(conn: Connection, uuid: str, balance: Any, now: str) -> None:
