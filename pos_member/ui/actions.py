@@ -1,0 +1,307 @@
+"""Till work beside the sale: refunds, manager actions, printing, settings.
+
+Each action opens a FormDialog; its values go to one service call on the database worker; success closes
+the dialog and says what happened in one line, a refusal keeps the dialog open with the sentence. Manager
+work always asks for a manager's PIN here, even where the service would let a small change through
+without one. Where a service takes no PIN (register, top-up) the PIN is checked on the worker just before
+the call (see `_as_manager`; the audit row then names the cashier, not the approving manager).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject
+
+from pos_member.config import save_settings
+from pos_member.domain.errors import InvalidInput, NeedsManager
+from pos_member.domain.money import format_yuan, parse_yuan
+from pos_member.scanner import available_decoders
+from pos_member.services import cards, members, refunds, stored_value
+from pos_member.services.context import Store
+from pos_member.services.lookup import show_member
+from pos_member.services.staff import require_manager
+from pos_member.ui.dialogs import FieldSpec, FormDialog, manager_pin_field, settings_dialog
+from pos_member.ui.printing import document, print_or_preview, save_pdf
+from pos_member.ui.qr_dialog import QrDialog
+from pos_member.ui.tasks import describe_error
+
+if TYPE_CHECKING:
+    from pos_member.ui.window import TillWindow
+
+log = logging.getLogger(__name__)
+
+
+def _as_manager(store: Store, pin: str, action: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    with store.db.read() as conn:
+        require_manager(conn, store, pin, action)
+    return fn(store, *args, **kwargs)
+
+
+def _card_then_member(fn: Callable[..., cards.CardResult], store: Store, code: str, pin: str,
+                      staff_id: int) -> tuple[cards.CardResult, Any]:
+    result = fn(store, code, pin, staff_id=staff_id)
+    return result, show_member(store, result.card_no)
+
+
+class TillActions(QObject):
+    def __init__(self, window: TillWindow) -> None:
+        super().__init__(window)
+        self.w = window
+        self.dialog: FormDialog | None = None  # the open one, for tests and to avoid stacking two
+        self.qr_dialog: QrDialog | None = None
+
+    # -- plumbing ------------------------------------------------------------------------------------
+
+    def _open(self, title: str, intro: str, fields: list[FieldSpec],
+              on_submit: Callable[[FormDialog, dict[str, str]], None]) -> FormDialog:
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.reject()
+        dialog = FormDialog(self.w, title, intro, fields)
+        dialog.submitted.connect(lambda values: self._submit(dialog, values, on_submit))
+        dialog.finished.connect(lambda _code: self._closed(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _submit(self, dialog: FormDialog, values: dict[str, str],
+                on_submit: Callable[[FormDialog, dict[str, str]], None]) -> None:
+        if "manager_pin" in values and not values["manager_pin"]:
+            dialog.fail(QCoreApplication.translate("TillActions", "This needs a manager's PIN."))
+            return
+        try:
+            on_submit(dialog, values)
+        except (InvalidInput, NeedsManager) as exc:  # parsing the typed values
+            dialog.fail(describe_error(exc))
+
+    def _closed(self, dialog: FormDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        self.w.back_to_till()
+
+    def _run(self, dialog: FormDialog, fn: Callable[..., Any], *args: Any,
+             done: Callable[[Any], None], **kwargs: Any) -> None:
+        def finished(result: Any) -> None:
+            if shiboken6.isValid(dialog):
+                dialog.done_ok()
+            done(result)
+
+        def failed(exc: Exception) -> None:
+            if shiboken6.isValid(dialog):  # closed (Esc) while the service ran: say it in the window
+                dialog.fail(describe_error(exc))
+            else:
+                self.w.say(describe_error(exc), error=True)
+
+        self.w.worker.run(fn, *args, on_done=finished, on_error=failed, **kwargs)
+
+    def _member_code(self) -> str:
+        member = self.w.member
+        return (member.card_no if member and member.card_no else self.w.current_code) or ""
+
+    def _needs_member(self) -> bool:
+        if self.w.member is None:
+            self.w.say(self.tr("Scan or type the member's code first."), error=True)
+            self.w.focus_code()
+            return False
+        return True
+
+    @property
+    def _staff_id(self) -> int:
+        assert self.w.staff is not None
+        return self.w.staff.id
+
+    # -- refund ----------------------------------------------------------------------------------
+
+    def refund(self) -> None:
+        sale = self.w.sales.selected_sale()
+        if sale is None:
+            self.w.say(self.tr("There is no sale to refund yet."), error=True)
+            return
+        left = sale["total_fen"] - sale["refunded_fen"]
+        intro = self.tr("Refund the sale to {0} of ¥ {1} ({2}); ¥ {3} can still be refunded.").format(
+            sale["name"], format_yuan(sale["total_fen"]), sale["business_time"][:16].replace("T", " "),
+            format_yuan(left))
+        fields = [FieldSpec("amount", self.tr("Amount (¥), empty = all that is left"), "amount"),
+                  manager_pin_field(self.w)]
+
+        def submit(dialog: FormDialog, values: dict[str, str]) -> None:
+            amount = parse_yuan(values["amount"], "amount") if values["amount"] else None
+            self._run(dialog, refunds.refund_sale, self.w.store, sale["sale_id"], amount, values["manager_pin"],
+                      self._staff_id, done=self._refunded)
+
+        self._open(self.tr("Refund"), intro, fields, submit)
+
+    def _refunded(self, result: refunds.RefundResult) -> None:
+        f = result.figures
+        self.w.say(self.tr("Refunded ¥ {0}: ¥ {1} back in cash, {2} points reversed, approved by {3}.").format(
+            format_yuan(f.amount_fen), format_yuan(f.cash_refund_fen), f.points_reversed, result.approved_by or "—"))
+        self.w.refresh_sales(keep_selection=True)
+        self.w.refresh_member()
+        self.w.refresh_sync()
+
+    # -- members and cards -----------------------------------------------------------------------
+
+    def register_member(self) -> None:
+        types = [("standard", self.tr("Standard")), ("vip", self.tr("VIP")), ("annual", self.tr("Annual"))]
+        fields = [FieldSpec("name", self.tr("Name")), FieldSpec("phone", self.tr("Mobile phone"), "phone"),
+                  FieldSpec("birthday", self.tr("Birthday (YYYY-MM-DD, optional)"), "date"),
+                  FieldSpec("card_type", self.tr("Card type"), "choice", types, "standard"),
+                  manager_pin_field(self.w)]
+
+        def submit(dialog: FormDialog, v: dict[str, str]) -> None:
+            self._run(dialog, _as_manager, self.w.store, v["manager_pin"], "registering a member",
+                      members.register_member, v["name"], v["phone"], v["birthday"] or None,
+                      card_type=v["card_type"], staff_id=self._staff_id, done=self._registered)
+
+        self._open(self.tr("Register a member"), self.tr("A card is issued at once; print its QR next."), fields,
+                   submit)
+
+    def _registered(self, view: Any) -> None:
+        self.w.code.setText(view.card_no or view.member_no)
+        self.w.look_up()
+        self.w.refresh_sync()
+        if view.card_no:
+            self.w.worker.run(cards.card_qr, self.w.store, view.card_no,
+                              on_done=lambda card: self._show_qr(view, card))
+
+    def _card_action(self, title: str, intro: str, fn: Callable[..., cards.CardResult], verb: str,
+                     print_after: bool = False) -> None:
+        if not self._needs_member():
+            return
+        fields = [FieldSpec("code", self.tr("Card or member code"), initial=self._member_code()),
+                  manager_pin_field(self.w)]
+
+        def submit(dialog: FormDialog, v: dict[str, str]) -> None:
+            self._run(dialog, _card_then_member, fn, self.w.store, v["code"], v["manager_pin"], self._staff_id,
+                      done=lambda pair: self._card_done(pair, verb, print_after))
+
+        self._open(title, intro, fields, submit)
+
+    def _card_done(self, pair: tuple[cards.CardResult, Any], verb: str, print_after: bool) -> None:
+        result, view = pair
+        self.w.say(verb.format(result.card_no))
+        self.w.code.setText(result.card_no)
+        self.w.look_up(result.card_no, announce=False)
+        self.w.refresh_sync()
+        if print_after:
+            self._show_qr(view, result)
+
+    def report_lost(self) -> None:
+        self._card_action(self.tr("Report card lost"), self.tr("The card is refused everywhere at once."),
+                          cards.report_lost, self.tr("Card {0} is now reported lost."))
+
+    def replace_card(self) -> None:
+        self._card_action(self.tr("Replace card"),
+                          self.tr("A new card number keeps the balances; the old card is refused from now on."),
+                          cards.replace, self.tr("New card {0} issued; print its QR."), print_after=True)
+
+    def freeze(self) -> None:
+        self._card_action(self.tr("Freeze card"), "", cards.freeze, self.tr("Card {0} is frozen."))
+
+    def unfreeze(self) -> None:
+        self._card_action(self.tr("Unfreeze card"), "", cards.unfreeze, self.tr("Card {0} works again."))
+
+    def print_card_qr(self) -> None:
+        if not self._needs_member():
+            return
+        member = self.w.member
+        self.w.worker.run(cards.card_qr, self.w.store, self._member_code(),
+                          on_done=lambda card: self._show_qr(member, card),
+                          on_error=lambda exc: self.w.say(describe_error(exc), error=True))
+
+    def _show_qr(self, member: Any, card: cards.CardResult) -> None:
+        self.qr_dialog = QrDialog(self.w, member, card.card_no, card.qr, self.w.store.identity.store_name,
+                                  self.w.paths.home / "cards", self.w.settings.receipt_printer)
+        self.qr_dialog.finished.connect(lambda _code: self.w.back_to_till())
+        self.qr_dialog.open()
+
+    # -- stored value and points -----------------------------------------------------------------
+
+    def top_up(self) -> None:
+        if not self._needs_member():
+            return
+        fields = [FieldSpec("amount", self.tr("Paid (¥)"), "amount"), manager_pin_field(self.w)]
+
+        def submit(dialog: FormDialog, v: dict[str, str]) -> None:
+            amount = parse_yuan(v["amount"], "amount")
+            self._run(dialog, _as_manager, self.w.store, v["manager_pin"], "a top-up", stored_value.top_up,
+                      self.w.current_code, amount, staff_id=self._staff_id, done=self._topped_up)
+
+        name = self.w.member.name if self.w.member else ""
+        self._open(self.tr("Top up stored value"), self.tr("Top up for {0}; bonus steps apply.").format(name),
+                   fields, submit)
+
+    def _topped_up(self, result: stored_value.TopupResult) -> None:
+        self.w.say(self.tr("Topped up ¥ {0} + bonus ¥ {1}; stored value now ¥ {2}.").format(
+            format_yuan(result.paid_fen), format_yuan(result.bonus_fen), format_yuan(result.stored_value_fen)))
+        self.w.refresh_member()
+        self.w.refresh_sync()
+
+    def adjust_points(self) -> None:
+        if not self._needs_member():
+            return
+        fields = [FieldSpec("delta", self.tr("Points (+ adds, − removes)"), "int"),
+                  FieldSpec("reason", self.tr("Reason")), manager_pin_field(self.w)]
+
+        def submit(dialog: FormDialog, v: dict[str, str]) -> None:
+            try:
+                delta = int(v["delta"])
+            except ValueError as exc:
+                raise InvalidInput("must be a whole number such as 50 or -20", "points") from exc
+            self._run(dialog, stored_value.adjust_points, self.w.store, self.w.current_code, delta, v["reason"],
+                      v["manager_pin"], staff_id=self._staff_id, done=self._adjusted)
+
+        self._open(self.tr("Adjust points"), "", fields, submit)
+
+    def _adjusted(self, balance: int) -> None:
+        self.w.say(self.tr("Points adjusted; the balance is now {0}.").format(balance))
+        self.w.refresh_member()
+        self.w.refresh_sync()
+
+    # -- receipts ----------------------------------------------------------------------------------
+
+    def print_receipt(self) -> None:
+        if self.w.last_receipt is None:
+            self.w.say(self.tr("No receipt yet: confirm a sale first."), error=True)
+            return
+        self._preview = print_or_preview(self.w, document(self.w.last_receipt.html()), self.w.settings.receipt_printer)
+
+    def save_receipt_pdf(self) -> None:
+        receipt = self.w.last_receipt
+        if receipt is None:
+            self.w.say(self.tr("No receipt yet: confirm a sale first."), error=True)
+            return
+        path = self.w.paths.home / "receipts" / f"{receipt.sale.sale_id}.pdf"
+        try:
+            save_pdf(document(receipt.html()), path)
+        except OSError as exc:
+            log.exception("saving receipt PDF failed")
+            self.w.say(self.tr("The receipt could not be saved: {0}").format(exc), error=True)
+            return
+        self.w.say(self.tr("Receipt saved: {0}").format(path))
+
+    # -- settings ----------------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        dialog = settings_dialog(self.w, self.w.settings, available_decoders())
+
+        def submitted(values: dict[str, str]) -> None:
+            new = replace(self.w.settings, **values)
+            try:
+                save_settings(self.w.paths, new)
+            except OSError as exc:
+                dialog.fail(str(exc))
+                return
+            camera_changed = (new.camera_source, new.decoder) != (self.w.settings.camera_source, self.w.settings.decoder)
+            self.w.settings = new
+            dialog.done_ok()
+            self.w.settings_changed.emit(camera_changed)
+
+        dialog.submitted.connect(submitted)
+        dialog.finished.connect(lambda _code: self._closed(dialog))
+        self.dialog = dialog
+        dialog.open()

@@ -1,0 +1,155 @@
+"""Small keyboard-first form dialogs: manager work, refunds, top-ups, settings.
+
+A dialog never touches the database. It collects values and emits `submitted`; the window runs the service
+on the database worker and calls back `done()` (close) or `fail(message)` (stay open, show one sentence,
+keep what was typed). Dialogs are opened with open(), not exec(): no nested event loop, and tests drive
+them like any widget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_member.config import Settings
+from pos_member.ui.i18n import LANGUAGES
+
+_VALIDATORS = {"amount": r"[0-9]{0,9}(\.[0-9]{0,2})?", "pin": r"[0-9]{0,8}", "int": r"-?[0-9]{0,8}",
+               "phone": r"[0-9+ -]{0,20}", "date": r"[0-9-]{0,10}"}
+
+
+@dataclass
+class FieldSpec:
+    key: str
+    label: str
+    kind: str = "text"  # text | amount | pin | int | phone | date | choice
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (value, shown text)
+    initial: str = ""
+    placeholder: str = ""
+
+
+class FormDialog(QDialog):
+    submitted = Signal(dict)
+
+    def __init__(self, parent: QWidget | None, title: str, intro: str, fields: list[FieldSpec],
+                 ok_text: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setObjectName("formDialog")
+        self.setMinimumWidth(520)
+        self.inputs: dict[str, QLineEdit | QComboBox] = {}
+        self.busy = False
+        layout = QVBoxLayout(self)
+        if intro:
+            label = QLabel(intro, objectName="dialogIntro")
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        form = QFormLayout()
+        for spec in fields:
+            widget = self._make_input(spec)
+            self.inputs[spec.key] = widget
+            form.addRow(spec.label, widget)
+        layout.addLayout(form)
+        self.error = QLabel(objectName="error")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        if ok_text:
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def _make_input(self, spec: FieldSpec) -> QLineEdit | QComboBox:
+        if spec.kind == "choice":
+            combo = QComboBox(objectName=spec.key)
+            for value, text in spec.choices:
+                combo.addItem(text, value)
+            index = combo.findData(spec.initial)
+            combo.setCurrentIndex(max(0, index))
+            return combo
+        edit = QLineEdit(spec.initial, objectName=spec.key)
+        edit.setPlaceholderText(spec.placeholder)
+        if spec.kind in _VALIDATORS:
+            edit.setValidator(QRegularExpressionValidator(QRegularExpression(_VALIDATORS[spec.kind]), edit))
+        if spec.kind == "pin":
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        # Enter is handled once, in keyPressEvent (QLineEdit passes it on after returnPressed): it moves on
+        # to the next field, and in the last one submits
+        return edit
+
+    def _next_or_submit(self) -> None:
+        widgets = list(self.inputs.values())
+        current = self.focusWidget()
+        if current in widgets and widgets.index(current) < len(widgets) - 1:
+            widgets[widgets.index(current) + 1].setFocus()
+        else:
+            self._submit()
+
+    def values(self) -> dict[str, str]:
+        out = {}
+        for key, widget in self.inputs.items():
+            out[key] = widget.currentData() if isinstance(widget, QComboBox) else widget.text().strip()
+        return out
+
+    def _submit(self) -> None:
+        if self.busy:  # one submission at a time: a second Enter must not top up twice
+            return
+        self.busy = True
+        self.error.clear()
+        self.buttons.setEnabled(False)
+        self.submitted.emit(self.values())
+
+    def fail(self, message: str) -> None:
+        self.busy = False
+        self.buttons.setEnabled(True)
+        self.error.setText(message)
+        pin = self.inputs.get("manager_pin")
+        if isinstance(pin, QLineEdit):  # a wrong PIN is retyped, not edited
+            pin.clear()
+            pin.setFocus()
+
+    def done_ok(self) -> None:
+        self.accept()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # QDialog's default Enter handling would press OK past our field-by-field Enter
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._next_or_submit()
+            return
+        super().keyPressEvent(event)
+
+
+def manager_pin_field(parent: QWidget) -> FieldSpec:
+    return FieldSpec("manager_pin", QCoreApplication.translate("Dialogs", "Manager PIN"), "pin")
+
+
+def settings_dialog(parent: QWidget, settings: Settings, decoders: list[str]) -> FormDialog:
+    translate = QCoreApplication.translate
+    languages = [(code, translate("Dialogs", "Follow the system") if code == "" else name)
+                 for code, name in LANGUAGES.items()]
+    decoder_choices = [(name, name) for name in (decoders or ["zxing"])]
+    fields = [
+        FieldSpec("language", translate("Dialogs", "Language"), "choice", languages, settings.language),
+        FieldSpec("camera_source", translate("Dialogs", "Camera"), initial=settings.camera_source,
+                  placeholder=translate("Dialogs", "0 = first camera; or a video file; or rtsp://…")),
+        FieldSpec("decoder", translate("Dialogs", "QR decoder"), "choice", decoder_choices, settings.decoder),
+        FieldSpec("receipt_printer", translate("Dialogs", "Receipt printer"), initial=settings.receipt_printer,
+                  placeholder=translate("Dialogs", "empty = preview, then PDF or any printer")),
+    ]
+    intro = translate("Dialogs", "A new language is used from the next start; camera and decoder change at once.")
+    return FormDialog(parent, translate("Dialogs", "Settings"), intro, fields)

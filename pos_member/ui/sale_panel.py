@@ -1,0 +1,258 @@
+"""Bill entry, redemption and the quote, line by line.
+
+Typing never waits on the database: every edit emits `changed`; the window prices the request on the
+database worker and hands the quote (or the one-sentence refusal) back to `show_quote`/`show_error`.
+Enter moves amount -> points -> stored value; Enter on the last field, or F12 anywhere, asks to confirm.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_member.domain.errors import InvalidInput
+from pos_member.domain.money import format_yuan, parse_points, parse_yuan
+from pos_member.domain.quote import Quote
+from pos_member.services.checkout import SaleRequest
+
+CATEGORIES = ("general", "grocery", "fresh", "dairy", "bakery", "drinks", "household", "tobacco")
+_AMOUNT_RE = QRegularExpression(r"[0-9]{0,9}(\.[0-9]{0,2})?")
+_POINTS_RE = QRegularExpression(r"[0-9]{0,10}")
+
+
+def _amount_field(name: str) -> QLineEdit:
+    field = QLineEdit(objectName=name)
+    field.setValidator(QRegularExpressionValidator(_AMOUNT_RE, field))
+    field.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return field
+
+
+class SalePanel(QWidget):
+    changed = Signal()
+    confirm_requested = Signal()
+    foreign_text = Signal(str)  # a key no bill field takes (a scanner typing "PM1..."): for the code field
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.quote: Quote | None = None
+        self.stored_balance_fen = 0
+        self.amount = _amount_field("amount")
+        self.line_category = QComboBox(objectName="lineCategory")
+        self.line_category.setEditable(True)
+        self.line_category.addItems(CATEGORIES)
+        self.line_category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.line_amount = _amount_field("lineAmount")
+        self.lines = QListWidget(objectName="lines")
+        self.lines.setMaximumHeight(64)
+        self.points = QLineEdit(objectName="points")
+        self.points.setValidator(QRegularExpressionValidator(_POINTS_RE, self.points))
+        self.points.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.points_max = QLabel(objectName="hint")
+        self.stored = _amount_field("storedValue")
+        self.stored_hint = QLabel(objectName="hint")
+        self.error = QLabel(objectName="error")
+        self.error.setWordWrap(True)
+        self.table = QTableWidget(0, 7, objectName="quoteLines")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.summary: dict[str, QLabel] = {}
+        self._build()
+        for field in (self.amount, self.points, self.stored):
+            field.textEdited.connect(lambda _text: self.changed.emit())
+            field.installEventFilter(self)
+        self.line_amount.returnPressed.connect(self.add_line)
+        self.lines.installEventFilter(self)
+        self.line_category.lineEdit().installEventFilter(self)
+        self.clear()
+
+    def _build(self) -> None:
+        bill = QGroupBox(self.tr("Bill and payment"))
+        form = QFormLayout(bill)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("Amount (¥) [F3]"), self.amount)
+        line_row = QHBoxLayout()
+        line_row.addWidget(self.line_category, 3)
+        line_row.addWidget(self.line_amount, 2)
+        line_row.addWidget(self.lines, 4)
+        form.addRow(self.tr("Category line [F4]"), line_row)
+        prow = QHBoxLayout()
+        prow.addWidget(self.points, 1)
+        prow.addWidget(self.points_max, 1)
+        form.addRow(self.tr("Points to use [F5]"), prow)
+        srow = QHBoxLayout()
+        srow.addWidget(self.stored, 1)
+        srow.addWidget(self.stored_hint, 1)
+        form.addRow(self.tr("Stored value (¥) [F6]"), srow)
+        self.table.setHorizontalHeaderLabels([
+            self.tr("#"), self.tr("Category"), self.tr("Amount"), self.tr("Discount"), self.tr("Points ¥"),
+            self.tr("Stored ¥"), self.tr("Earns")])
+        totals = QGridLayout()
+        rows = (("total", self.tr("Bill")), ("discount", self.tr("Tier discount")),
+                ("points", self.tr("Points used")), ("stored", self.tr("Stored value")),
+                ("earned", self.tr("Points earned")), ("payable", self.tr("To pay")))
+        for row, (key, caption) in enumerate(rows):
+            label, value = QLabel(caption), QLabel(objectName="payable" if key == "payable" else "figure")
+            if key == "payable":
+                label.setObjectName("payableCaption")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight)
+            totals.addWidget(label, row, 0)
+            totals.addWidget(value, row, 1)
+            self.summary[key] = value
+        quote_box = QGroupBox(self.tr("Quote"))
+        qlayout = QVBoxLayout(quote_box)
+        qlayout.addWidget(self.table, 1)
+        qlayout.addLayout(totals)
+        qlayout.addWidget(self.error)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(bill)
+        layout.addWidget(quote_box, 1)
+
+    # -- input -------------------------------------------------------------------------------------
+
+    def line_items(self) -> tuple[tuple[str, int], ...]:
+        items = []
+        for row in range(self.lines.count()):
+            category, fen = self.lines.item(row).data(Qt.ItemDataRole.UserRole)
+            items.append((category, fen))
+        return tuple(items)
+
+    def add_line(self) -> None:
+        category = " ".join(self.line_category.currentText().split()).lower() or "general"
+        try:
+            fen = parse_yuan(self.line_amount.text(), category)
+        except InvalidInput as exc:
+            self.show_error(str(exc))
+            return
+        item_text = f"{category}  ¥ {format_yuan(fen)}"
+        self.lines.addItem(item_text)
+        self.lines.item(self.lines.count() - 1).setData(Qt.ItemDataRole.UserRole, (category, fen))
+        self.line_amount.clear()
+        self.lines.show()
+        self.line_category.setFocus()
+        self.changed.emit()
+
+    def request(self, code: str) -> SaleRequest | None:
+        """The sale as typed, or None when there is nothing to price yet. Raises InvalidInput."""
+        lines = self.line_items()
+        amount_text = self.amount.text().strip()
+        if not amount_text and not lines:
+            return None
+        amount = parse_yuan(amount_text, "amount") if amount_text else sum(fen for _, fen in lines)
+        points = parse_points(self.points.text() or "0", "redeem_points")
+        stored = parse_yuan(self.stored.text() or "0", "stored_value", allow_zero=True)
+        return SaleRequest(code, amount, lines, points, stored)
+
+    def use_max_points(self) -> None:
+        if self.quote is not None:
+            self.points.setText(str(self.quote.max_redeemable_points))
+            self.changed.emit()
+        self.points.setFocus()
+
+    def pay_rest_with_stored_value(self) -> None:
+        if self.quote is not None:
+            left = self.quote.payable_fen + self.quote.stored_value_fen
+            self.stored.setText(format_yuan(min(left, self.stored_balance_fen)))
+            self.changed.emit()
+        self.stored.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        key = event.key()
+        if watched is self.line_category.lineEdit() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.line_amount.setFocus()  # category, Enter, amount, Enter: one line added
+            return True
+        if watched is self.lines and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            row = self.lines.currentRow()
+            if row >= 0:
+                self.lines.takeItem(row)
+                self.lines.setVisible(self.lines.count() > 0)
+                self.changed.emit()
+            return True
+        if watched in (self.amount, self.points, self.stored):
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                following = {self.amount: self.points, self.points: self.stored}
+                if watched in following:
+                    following[watched].setFocus()
+                    following[watched].selectAll()
+                else:
+                    self.confirm_requested.emit()
+                return True
+            text = event.text()
+            # A USB scanner is a keyboard: a card's QR text ("PM1...") typed while a bill field has the
+            # focus belongs to the member-code field, not to the amount.
+            if text and text.isalpha() and text.isascii():
+                self.foreign_text.emit(text)
+                return True
+        return False
+
+    # -- output ------------------------------------------------------------------------------------
+
+    def set_member_balances(self, stored_value_fen: int) -> None:
+        self.stored_balance_fen = stored_value_fen
+        self.stored_hint.setText(self.tr("balance ¥ {0}").format(format_yuan(stored_value_fen)))
+
+    def show_quote(self, quote: Quote) -> None:
+        self.quote = quote
+        self.error.clear()
+        self.points_max.setText(self.tr("max {0}").format(quote.max_redeemable_points))
+        self.table.setRowCount(len(quote.line_details))
+        for row, line in enumerate(quote.line_details):
+            values = (str(line.line_no), line.category, format_yuan(line.amount_fen),
+                      format_yuan(line.discount_fen + line.coupon_fen), format_yuan(line.points_cash_fen),
+                      format_yuan(line.stored_paid_fen + line.stored_bonus_fen), str(line.points_earned))
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if column != 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        s = self.summary
+        s["total"].setText(f"¥ {format_yuan(quote.total_fen)}")
+        s["discount"].setText(f"− ¥ {format_yuan(quote.discount_fen)}")
+        s["points"].setText(self.tr("{0} pts = − ¥ {1}").format(quote.points_redeemed,
+                                                                 format_yuan(quote.points_cash_fen)))
+        s["stored"].setText(f"− ¥ {format_yuan(quote.stored_value_fen)}")
+        s["earned"].setText(self.tr("+{0} pts").format(quote.points_earned))
+        s["payable"].setText(f"¥ {format_yuan(quote.payable_fen)}")
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+
+    def clear_quote(self) -> None:
+        self.quote = None
+        self.table.setRowCount(0)
+        for label in self.summary.values():
+            label.setText("—")
+        self.points_max.clear()
+
+    def clear(self) -> None:
+        for field in (self.amount, self.points, self.stored, self.line_amount):
+            field.clear()
+        self.lines.clear()
+        self.lines.hide()  # an empty box beside the line entry reads as a broken field
+        self.line_category.setCurrentIndex(0)
+        self.error.clear()
+        self.stored_hint.clear()
+        self.stored_balance_fen = 0
+        self.clear_quote()

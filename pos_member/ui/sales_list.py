@@ -1,0 +1,53 @@
+"""The last sales at this till, newest first; the selected one is what Ctrl+R refunds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+from pos_member.domain.money import format_yuan
+
+
+class SalesList(QTableWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 4, parent)
+        self.setObjectName("salesList")
+        self.rows: list[dict[str, Any]] = []
+        self.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Member"), self.tr("Total"),
+                                        self.tr("Refunded")])
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+
+    def show_sales(self, rows: list[dict[str, Any]], keep_selection: bool = False) -> None:
+        """Newest first; the newest is selected (what Ctrl+R refunds) unless `keep_selection` keeps the
+        row the cashier picked, e.g. to see its refund land."""
+        selected = self.selected_sale() if keep_selection else None
+        self.rows = rows
+        self.setRowCount(len(rows))
+        for index, sale in enumerate(rows):
+            refunded = sale["refunded_fen"]
+            values = (sale["business_time"][5:16].replace("T", " "), sale["name"], format_yuan(sale["total_fen"]),
+                      format_yuan(refunded) if refunded else "")
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if column >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.setItem(index, column, item)
+        keep = next((i for i, s in enumerate(rows) if selected and s["sale_id"] == selected["sale_id"]), 0)
+        if rows:
+            self.selectRow(keep)
+
+    def selected_sale(self) -> dict[str, Any] | None:
+        row = self.currentRow()
+        if 0 <= row < len(self.rows):
+            return self.rows[row]
+        return self.rows[0] if self.rows else None

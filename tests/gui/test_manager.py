@@ -1,0 +1,135 @@
+"""Manager work at the till, each behind a manager PIN; receipts; the first start; Chinese."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+
+from pos_member.app import TillApp
+from pos_member.config import Settings
+from pos_member.paths import resource
+from pos_member.services import checkout
+from pos_member.services.checkout import SaleRequest
+from tests.conftest import MANAGER_PIN
+from tests.gui.conftest import idle, sign_in, type_code
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def _fill(qtbot, dialog, values: dict[str, str]) -> None:
+    for key, text in values.items():
+        qtbot.keyClicks(dialog.inputs[key], text)
+    last = list(dialog.inputs.values())[-1]
+    qtbot.keyClick(last, Qt.Key.Key_Return)
+
+
+def test_register_member_and_print_qr(qtbot, till_app, window, tmp_path):
+    qtbot.keyClick(window.code, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.till_actions.dialog
+    dialog.inputs["name"].setText("赵六")  # Chinese comes through an input method, not key by key
+    _fill(qtbot, dialog, {"phone": "13700009999", "manager_pin": "1111"})
+    qtbot.waitUntil(lambda: "wrong manager PIN" in dialog.error.text())
+    qtbot.keyClicks(dialog.inputs["manager_pin"], MANAGER_PIN)
+    qtbot.keyClick(dialog.inputs["manager_pin"], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.till_actions.qr_dialog is not None)
+    qtbot.waitUntil(lambda: window.member_panel.name.text() == "赵六")
+    qr_dialog = window.till_actions.qr_dialog
+    assert qr_dialog.qr_text.startswith("PM1." + qr_dialog.card_no)
+    assert qr_dialog.save_card_pdf().read_bytes().startswith(b"%PDF")
+
+
+def test_freeze_unfreeze_top_up_and_adjust(qtbot, till_app, window, people):
+    type_code(qtbot, window, people.li.card_no)
+    qtbot.waitUntil(lambda: window.member_panel.name.text() == "Li Lei")
+
+    qtbot.keyClick(window.sale.amount, Qt.Key.Key_F, CTRL_SHIFT)
+    _fill(qtbot, window.till_actions.dialog, {"manager_pin": MANAGER_PIN})
+    qtbot.waitUntil(lambda: "frozen" in window.member_panel.problem.text())
+    qtbot.keyClick(window.code, Qt.Key.Key_U, CTRL_SHIFT)
+    _fill(qtbot, window.till_actions.dialog, {"manager_pin": MANAGER_PIN})
+    qtbot.waitUntil(lambda: "works again" in window.message.text())
+    qtbot.waitUntil(lambda: not window.member_panel.problem.isVisible())
+
+    qtbot.keyClick(window.code, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    _fill(qtbot, window.till_actions.dialog, {"amount": "500", "manager_pin": MANAGER_PIN})
+    qtbot.waitUntil(lambda: window.member_panel.stored.text() == "¥ 550.00")  # 500 paid + 50 bonus
+
+    qtbot.keyClick(window.code, Qt.Key.Key_A, CTRL_SHIFT)
+    dialog = window.till_actions.dialog
+    _fill(qtbot, dialog, {"delta": "75", "reason": "goodwill", "manager_pin": MANAGER_PIN})
+    qtbot.waitUntil(lambda: window.member_panel.points.text() == "75")
+    with sqlite3.connect(till_app.paths.db) as raw:
+        assert raw.execute("SELECT note FROM ledger WHERE kind = 'adjust'").fetchall() == [("goodwill",)]
+
+
+def test_report_lost_from_the_till(qtbot, till_app, window, people):
+    type_code(qtbot, window, people.wang.card_no)
+    qtbot.waitUntil(lambda: window.member_panel.name.text() == "王小明")
+    qtbot.keyClick(window.sale.amount, Qt.Key.Key_L, CTRL_SHIFT)
+    _fill(qtbot, window.till_actions.dialog, {"manager_pin": MANAGER_PIN})
+    qtbot.waitUntil(lambda: "reported lost" in window.member_panel.problem.text())
+
+
+def test_receipt_saved_as_pdf(qtbot, till_app, window, people):
+    window.sales.selectRow(0)  # nothing yet; then an older sale exists and is selected
+    checkout.commit_sale(till_app.store, SaleRequest(people.wang.card_no, 1000))
+    window.refresh_sales()
+    qtbot.waitUntil(lambda: window.sales.rowCount() == 1)
+    type_code(qtbot, window, people.li.card_no)
+    qtbot.waitUntil(lambda: window.member_panel.name.text() == "Li Lei")
+    qtbot.keyClicks(window.sale.amount, "9.90")
+    qtbot.keyClick(window.sale.amount, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: window.last_receipt is not None)
+    qtbot.keyClick(window.code, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    pdf = till_app.paths.home / "receipts" / f"{window.last_receipt.sale.sale_id}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "Receipt saved" in window.message.text()
+    qtbot.waitUntil(lambda: window.sales.rowCount() == 2)
+    assert window.sales.selected_sale()["sale_id"] == window.last_receipt.sale.sale_id  # Ctrl+R: the newest
+
+
+def test_first_start_builds_the_demo_store(qtbot, qapp, tmp_path):
+    app = TillApp(str(tmp_path / "fresh"), demo_members=8, settings=Settings(camera_source=""))
+    window = app.start()
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert "Preparing the demo store" in window.signin.title.text()
+        qtbot.waitUntil(lambda: window.signin.pin.isVisible(), timeout=30_000)
+        assert "cashier PIN 1111" in window.signin.hint.text()
+        sign_in(qtbot, window, "1234")
+        assert window.status.staff.text() == "Signed in: Demo Manager (manager)"
+        idle(qtbot, window)
+        assert window.sales.rowCount() > 0
+    finally:
+        window.close()
+
+
+@pytest.fixture
+def zh_translator(qapp, tmp_path):
+    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
+    qm = tmp_path / "zh.qm"
+    subprocess.run([lrelease, "-silent", str(resource("translations", "pos_member_zh_CN.ts")), "-qm", str(qm)],
+                   check=True)
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    QCoreApplication.installTranslator(translator)
+    yield translator
+    QCoreApplication.removeTranslator(translator)
+
+
+def test_chinese_interface(qtbot, zh_translator, till_app):
+    window = till_app.window
+    assert window.signin.prompt.text() == "员工 PIN 码"
+    sign_in(qtbot, window)
+    assert window.confirm_button.text() == "确认结账  [F12]"
+    assert window.status.staff.text() == "已登录：Carl Cashier（收银员）"
+    qtbot.keyClick(window.code, Qt.Key.Key_F1)
+    texts = [label.text() for label in window.help.findChildren(type(window.message))]
+    assert "快捷键" in texts and "确认结账（在最后一栏按回车也可）" in texts

@@ -1,0 +1,37 @@
+"""The status bar's sync figures, read from the store file (HQ itself is not needed for this)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from pos_member.ui.sync_status import read_sync_view
+from tests.gui.conftest import idle
+
+
+def _set_sync_state(db, **values: str) -> None:
+    with sqlite3.connect(db) as raw:
+        raw.executemany("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)", values.items())
+
+
+def test_not_set_up_until_enrolled(qtbot, till_app, window):
+    assert not read_sync_view(till_app.store).set_up
+    assert window.status.sync.text() == "HQ sync not set up"
+    assert window.status.staff.text() == "Signed in: Carl Cashier (cashier)"
+
+
+def test_online_offline_pending_and_last_sync(qtbot, till_app, window):
+    # an enrolled till whose last sync worked; the seeded top-up and registrations are not pushed yet
+    _set_sync_state(till_app.paths.db, token="t", hq_url="https://hq.example", push_through="0",
+                    last_attempt="2026-11-24T09:30:00+08:00", last_success="2026-11-24T09:30:00+08:00")
+    view = read_sync_view(till_app.store)
+    assert view.set_up and view.online and view.pending > 0
+    window.refresh_sync()
+    idle(qtbot, window)
+    assert window.status.sync.text() == "online"
+    assert window.status.pending.text() == f"pending sync: {view.pending}"
+    assert window.status.last_sync.text() == "last sync: 2026-11-24 09:30"
+    _set_sync_state(till_app.paths.db, last_attempt="2026-11-24T09:45:00+08:00", last_error="HQ unreachable")
+    window.refresh_sync()
+    idle(qtbot, window)
+    assert window.status.sync.text() == "offline"
+    assert window.status.sync.toolTip() == "HQ unreachable"
