@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)
 
-.PHONY: run test bench hq lint fmt venv translations system-deps screenshots clean
+.PHONY: run test bench hq lint fmt venv translations translations-update system-deps screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ resources/translations/%.qm: resources/translations/%.ts $(STAMP)
 	$(BIN)/pyside6-lrelease -silent $< -qm $@
 
 translations: $(QM)
+
+translations-update: venv
+	$(BIN)/pyside6-lupdate pos_member/ui/*.py -ts resources/translations/pos_member_zh_CN.ts -no-obsolete -locations relative
 
 run: venv translations
 	$(BIN)/pos-member
@@ -46,7 +49,7 @@ system-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libzbar0 postgresql xvfb imagemagick \
 	  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 \
-	  libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-noto-cjk
+	  libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-noto-cjk libpulse0
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
