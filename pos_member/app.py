@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEMO_MEMBERS = 200
+JOBS_CHECK_MS = 3_600_000  # hourly: the jobs for a new date run once, soon after midnight
 
 
 class Stoppable(Protocol):
@@ -34,7 +35,7 @@ class Stoppable(Protocol):
 class TillApp:
     def __init__(self, home: str | None, *, demo_members: int = DEMO_MEMBERS, replay_pace: bool = True,
                  scanner_kwargs: dict[str, Any] | None = None, settings: Settings | None = None,
-                 clock: Clock = system_clock) -> None:
+                 clock: Clock = system_clock, start_sync: bool = True) -> None:
         self.paths: Paths = resolve_paths(home)
         self.settings: Settings = settings or load_settings(self.paths)
         self.demo_members = demo_members
@@ -45,7 +46,9 @@ class TillApp:
         self.worker: DbWorker | None = None
         self.window: TillWindow | None = None
         self.scanner: ScannerThread | None = None
-        self.sync_worker: Stoppable | None = None  # the HQ sync worker plugs in here
+        self.sync_worker: Stoppable | None = None
+        self.start_sync = start_sync  # tests that never talk to HQ leave the sync thread out
+        self._jobs_timer: Any = None
         self._stopped = False
 
     def start(self) -> TillWindow:
@@ -61,12 +64,45 @@ class TillApp:
         window.settings_changed.connect(self._settings_changed)
         if self.store.initialised:
             window.show_sign_in(self._pin_hint())
+            self.start_background()
         else:
             window.show_preparing()
-            self.worker.run(self._build_demo, on_done=lambda _summary: window.show_sign_in(self._pin_hint()),
-                            on_error=lambda exc: window.signin.preparing(str(exc)))
+
+            def ready(_summary: Any) -> None:
+                window.show_sign_in(self._pin_hint())
+                self.start_background()
+
+            self.worker.run(self._build_demo, on_done=ready, on_error=lambda exc: window.signin.preparing(str(exc)))
         self.start_scanner()
         return window
+
+    # -- background work: HQ sync and the jobs time drives -------------------------------------------------
+
+    def start_background(self) -> None:
+        """The sync worker (its own thread and connection) and the daily jobs (on the database worker, at
+        start for any nights missed while the till was off, then hourly: each date runs once)."""
+        from PySide6.QtCore import QTimer
+
+        from pos_member.services.sync_worker import SyncWorker
+
+        if self.start_sync:
+            self.sync_worker = SyncWorker(self.paths.db, self.paths.home / "sync.lock",
+                                          self.settings.sync_interval_min * 60, self.settings.nightly_sync_at,
+                                          clock=self.clock)
+            self.sync_worker.start()
+        self.run_due_jobs()
+        self._jobs_timer = QTimer(self.window, interval=JOBS_CHECK_MS)
+        self._jobs_timer.timeout.connect(self.run_due_jobs)
+        self._jobs_timer.start()
+
+    def run_due_jobs(self) -> None:
+        from pos_member.services.jobs import run_due_jobs
+
+        if self.worker is None or self.store is None:
+            return
+        self.worker.run(run_due_jobs, self.store, self.clock().date(),
+                        on_done=lambda days: days and log.info("jobs run for %s", ", ".join(days)),
+                        on_error=lambda exc: log.warning("nightly jobs failed: %s", exc))
 
     def _build_demo(self) -> Any:
         from pos_member.services.demo import build_demo_store
@@ -119,6 +155,8 @@ class TillApp:
             return
         self._stopped = True
         self.stop_scanner()
+        if self._jobs_timer is not None:
+            self._jobs_timer.stop()
         if self.sync_worker is not None:
             self.sync_worker.stop()
         if self.worker is not None:

@@ -35,3 +35,22 @@ def test_online_offline_pending_and_last_sync(qtbot, till_app, window):
     idle(qtbot, window)
     assert window.status.sync.text() == "offline"
     assert window.status.sync.toolTip() == "HQ unreachable"
+
+
+def test_the_app_runs_the_days_jobs_and_a_sync_worker_that_stops_on_close(qtbot, till_app, window):
+    import threading
+
+    from sqlalchemy import text
+
+    assert till_app.sync_worker is not None
+    assert any(t.name == "hq-sync" for t in threading.enumerate())
+    store = till_app.store
+
+    def jobs_ran() -> bool:
+        with store.db.read() as conn:
+            return conn.execute(text("SELECT COUNT(*) FROM job_runs WHERE run_date = '2026-11-24'")).scalar() == 4
+
+    qtbot.waitUntil(jobs_ran, timeout=10_000)
+    window.close()
+    till_app.shutdown()
+    assert not any(t.name == "hq-sync" for t in threading.enumerate())
