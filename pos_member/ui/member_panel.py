@@ -26,6 +26,8 @@ class MemberPanel(QFrame):
         self.expires = QLabel()
         self.points = QLabel(objectName="balance")
         self.stored = QLabel(objectName="balance")
+        self.coupons = QLabel(objectName="coupons")
+        self.coupons.setWordWrap(True)
         self.problem = QLabel(objectName="cardProblem")
         self.problem.setWordWrap(True)
         self.placeholder = QLabel(self.tr("Scan a card or type a card number, phone or member number."))
@@ -39,6 +41,7 @@ class MemberPanel(QFrame):
         rows = ((QLabel(self.tr("Phone")), self.phone), (QLabel(self.tr("Member no")), self.member_no),
                 (QLabel(self.tr("Card")), self.card), (self._expires_caption, self.expires),
                 (QLabel(self.tr("Points")), self.points), (QLabel(self.tr("Stored value")), self.stored))
+        self._coupons_caption = QLabel(self.tr("Coupons"))
         for row, (caption, value) in enumerate(rows, start=1):
             caption.setObjectName("caption")
             grid.addWidget(caption, row, 0)
@@ -48,14 +51,26 @@ class MemberPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.placeholder)
         layout.addWidget(self._details)
+        self._coupons_caption.setObjectName("caption")
+        layout.addWidget(self._coupons_caption)
+        layout.addWidget(self.coupons)
         layout.addWidget(self.problem)
         layout.addStretch(1)
         self.clear()
+
+    def show_coupons(self, coupons: list[dict]) -> None:
+        """The member's usable coupons: name and last valid day, one a line."""
+        lines = [self.tr("{0} (until {1})").format(c["name"], c["valid_to"]) for c in coupons]
+        self.coupons.setText("\n".join(lines) if lines else self.tr("none"))
+        self._coupons_caption.setVisible(self.member is not None)
+        self.coupons.setVisible(self.member is not None)
 
     def clear(self) -> None:
         self.member = None
         self.placeholder.show()
         self._details.hide()
+        self._coupons_caption.hide()
+        self.coupons.hide()
         self.problem.hide()
         self.setProperty("refused", False)
         self._restyle()

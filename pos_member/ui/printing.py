@@ -45,6 +45,8 @@ class Receipt:
         totals = row(translate("Receipt", "Bill"), format_yuan(q.total_fen))
         if q.discount_fen:
             totals += row(translate("Receipt", "Tier discount"), "-" + format_yuan(q.discount_fen))
+        if q.coupon_code:
+            totals += row(translate("Receipt", "Coupon {0}").format(q.coupon_code), "-" + format_yuan(q.coupon_fen))
         if q.points_redeemed:
             used = translate("Receipt", "Points used ({0})").format(q.points_redeemed)
             totals += row(used, "-" + format_yuan(q.points_cash_fen))

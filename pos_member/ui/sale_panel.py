@@ -66,6 +66,12 @@ class SalePanel(QWidget):
         self.points_max = QLabel(objectName="hint")
         self.stored = _amount_field("storedValue")
         self.stored_hint = QLabel(objectName="hint")
+        # the member's usable coupons to pick from; a coupon QR scanned or typed lands here too
+        self.coupon = QComboBox(objectName="coupon")
+        self.coupon.setEditable(True)
+        self.coupon.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.coupon_note = QLabel(objectName="hint")
+        self.coupon_note.setWordWrap(True)
         self.error = QLabel(objectName="error")
         self.error.setWordWrap(True)
         self.table = QTableWidget(0, 7, objectName="quoteLines")
@@ -80,6 +86,8 @@ class SalePanel(QWidget):
         for field in (self.amount, self.points, self.stored):
             field.textEdited.connect(lambda _text: self.changed.emit())
             field.installEventFilter(self)
+        self.coupon.currentTextChanged.connect(lambda _text: self.changed.emit())
+        self.coupon.lineEdit().installEventFilter(self)
         self.line_amount.returnPressed.connect(self.add_line)
         self.lines.installEventFilter(self)
         self.line_category.lineEdit().installEventFilter(self)
@@ -103,12 +111,17 @@ class SalePanel(QWidget):
         srow.addWidget(self.stored, 1)
         srow.addWidget(self.stored_hint, 1)
         form.addRow(self.tr("Stored value (¥) [F6]"), srow)
+        crow = QHBoxLayout()
+        crow.addWidget(self.coupon, 1)
+        crow.addWidget(self.coupon_note, 1)
+        form.addRow(self.tr("Coupon [F8]"), crow)
         self.table.setHorizontalHeaderLabels([
             self.tr("#"), self.tr("Category"), self.tr("Amount"), self.tr("Discount"), self.tr("Points ¥"),
             self.tr("Stored ¥"), self.tr("Earns")])
         totals = QGridLayout()
         rows = (("total", self.tr("Bill")), ("discount", self.tr("Tier discount")),
-                ("points", self.tr("Points used")), ("stored", self.tr("Stored value")),
+                ("coupon", self.tr("Coupon")), ("points", self.tr("Points used")),
+                ("stored", self.tr("Stored value")),
                 ("earned", self.tr("Points earned")), ("payable", self.tr("To pay")))
         for row, (key, caption) in enumerate(rows):
             label, value = QLabel(caption), QLabel(objectName="payable" if key == "payable" else "figure")
@@ -161,7 +174,27 @@ class SalePanel(QWidget):
         amount = parse_yuan(amount_text, "amount") if amount_text else sum(fen for _, fen in lines)
         points = parse_points(self.points.text() or "0", "redeem_points")
         stored = parse_yuan(self.stored.text() or "0", "stored_value", allow_zero=True)
-        return SaleRequest(code, amount, lines, points, stored)
+        return SaleRequest(code, amount, lines, points, stored, self.coupon_code())
+
+    def coupon_code(self) -> str | None:
+        """The picked coupon's code (the list shows "CODE  name"), or what was typed or scanned."""
+        text = self.coupon.currentText().strip()
+        return text.split()[0] if text else None
+
+    def set_coupons(self, coupons: list[dict]) -> None:
+        """The member's usable coupons, offered in the coupon field (nothing is picked for the cashier)."""
+        self.coupon.blockSignals(True)
+        self.coupon.clear()
+        self.coupon.addItem("")
+        for coupon in coupons:
+            self.coupon.addItem(f"{coupon['code']}  {coupon['name']}")
+        self.coupon.setCurrentIndex(0)
+        self.coupon.blockSignals(False)
+
+    def use_coupon(self, text: str) -> None:
+        """A coupon code or QR scanned at the till."""
+        self.coupon.setEditText(text.strip())
+        self.changed.emit()
 
     def use_max_points(self) -> None:
         if self.quote is not None:
@@ -189,6 +222,9 @@ class SalePanel(QWidget):
                 self.lines.takeItem(row)
                 self.lines.setVisible(self.lines.count() > 0)
                 self.changed.emit()
+            return True
+        if watched is self.coupon.lineEdit() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.confirm_requested.emit()
             return True
         if watched in (self.amount, self.points, self.stored):
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -230,6 +266,9 @@ class SalePanel(QWidget):
         s = self.summary
         s["total"].setText(f"¥ {format_yuan(quote.total_fen)}")
         s["discount"].setText(f"− ¥ {format_yuan(quote.discount_fen)}")
+        s["coupon"].setText(f"− ¥ {format_yuan(quote.coupon_fen)}")
+        # the quote says why a coupon applies or not; the service's sentence, shown as it is
+        self.coupon_note.setText(quote.coupon_note or "")
         s["points"].setText(self.tr("{0} pts = − ¥ {1}").format(quote.points_redeemed,
                                                                  format_yuan(quote.points_cash_fen)))
         s["stored"].setText(f"− ¥ {format_yuan(quote.stored_value_fen)}")
@@ -245,6 +284,7 @@ class SalePanel(QWidget):
         for label in self.summary.values():
             label.setText("—")
         self.points_max.clear()
+        self.coupon_note.clear()
 
     def clear(self) -> None:
         for field in (self.amount, self.points, self.stored, self.line_amount):
@@ -255,4 +295,5 @@ class SalePanel(QWidget):
         self.error.clear()
         self.stored_hint.clear()
         self.stored_balance_fen = 0
+        self.set_coupons([])
         self.clear_quote()

@@ -26,6 +26,7 @@ def install_shortcuts(window: TillWindow) -> list[Shortcut]:
         ("Shift+F5", translate("TillWindow", "Use the most points allowed"), w.sale.use_max_points),
         ("F6", translate("TillWindow", "Stored value to use"), lambda: w.focus_field(w.sale.stored)),
         ("Shift+F6", translate("TillWindow", "Pay the rest with stored value"), w.sale.pay_rest_with_stored_value),
+        ("F8", translate("TillWindow", "Coupon (pick, type or scan)"), lambda: w.focus_field(w.sale.coupon)),
         ("F12", translate("TillWindow", "Confirm the sale (Enter on the last field too)"), w.confirm_sale),
         ("Esc", translate("TillWindow", "Clear: next customer"), w.clear_customer),
         ("Ctrl+P", translate("TillWindow", "Print the receipt"), a.print_receipt),

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from pos_member.config import Paths, Settings
+from pos_member.domain.coupons import is_coupon_text
 from pos_member.domain.errors import PosError
 from pos_member.domain.money import format_yuan
-from pos_member.services import checkout, history, lookup
+from pos_member.services import checkout, coupons, history, lookup
 from pos_member.services.checkout import SaleRequest, SaleResult
 from pos_member.services.context import Store
 from pos_member.services.lookup import MemberView
@@ -207,7 +208,7 @@ class TillWindow(QMainWindow):
         """Show the member a code names; `announce=False` for a refresh after an action that has already
         said what happened (its message must not be replaced by "Member ...")."""
         code = (self.code.text() if code is None else code).strip()
-        if not code:
+        if not code or self.take_coupon(code):
             return
         self.worker.run(lookup.show_member, self.store, code,
                         on_done=lambda view: self._show_member(code, view, announce), on_error=self._lookup_failed)
@@ -217,6 +218,9 @@ class TillWindow(QMainWindow):
         self.member, self.current_code = view, code
         self.member_panel.show_member(view)
         self.sale.set_member_balances(view.stored_value_fen)
+        self.worker.run(coupons.member_coupons, self.store, code, True,
+                        on_done=lambda found: self._show_coupons(view.id, found),
+                        on_error=lambda exc: log.info("coupons not shown: %s", exc))
         if view.card_problem:
             self.sale.clear()
             if announce:
@@ -232,6 +236,25 @@ class TillWindow(QMainWindow):
                 self.sale.set_member_balances(view.stored_value_fen)
             self.focus_field(self.sale.amount)
         self.member_shown.emit(view)
+
+    def _show_coupons(self, member_id: int, found: list[dict]) -> None:
+        if self.member is None or self.member.id != member_id:
+            return  # the next customer is already at the till
+        self.member_panel.show_coupons(found)
+        if not self.sale.coupon_code():
+            self.sale.set_coupons(found)
+
+    def take_coupon(self, text: str) -> bool:
+        """A coupon code or QR typed or scanned: it belongs in the coupon field of the current sale."""
+        if not is_coupon_text(text) or text.strip().upper().startswith("PM1."):
+            return False
+        if self.member is None:
+            self.say(self.tr("Scan the member's card first, then the coupon."), error=True)
+        else:
+            self.sale.use_coupon(text)
+            self.say(self.tr("Coupon read: see the quote."))
+        self.code.setText(self.current_code)
+        return True
 
     def _lookup_failed(self, exc: Exception) -> None:
         self.member, self.current_code = None, ""
@@ -249,7 +272,7 @@ class TillWindow(QMainWindow):
         """A code the camera confirmed (seen in 2 frames)."""
         self.sound.play()
         self.camera.flash_read(self.tr("Read ✓"))
-        if self.staff is None or self.stack.currentIndex() != 1:
+        if self.staff is None or self.stack.currentIndex() != 1 or self.take_coupon(text):
             return
         self.code.setText(text)
         self.code.setCursorPosition(0)  # the start of a QR text says what it is; the signature is noise

@@ -129,3 +129,28 @@ def test_help_overlay_lists_shortcuts(qtbot, window):
     qtbot.keyClick(window.help, Qt.Key.Key_Escape)
     assert not window.help.isVisible()
     assert window.code.hasFocus()
+
+
+def test_a_coupon_scanned_after_the_card_is_applied_and_used_once(qtbot, till_app, window, people):
+    from pos_member.services.coupons import issue_coupon, member_coupons
+
+    coupon = issue_coupon(till_app.store, people.li.card_no, "save10")  # 10 off 100
+    type_code(qtbot, window, people.li.card_no)
+    qtbot.waitUntil(lambda: "10 yuan off 100" in window.member_panel.coupons.text())
+    assert window.sale.coupon.count() == 2  # none, or the member's one coupon
+    qtbot.keyClicks(window.sale.amount, "80")
+    # a USB scanner types the coupon's QR wherever the focus is (the amount field), then Enter
+    for char in coupon["qr"]:
+        qtbot.keyClicks(QApplication.focusWidget(), char)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.sale.coupon_note.text().startswith("not applied: needs a bill of 100.00"))
+    assert window.member_panel.name.text() == "Li Lei"  # still the same customer
+    window.sale.amount.selectAll()
+    qtbot.keyClicks(window.sale.amount, "120")
+    qtbot.waitUntil(lambda: window.sale.summary["payable"].text() == "¥ 110.00")
+    assert window.sale.summary["coupon"].text() == "− ¥ 10.00"
+    qtbot.keyClick(window.sale.amount, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: window.last_receipt is not None)
+    idle(qtbot, window)
+    assert f"Coupon {coupon['code']}" in window.receipt.toPlainText()
+    assert member_coupons(till_app.store, people.li.card_no, usable_only=True) == []
