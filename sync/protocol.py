@@ -37,6 +37,28 @@ Conflicts of member/card snapshots at HQ: a card that is lost or replaced never 
 frozen (a stale snapshot from an offline store cannot un-lose a card), its version never goes down; members
 are last-arrival-wins. When HQ's merged result differs from what a device sent, the change is fed back to
 that device as well.
+
+Merging members (`pos-hq member merge KEEP OTHER`, after a `duplicate_phone` flag: two stores registered one
+person offline). One HQ write transaction under the feed lock. OTHER's balances move to KEEP as `transfer`
+entries that HQ writes itself: device_id and store_code "HQ", a UUID entry_id, HQ's own gap-free local_seq,
+rules_version 0, ref_id = the merge id; per account -x on OTHER and +x on KEEP (points lot by lot with each
+lot's expires_on). No entry is changed or removed, so both ledgers stay whole and every member's balance is
+still the sum of its own entries, at HQ and in every store. OTHER becomes status 'merged' with merged_into =
+KEEP and no phone (KEEP keeps its phone, or takes OTHER's); OTHER's cards keep their numbers and belong to
+KEEP; the flag is resolved. The feed carries, in this order, OTHER's member snapshot (with `merged_into`),
+KEEP's, the cards, then the transfer entries; a store applies them like any others, and its lookups follow
+merged_into, so OTHER's member number, phone and cards all find KEEP.
+- Snapshots after a merge: a merged member stays merged (status, merged_into, no phone) whatever a store
+  sends, and a store may not send status 'merged' for a member HQ has not merged (record rejected). A card
+  sent for a merged member is stored on the member it was merged into; both are fed back to the sender.
+- Entries pushed later for OTHER (a till that was offline) are accepted and stored exactly as the till sent
+  them, on OTHER; in the same transaction HQ forwards each one with a transfer pair (-delta on OTHER,
+  +delta on KEEP, same account and expires_on, ref_id = the forwarded entry_id). We chose this over booking
+  them on KEEP directly because the till's ledger already holds them on OTHER: rewriting the member would make
+  HQ's row differ from the till's (a re-push would look like a conflict, and the till's and HQ's balances for
+  OTHER and KEEP would disagree until some further correction). Forwarding keeps every entry identical
+  everywhere and only adds entries, which the ledger rules allow. A merge chain (OTHER into KEEP, later
+  KEEP into a third) forwards straight to the last survivor.
 """
 
 from __future__ import annotations

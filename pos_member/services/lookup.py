@@ -48,6 +48,7 @@ _CARD_BY_NO = select(t.cards).where(t.cards.c.card_no == bindparam("key"))
 _MEMBER_BY_ID = select(t.members).where(t.members.c.id == bindparam("key"))
 _MEMBER_BY_PHONE = select(t.members).where(t.members.c.phone == bindparam("key"))
 _MEMBER_BY_NO = select(t.members).where(t.members.c.member_no == bindparam("key"))
+_MEMBER_BY_UUID = select(t.members).where(t.members.c.uuid == bindparam("key"))
 _CURRENT_CARD = (select(t.cards).where(t.cards.c.member_id == bindparam("key"), t.cards.c.status != "replaced")
                  .order_by(t.cards.c.issued_at.desc(), t.cards.c.card_no.desc()).limit(1))
 
@@ -75,6 +76,18 @@ def member_view(member: Row, card: Row | None, store: Store) -> MemberView:
     )
 
 
+def surviving(conn: Connection, member: Row) -> Row:
+    """A member HQ merged into another (status 'merged') is found as the member it was merged into."""
+    for _ in range(50):
+        if member.status != "merged" or not member.merged_into:
+            return member
+        target = conn.execute(_MEMBER_BY_UUID, {"key": member.merged_into}).first()
+        if target is None:
+            return member  # not pulled yet: HQ forwards what is recorded on it
+        member = target
+    return member
+
+
 def resolve(conn: Connection, store: Store, code: str, for_use: bool) -> tuple[Row, Row | None]:
     """The member and card a code names. `for_use` (a sale, a top-up) also refuses lost, frozen, replaced and
     expired cards; a forged or out-of-date QR is refused either way."""
@@ -88,13 +101,14 @@ def resolve(conn: Connection, store: Store, code: str, for_use: bool) -> tuple[R
             stale = old_version_problem(card.card_no, parsed.version, card.version)
             if stale:
                 raise stale
-        member = conn.execute(_MEMBER_BY_ID, {"key": card.member_id}).one()
+        member = surviving(conn, conn.execute(_MEMBER_BY_ID, {"key": card.member_id}).one())
     else:
         query = _MEMBER_BY_PHONE if parsed.kind == "phone" else _MEMBER_BY_NO
         member = conn.execute(query, {"key": parsed.value}).first()
         if member is None:
             shown = mask_phone(parsed.value) if parsed.kind == "phone" else parsed.value
             raise NotFound(f"no member with {parsed.kind.replace('_', ' ')} {shown}", "code")
+        member = surviving(conn, member)
         card = current_card(conn, member.id)
     if for_use:
         if member.status == "anonymised":
@@ -127,7 +141,7 @@ def find_members(store: Store, fragment: str, limit: int = 20) -> list[MemberVie
             pass  # not a code (or an unknown one): search names instead
         escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = conn.execute(
-            select(t.members).where(t.members.c.name.like(f"%{escaped}%", escape="\\"))
+            select(t.members).where(t.members.c.name.like(f"%{escaped}%", escape="\\"), t.members.c.status != "merged")
             .order_by(t.members.c.id).limit(limit)
         ).all()
         return [member_view(row, current_card(conn, row.id), store) for row in rows]

@@ -2,6 +2,12 @@
 
 - member snapshots: upsert by uuid. A phone this store already has on another member is left off the pulled
   member here (the phone index is unique at the till) and counted as `phone_conflicts`; HQ has flagged it.
+  A phone the page itself takes off a member (HQ merged it) is free for another member of the same page.
+- merges (HQ merged OTHER into KEEP): OTHER's snapshot arrives with status 'merged', merged_into = KEEP's
+  uuid and no phone, before KEEP's snapshot (which may now carry the phone), OTHER's cards re-pointed to
+  KEEP, and HQ's transfer entries; applied like any other snapshot, card and entry, so the cached balances
+  move with the entries. A merged member stays merged whatever a later snapshot says, and its unused
+  coupons move to KEEP here (coupons live only in the store file).
 - card snapshots: upsert by number; lost and replaced are terminal, the version never goes down.
 - entries of other devices: inserted as they are (their device_id, local_seq, entry_id; entry_id UNIQUE makes
   a re-applied page a no-op) and the members' cached balances move by the same amounts.
@@ -25,7 +31,7 @@ _CHUNK = 500
 _MOVE = text("UPDATE members SET points = points + :d_points, stored_paid_fen = stored_paid_fen + :d_paid, "
              "stored_bonus_fen = stored_bonus_fen + :d_bonus WHERE id = :member_id")
 _MEMBER_COLUMNS = ("member_no", "home_store", "name", "phone", "birthday", "tier_code", "tier_reached_on", "status",
-                   "updated_at")
+                   "updated_at", "merged_into")
 _UPDATE_MEMBER = t.members.update().where(t.members.c.id == bindparam("id_")).values(
     {c: bindparam(c) for c in _MEMBER_COLUMNS})
 
@@ -40,7 +46,7 @@ class PageApplier:
         self.now = now
         self.rules_check = rules_check
         self.counts = {"members": 0, "cards": 0, "entries_applied": 0, "entries_already_held": 0,
-                       "phone_conflicts": 0, "rules": 0, "skipped": 0}
+                       "phone_conflicts": 0, "merges": 0, "rules": 0, "skipped": 0}
 
     def apply(self, changes: list[dict[str, Any]]) -> dict[str, int]:
         # Feed order matters only between kinds that depend on each other (a member before its card and its
@@ -77,12 +83,15 @@ class PageApplier:
 
     def _members(self, items: list[dict[str, Any]]) -> None:
         existing = {row.uuid: row for row in self.conn.execute(select(
-            t.members.c.uuid, t.members.c.id, t.members.c.tier_code, t.members.c.status).where(
-            t.members.c.uuid.in_([m["uuid"] for m in items])))}
+            t.members.c.uuid, t.members.c.id, t.members.c.tier_code, t.members.c.status, t.members.c.merged_into
+        ).where(t.members.c.uuid.in_([m["uuid"] for m in items])))}
         phones = {m["phone"] for m in items if m.get("phone")}
+        page_phone = {m["uuid"]: m.get("phone") for m in items}  # a member's last snapshot in the page wins
+        # a phone held here by a member whose snapshot in this page drops it is free for the page
         phone_owner = {row.phone: row.uuid for row in self.conn.execute(select(
-            t.members.c.phone, t.members.c.uuid).where(t.members.c.phone.in_(phones)))} if phones else {}
-        inserts, updates, tier_moves = [], [], []
+            t.members.c.phone, t.members.c.uuid).where(t.members.c.phone.in_(phones)))
+            if page_phone.get(row.uuid, row.phone) == row.phone} if phones else {}
+        inserts, updates, tier_moves, merges = [], [], [], []
         for member in items:
             row = {c: member.get(c) for c in _MEMBER_COLUMNS}
             phone = row["phone"]
@@ -97,6 +106,10 @@ class PageApplier:
             else:
                 if old.status == "anonymised":  # stays scrubbed whatever a stale snapshot says
                     row.update(status="anonymised", name="(anonymised)", phone=None, birthday=None)
+                elif old.status == "merged":  # stays merged whatever a stale snapshot says
+                    row.update(status="merged", phone=None, merged_into=row["merged_into"] or old.merged_into)
+                elif row["status"] == "merged" and row["merged_into"]:
+                    merges.append((old.id, row["merged_into"]))
                 updates.append(row | {"id_": old.id})
                 if old.tier_code != row["tier_code"]:
                     tier_moves.append({"member_id": old.id, "from_tier": old.tier_code, "to_tier": row["tier_code"],
@@ -110,7 +123,18 @@ class PageApplier:
             self.conn.execute(t.members.insert(), inserts)
         if tier_moves:
             self.conn.execute(t.tier_changes.insert(), tier_moves)
+        if merges:
+            self._move_coupons(merges)
         self.counts["members"] += len(items)
+
+    def _move_coupons(self, merges: list[tuple[int, str]]) -> None:
+        keep_ids = self._member_ids({uuid for _, uuid in merges})
+        for other_id, keep_uuid in merges:
+            if keep_uuid in keep_ids:
+                self.conn.execute(t.coupons.update().where(t.coupons.c.member_id == other_id,
+                                                           t.coupons.c.status == "issued").values(
+                    member_id=keep_ids[keep_uuid]))
+            self.counts["merges"] += 1
 
     def _cards(self, items: list[dict[str, Any]]) -> None:
         ids = self._member_ids({c["member_uuid"] for c in items})

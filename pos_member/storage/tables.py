@@ -70,6 +70,8 @@ members = Table(
     Column("created_at", String, nullable=False),
     Column("updated_at", String, nullable=False),
     Column("tier_reached_on", String, nullable=True),  # when the tier was reached or last re-qualified for
+    # migration 0004: the uuid of the member HQ merged this one into (status 'merged'); lookups follow it
+    Column("merged_into", String(36), nullable=True),
 )
 Index("ix_members_phone", members.c.phone, unique=True, sqlite_where=members.c.phone.isnot(None))
 

@@ -1,5 +1,5 @@
 """HQ administration behind `pos-hq`: stores and enrolment codes, devices and revocation, quarantine and
-flags, rules publishing, and the inter-store settlement statement."""
+flags, merging duplicate members, rules publishing, and the inter-store settlement statement."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, case, func, select
 
 from pos_member.domain.rules import parse_rules_toml
-from sync.hq import db
+from sync.hq import db, member_merge
 from sync.hq import tables as t
 from sync.hq.service import new_enrol_code_expiry, sha256, utc_now
 
@@ -91,6 +91,20 @@ def list_flags(engine: Engine, kind: str | None = None) -> list[dict[str, Any]]:
         return [dict(r) | {"detail": json.loads(r["detail"])} for r in conn.execute(query).mappings()]
 
 
+def member_duplicates(engine: Engine) -> list[dict[str, Any]]:
+    """Open duplicate-phone flags and their members (uuid, number, home store, balances): merge candidates."""
+    return member_merge.duplicates(engine)
+
+
+def merge_members(engine: Engine, keep_uuid: str, other_uuid: str) -> dict[str, Any]:
+    """Merge OTHER into KEEP (see sync.hq.member_merge): balances move as transfer entries, cards follow,
+    the duplicate flag is resolved, and every store learns it from the change feed."""
+    try:
+        return member_merge.merge_members(engine, keep_uuid, other_uuid)
+    except member_merge.MergeRefused as exc:
+        raise AdminError(str(exc)) from None
+
+
 def publish_rules(engine: Engine, toml_text: str) -> dict[str, Any]:
     """A new chain-wide rules version, fed to every store (which appends it as its own newest version)."""
     rules = parse_rules_toml(toml_text)  # the stores' own parser: HQ never publishes what a till would refuse
@@ -127,7 +141,8 @@ def settlement(engine: Engine, period: str) -> dict[str, Any]:
             t.entries.c.store_code,
             func.sum(case((t.entries.c.kind == "earn", t.entries.c.delta), else_=0)).label("issued"),
             func.sum(case((t.entries.c.kind == "redeem", -t.entries.c.delta), else_=0)).label("redeemed"),
-        ).where(t.entries.c.account == "points", t.entries.c.business_time.like(f"{period}%"))
+        ).where(t.entries.c.account == "points", t.entries.c.kind.in_(("earn", "redeem")),
+                t.entries.c.business_time.like(f"{period}%"))
             .group_by(t.entries.c.store_code).order_by(t.entries.c.store_code)).all()
     stores = [{"store_code": r.store_code, "points_issued": int(r.issued or 0),
                "points_redeemed": int(r.redeemed or 0)} for r in rows]

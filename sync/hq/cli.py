@@ -7,6 +7,8 @@
     pos-hq store list
     pos-hq device list | pos-hq device revoke DEVICE_ID
     pos-hq quarantine list | pos-hq flags list [--kind overdraft|duplicate_phone]
+    pos-hq member duplicates                                 # members sharing a phone: merge candidates
+    pos-hq member merge KEEP_UUID OTHER_UUID                 # OTHER's balances and cards move to KEEP
     pos-hq rules publish FILE.toml
     pos-hq report settlement --period 2026-11 | pos-hq settlement-rate FEN_PER_100_POINTS
 
@@ -77,6 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     flist = flags.add_parser("list")
     flist.add_argument("--kind")
     flist.set_defaults(handler=lambda a, e: admin.list_flags(e, a.kind))
+    member = sub.add_parser("member", help="members at HQ").add_subparsers(dest="action", required=True)
+    member.add_parser("duplicates", help="members sharing a phone (open duplicate_phone flags)").set_defaults(
+        handler=lambda a, e: admin.member_duplicates(e))
+    merge = member.add_parser("merge", help="merge OTHER into KEEP: balances (as transfer entries) and cards "
+                                            "move to KEEP, both ledgers stay whole; stores learn it on pull")
+    merge.add_argument("keep", metavar="KEEP_UUID")
+    merge.add_argument("other", metavar="OTHER_UUID")
+    merge.set_defaults(handler=lambda a, e: admin.merge_members(e, a.keep, a.other))
     rules = sub.add_parser("rules", help="chain-wide rules").add_subparsers(dest="action", required=True)
     publish = rules.add_parser("publish", help="publish a rules TOML to every store")
     publish.add_argument("file")

@@ -3,8 +3,10 @@
 Rules (documented for both sides in sync.protocol):
 - cards: lost and replaced are terminal; a stale active/frozen snapshot never revives such a card; the
   version never goes down. A card must belong to a member HQ knows.
-- members: last arrival wins, except that an anonymised member stays anonymised (PII stays scrubbed).
+- members: last arrival wins, except that an anonymised member stays anonymised (PII stays scrubbed) and a
+  member HQ merged stays merged (status, merged_into, no phone): only HQ merges (sync.hq.member_merge).
   A phone already held by another member is accepted and flagged `duplicate_phone` for HQ to merge.
+- a card sent for a merged member belongs to the member it was merged into.
 - If HQ's merged state differs from what the device sent, the change is fed back to that device too.
 """
 
@@ -22,9 +24,26 @@ from sync.hq import tables as t
 if TYPE_CHECKING:
     from sync.hq.service import Device
 
-MEMBER_STATUSES = ("active", "anonymised")
+MEMBER_STATUSES = ("active", "anonymised", "merged")
 _MEMBER_FIELDS = [c.name for c in t.members.c if c.name not in ("points", "stored_paid_fen", "stored_bonus_fen")]
 _CARD_FIELDS = [c.name for c in t.cards.c]
+_MAX_MERGE_HOPS = 50
+
+
+def final_members(conn: Connection, uuids: set[str]) -> dict[str, str]:
+    """For each of `uuids` that HQ merged into another member: the member that holds its balances now
+    (following merge after merge). Members never merged are left out."""
+    found: dict[str, str] = {}
+    step = {r.uuid: r.merged_into for r in conn.execute(select(t.members.c.uuid, t.members.c.merged_into).where(
+        t.members.c.uuid.in_(uuids), t.members.c.merged_into.is_not(None)))} if uuids else {}
+    for uuid, target in step.items():
+        for _ in range(_MAX_MERGE_HOPS):
+            nxt = conn.execute(select(t.members.c.merged_into).where(t.members.c.uuid == target)).scalar()
+            if nxt is None:
+                break
+            target = nxt
+        found[uuid] = target
+    return found
 
 
 def _utf8_ok(*values: str | None) -> bool:
@@ -92,8 +111,12 @@ def _member(conn: Connection, device: Device, member: p.MemberRecord, now: str
         return member.uuid, "text is not valid UTF-8", None
     old = conn.execute(select(t.members).where(t.members.c.uuid == member.uuid)).first()
     data = dict(sent)
+    if member.status == "merged" and (old is None or old.status != "merged"):
+        return member.uuid, "only HQ merges members (pos-hq member merge)", None
     if old is not None and old.status == "anonymised":
         data.update(status="anonymised", name=old.name, phone=None, birthday=None)
+    if old is not None and old.status == "merged":  # a stale snapshot from a till that has not pulled yet
+        data.update(status="merged", phone=None, merged_into=old.merged_into)
     if old is None:
         conn.execute(t.members.insert().values(**data))
     else:
@@ -121,12 +144,15 @@ def _card(conn: Connection, device: Device, card: p.CardRecord) -> tuple[str, st
     sent = card.model_dump()
     if not _utf8_ok(*[v for v in sent.values() if isinstance(v, str)]):
         return card.card_no, "text is not valid UTF-8", None
-    if conn.execute(select(t.members.c.uuid).where(t.members.c.uuid == card.member_uuid)).first() is None:
+    owner = conn.execute(select(t.members.c.merged_into).where(t.members.c.uuid == card.member_uuid)).first()
+    if owner is None:
         return card.card_no, f"unknown member {card.member_uuid}", None
     old = conn.execute(select(t.cards).where(t.cards.c.card_no == card.card_no)).first()
     data = dict(sent)
+    if owner.merged_into is not None:  # issued or changed offline for a member HQ has merged since
+        data["member_uuid"] = final_members(conn, {card.member_uuid})[card.member_uuid]
     if old is not None:
-        data = merge_card(old._asdict(), sent)
+        data = merge_card(old._asdict(), data)
         conn.execute(t.cards.update().where(t.cards.c.card_no == card.card_no).values(**data))
     else:
         conn.execute(t.cards.insert().values(**data))

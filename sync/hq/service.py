@@ -14,13 +14,14 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import Connection, Engine, func, or_, select, text, union_all
 
 from sync import protocol as p
 from sync.hq import db
 from sync.hq import tables as t
-from sync.hq.merge import apply_records, entry_problem
+from sync.hq.merge import apply_records, entry_problem, final_members
 
 
 class HQRefused(Exception):
@@ -136,7 +137,7 @@ def push(engine: Engine, device: Device, request: p.PushRequest) -> dict[str, An
             row["seq"] = head
         if change_rows:
             conn.execute(t.changes.insert(), change_rows)
-        statuses, candidates, rejected = _screen(conn, device, request.entries)
+        statuses, candidates, rejected, merged = _screen(conn, device, request.entries)
         for row in candidates:
             head += 1  # numbers of rows that turn out to be held already are simply never used
             row.update(seq=head, received_at=now)
@@ -144,7 +145,11 @@ def push(engine: Engine, device: Device, request: p.PushRequest) -> dict[str, An
         _settle(conn, device, statuses, candidates, stored, rejected)
         if rejected:
             conn.execute(t.quarantine.insert(), [r | {"received_at": now} for r in rejected])
-        _move_balances(conn, [row for row in candidates if row["entry_id"] in stored], now)
+        new_rows = [row for row in candidates if row["entry_id"] in stored]
+        forwards, head = forward_merged(conn, [r for r in new_rows if r["member_uuid"] in merged], head, now)
+        if forwards:
+            conn.execute(t.entries.insert(), forwards)
+        _move_balances(conn, new_rows + forwards, now)
         db.set_feed_head(conn, head)
         through = _advance(conn, device.device_id)
         conn.execute(t.devices.update().where(t.devices.c.device_id == device.device_id).values(
@@ -154,12 +159,14 @@ def push(engine: Engine, device: Device, request: p.PushRequest) -> dict[str, An
 
 
 def _screen(conn: Connection, device: Device, entries: list[p.EntryIn]
-            ) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]], list[dict[str, Any]]]:
+            ) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]], list[dict[str, Any]], set[str]]:
     """Per entry: rejected at once (bad kind, unknown member...), a repeat inside this batch, or a candidate
-    row for the INSERT (status None until the INSERT decides)."""
+    row for the INSERT (status None until the INSERT decides). Also: which of the members are merged."""
     uuids = {e.member_uuid for e in entries}
-    known = {r[0] for r in conn.execute(select(t.members.c.uuid).where(t.members.c.uuid.in_(uuids)))} \
-        if uuids else set()
+    rows = conn.execute(select(t.members.c.uuid, t.members.c.merged_into).where(
+        t.members.c.uuid.in_(uuids))).all() if uuids else []
+    known = {r.uuid for r in rows}
+    merged = {r.uuid for r in rows if r.merged_into is not None}
     statuses: list[dict[str, Any] | None] = []
     candidates: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
@@ -180,7 +187,7 @@ def _screen(conn: Connection, device: Device, entries: list[p.EntryIn]
         statuses.append(_status(entry.entry_id, entry.local_seq, "rejected" if problem else "duplicate", problem))
         if problem:
             rejected.append(_quarantined(device, entry.model_dump(), problem))
-    return statuses, candidates, rejected
+    return statuses, candidates, rejected, merged
 
 
 def _status(entry_id: str, local_seq: int, status: str, reason: str | None = None) -> dict[str, Any]:
@@ -239,6 +246,57 @@ def _settle(conn: Connection, device: Device, statuses: list[dict[str, Any] | No
                       else f"conflict: local_seq {seq} already holds another entry")
             statuses[index] = _status(entry_id, seq, "rejected", reason)
             rejected.append(_quarantined(device, row, reason))
+
+
+# ---- entries HQ makes itself (member merges) -------------------------------------------------------------
+
+HQ_DEVICE_ID = "HQ"  # the device and store of entries HQ writes; never a till's id (those are UUIDs)
+HQ_STORE_CODE = "HQ"
+MERGE_RULES_VERSION = 0  # a transfer is not priced by any rules version
+
+
+def hq_entries(conn: Connection, postings: list[dict[str, Any]], head: int, now: str
+               ) -> tuple[list[dict[str, Any]], int]:
+    """Entry rows HQ writes on its own behalf (device HQ): a UUID entry_id, the next gap-free HQ local_seq
+    and feed seq each. Call under the feed lock (it serialises HQ's local_seq too). Each posting gives
+    member_uuid, account, delta and optionally ref_id, note, expires_on."""
+    last = conn.execute(select(func.max(t.entries.c.local_seq)).where(
+        t.entries.c.device_id == HQ_DEVICE_ID)).scalar() or 0
+    rows = []
+    for posting in postings:
+        last += 1
+        head += 1
+        entry = p.EntryIn(entry_id=str(uuid4()), local_seq=last, member_uuid=posting["member_uuid"],
+                          account=posting["account"], kind="transfer", delta=posting["delta"],
+                          ref_id=posting.get("ref_id"), rules_version=MERGE_RULES_VERSION, business_time=now,
+                          note=posting.get("note"), expires_on=posting.get("expires_on"))
+        rows.append(entry.model_dump() | {"device_id": HQ_DEVICE_ID, "store_code": HQ_STORE_CODE, "seq": head,
+                                          "received_at": now, "payload_hash": entry_hash(entry, HQ_DEVICE_ID)})
+    return rows, head
+
+
+def transfer_pair(source: str, target: str, account: str, amount: int, **extra: Any) -> list[dict[str, Any]]:
+    """-amount on `source`, +amount on `target`: both ledgers stay whole and the chain total is unchanged."""
+    return [{"member_uuid": source, "account": account, "delta": -amount, **extra},
+            {"member_uuid": target, "account": account, "delta": amount, **extra}]
+
+
+def forward_merged(conn: Connection, stored: list[dict[str, Any]], head: int, now: str
+                   ) -> tuple[list[dict[str, Any]], int]:
+    """An entry a till recorded offline for a member HQ has since merged is stored as the till sent it (on
+    the merged member: the till's ledger and HQ's agree, and a re-push is still a duplicate) and its amount
+    moves on to the surviving member with a transfer pair, lot expiry kept (see sync.protocol)."""
+    targets = final_members(conn, {row["member_uuid"] for row in stored})
+    if not targets:
+        return [], head
+    postings = []
+    for row in stored:
+        target = targets.get(row["member_uuid"])
+        if target is not None and row["delta"]:
+            postings += transfer_pair(row["member_uuid"], target, row["account"], row["delta"],
+                                      ref_id=row["entry_id"], expires_on=row.get("expires_on"),
+                                      note="forwarded: member merged at HQ")
+    return hq_entries(conn, postings, head, now) if postings else ([], head)
 
 
 _BALANCE = {"points": "points", "stored_paid": "stored_paid_fen", "stored_bonus": "stored_bonus_fen"}

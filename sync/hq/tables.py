@@ -69,6 +69,8 @@ members = Table(
     Column("points", BigInteger, nullable=False, server_default="0"),
     Column("stored_paid_fen", BigInteger, nullable=False, server_default="0"),
     Column("stored_bonus_fen", BigInteger, nullable=False, server_default="0"),
+    # migration 0002: set when HQ merged this member into another (status 'merged'); its row and ledger stay
+    Column("merged_into", String(36), nullable=True),
 )
 Index("ix_hq_members_phone", members.c.phone)
 
