@@ -96,9 +96,23 @@ class MemberPanel(QFrame):
         self.stored.setText(f"¥ {format_yuan(member.stored_value_fen)}")
         refused = bool(member.card_problem)
         self.problem.setVisible(refused)
-        self.problem.setText(self.tr("Refused: {0}").format(member.card_problem) if refused else "")
+        self.problem.setText(self.tr("Refused: {0}").format(self.problem_text(member)) if refused else "")
         self.setProperty("refused", refused)
         self._restyle()
+
+    def problem_text(self, member: MemberView) -> str:
+        """Why the card is refused, in the interface's language (the service's sentence is English)."""
+        card = member.card_no or ""
+        if member.status == "anonymised":
+            return self.tr("this member was anonymised")
+        texts = {"lost": self.tr("card {0} was reported lost").format(card),
+                 "replaced": self.tr("card {0} was replaced by a newer card").format(card),
+                 "frozen": self.tr("card {0} is frozen").format(card)}
+        if member.card_status in texts:
+            return texts[member.card_status]
+        if member.card_expires_on:
+            return self.tr("card {0} expired on {1}").format(card, member.card_expires_on)
+        return member.card_problem or ""
 
     def tier_name(self, code: str) -> str:
         # the default rules' tiers; a store's own tier codes are shown as they are

@@ -37,7 +37,11 @@ class Problem(Exception):
 
 def describe_error(exc: BaseException) -> str:
     """The one sentence shown for any error."""
-    if isinstance(exc, PosError | Problem):
+    if isinstance(exc, PosError):
+        from pos_member.ui.messages import till_sentence
+
+        return till_sentence(exc)
+    if isinstance(exc, Problem):
         return str(exc)
     return str(exc) or type(exc).__name__
 

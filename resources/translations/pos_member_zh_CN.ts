@@ -22,7 +22,7 @@
 <context>
     <name>DbWorker</name>
     <message>
-        <location filename="../../pos_member/ui/tasks.py" line="+53"/>
+        <location filename="../../pos_member/ui/tasks.py" line="+57"/>
         <source>The database could not do this ({0}); nothing was recorded. Details are in the log.</source>
         <translation>数据库无法完成此操作（{0}），未记录任何内容。详情见日志。</translation>
     </message>
@@ -161,7 +161,32 @@
         <translation>拒绝：{0}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
+        <source>this member was anonymised</source>
+        <translation>该会员已匿名化</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>card {0} was reported lost</source>
+        <translation>卡 {0} 已挂失</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>card {0} was replaced by a newer card</source>
+        <translation>卡 {0} 已换新卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>card {0} is frozen</source>
+        <translation>卡 {0} 已冻结</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>card {0} expired on {1}</source>
+        <translation>卡 {0} 已于 {1} 过期</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Standard</source>
         <translation>普通</translation>
     </message>
@@ -290,6 +315,89 @@
         <location line="+12"/>
         <source>Card</source>
         <translation>卡号</translation>
+    </message>
+</context>
+<context>
+    <name>Refusal</name>
+    <message>
+        <location filename="../../pos_member/ui/messages.py" line="+28"/>
+        <source>Card {0} was reported lost and is refused.</source>
+        <translation>卡 {0} 已挂失，拒绝使用。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card {0} was replaced by a newer card and is refused.</source>
+        <translation>卡 {0} 已换新卡，旧卡拒绝使用。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card {0} is frozen; a manager can unfreeze it.</source>
+        <translation>卡 {0} 已冻结，需店长解冻。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card {0} expired on {1}; renew it first.</source>
+        <translation>卡 {0} 已于 {1} 过期，请先续卡。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This QR is from an older print of card {0} and is refused.</source>
+        <translation>此二维码是卡 {0} 的旧版本，拒绝使用。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This QR code&apos;s signature is not valid: forged or from another chain.</source>
+        <translation>二维码签名无效：伪造或来自其他连锁。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This is not a member code.</source>
+        <translation>这不是会员码。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This member was anonymised and cannot be used.</source>
+        <translation>该会员已匿名化，不能使用。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This member has no card; issue one first.</source>
+        <translation>该会员没有卡，请先发卡。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This phone code has expired; ask the member to refresh it.</source>
+        <translation>手机会员码已过期，请会员刷新。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No member or card matches this code.</source>
+        <translation>没有与此号码匹配的会员或卡。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Wrong manager PIN.</source>
+        <translation>店长密码错误。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This needs a manager&apos;s PIN.</source>
+        <translation>此操作需要店长密码。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>At most {0} points on this bill.</source>
+        <translation>本单最多可用 {0} 积分。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The member has only {0} points.</source>
+        <translation>会员只有 {0} 积分。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The member has only ¥ {0} stored value.</source>
+        <translation>会员储值余额只有 ¥ {0}。</translation>
     </message>
 </context>
 <context>

@@ -34,7 +34,7 @@ def test_register_member_and_print_qr(qtbot, till_app, window, tmp_path):
     dialog = window.till_actions.dialog
     dialog.inputs["name"].setText("赵六")  # Chinese comes through an input method, not key by key
     _fill(qtbot, dialog, {"phone": "13700009999", "manager_pin": "1111"})
-    qtbot.waitUntil(lambda: "wrong manager PIN" in dialog.error.text())
+    qtbot.waitUntil(lambda: "Wrong manager PIN." == dialog.error.text())
     qtbot.keyClicks(dialog.inputs["manager_pin"], MANAGER_PIN)
     qtbot.keyClick(dialog.inputs["manager_pin"], Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.till_actions.qr_dialog is not None)
@@ -133,3 +133,19 @@ def test_chinese_interface(qtbot, zh_translator, till_app):
     qtbot.keyClick(window.code, Qt.Key.Key_F1)
     texts = [label.text() for label in window.help.findChildren(type(window.message))]
     assert "快捷键" in texts and "确认结账（在最后一栏按回车也可）" in texts
+
+
+def test_refusals_read_in_chinese(qtbot, zh_translator, till_app, people):
+    from pos_member.services import cards
+    from tests.conftest import MANAGER_PIN
+    from tests.gui.conftest import type_code
+
+    window = till_app.window
+    cards.report_lost(till_app.store, people.li.card_no, MANAGER_PIN)
+    sign_in(qtbot, window)
+    type_code(qtbot, window, people.li.card_no)
+    qtbot.waitUntil(lambda: "已挂失" in window.member_panel.problem.text())
+    assert window.member_panel.problem.text() == f"拒绝：卡 {people.li.card_no} 已挂失"
+    assert window.message.text() == f"卡 {people.li.card_no} 已挂失，拒绝使用。"
+    type_code(qtbot, window, "13911112222")
+    qtbot.waitUntil(lambda: window.message.text() == "没有与此号码匹配的会员或卡。")
