@@ -224,7 +224,7 @@ class TillWindow(QMainWindow):
         if view.card_problem:
             self.sale.clear()
             if announce:
-                self.say(view.card_problem, error=True)
+                self.say(self.member_panel.problem.text(), error=True)  # the panel's sentence, translated
             self.focus_code()
         else:
             if announce:

@@ -76,7 +76,7 @@ def test_refund_with_manager_pin(qtbot, till_app, window, people):
     assert "manager's PIN" in dialog.error.text()
     qtbot.keyClicks(pin, "1111")  # the cashier's own PIN is not a manager's
     qtbot.keyClick(pin, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "Wrong manager PIN." == dialog.error.text())
+    qtbot.waitUntil(lambda: dialog.error.text() == "Wrong manager PIN.")
     assert _count(till_app, "refunds") == 0
     qtbot.keyClicks(pin, MANAGER_PIN)
     qtbot.keyClick(pin, Qt.Key.Key_Return)
