@@ -77,11 +77,14 @@ def record_card_fee(conn: Connection, store: Store, rules: Rules, member_id: int
 
 def register_member(store: Store, name: str, phone: str, birthday: str | None = None,
                     referrer: str | None = None, card_type: str = "standard",
-                    staff_id: int = CONSOLE_STAFF_ID) -> MemberView:
+                    staff_id: int = CONSOLE_STAFF_ID, manager_pin: str | None = None) -> MemberView:
+    """Register a member and issue a card. With `manager_pin` (the till asks for one) the manager's approval
+    is checked in the same transaction and recorded in the audit row."""
     name = check_name(name)
     phone = normalise_phone(phone)
     birthday = check_birthday(birthday, store.clock().date())
     with store.db.write() as conn:
+        manager = require_manager(conn, store, manager_pin, "registering a member") if manager_pin else None
         _, rules = store.rules(conn)
         if card_type not in rules.card_types:
             raise InvalidInput(f"must be one of {', '.join(rules.card_types)}", "card_type")
@@ -103,7 +106,8 @@ def register_member(store: Store, name: str, phone: str, birthday: str | None = 
         conn.execute(t.tier_changes.insert().values(
             member_id=member_id, from_tier=None, to_tier=tier, reason="registered", business_time=now))
         append_audit(conn, now, staff_id, "member.register", member_no,
-                     {"card_no": card_no, "card_type": card_type, "fee_fen": fee, "referrer_id": referrer_id})
+                     {"card_no": card_no, "card_type": card_type, "fee_fen": fee, "referrer_id": referrer_id},
+                     approved_by=manager.id if manager else None)
         member = conn.execute(select(t.members).where(t.members.c.id == member_id)).one()
         return member_view(member, current_card(conn, member_id), store)
 

@@ -28,10 +28,14 @@ class TopupResult:
         return dict(self.__dict__)
 
 
-def top_up(store: Store, code: str, paid_fen: int, staff_id: int = CONSOLE_STAFF_ID) -> TopupResult:
+def top_up(store: Store, code: str, paid_fen: int, staff_id: int = CONSOLE_STAFF_ID,
+           manager_pin: str | None = None) -> TopupResult:
+    """Add paid stored value and its bonus. With `manager_pin` (the till asks for one) the approval is
+    checked in the same transaction and recorded in the audit row."""
     if paid_fen <= 0:
         raise InvalidInput("must be greater than 0", "amount")
     with store.db.write() as conn:
+        manager = require_manager(conn, store, manager_pin, "a top-up") if manager_pin else None
         member, _ = resolve(conn, store, code, for_use=True)
         rules_version, rules = store.rules(conn)
         if paid_fen > rules.max_topup_fen:
@@ -44,7 +48,8 @@ def top_up(store: Store, code: str, paid_fen: int, staff_id: int = CONSOLE_STAFF
             Posting("stored_paid", "topup", paid_fen), Posting("stored_bonus", "bonus", bonus),
         ], staff_id=staff_id, rules_version=rules_version, business_time=now, ref_id=topup_id)
         append_audit(conn, now, staff_id, "stored_value.topup", topup_id,
-                     {"member_no": member.member_no, "paid_fen": paid_fen, "bonus_fen": bonus}, entries=entries)
+                     {"member_no": member.member_no, "paid_fen": paid_fen, "bonus_fen": bonus}, entries=entries,
+                     approved_by=manager.id if manager else None)
         balance = member.stored_paid_fen + member.stored_bonus_fen + paid_fen + bonus
         return TopupResult(topup_id, member.member_no, paid_fen, bonus, balance)
 

@@ -3,8 +3,7 @@
 Each action opens a FormDialog; its values go to one service call on the database worker; success closes
 the dialog and says what happened in one line, a refusal keeps the dialog open with the sentence. Manager
 work always asks for a manager's PIN here, even where the service would let a small change through
-without one. Where a service takes no PIN (register, top-up) the PIN is checked on the worker just before
-the call (see `_as_manager`; the audit row then names the cashier, not the approving manager).
+without one; the service checks it in its own transaction and its audit row names the approving manager.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from pos_member.scanner import available_decoders
 from pos_member.services import cards, members, refunds, stored_value
 from pos_member.services.context import Store
 from pos_member.services.lookup import show_member
-from pos_member.services.staff import require_manager
 from pos_member.ui.dialogs import FieldSpec, FormDialog, manager_pin_field, settings_dialog
 from pos_member.ui.printing import document, print_or_preview, save_pdf
 from pos_member.ui.qr_dialog import QrDialog
@@ -34,12 +32,6 @@ if TYPE_CHECKING:
     from pos_member.ui.window import TillWindow
 
 log = logging.getLogger(__name__)
-
-
-def _as_manager(store: Store, pin: str, action: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    with store.db.read() as conn:
-        require_manager(conn, store, pin, action)
-    return fn(store, *args, **kwargs)
 
 
 def _card_then_member(fn: Callable[..., cards.CardResult], store: Store, code: str, pin: str,
@@ -153,9 +145,9 @@ class TillActions(QObject):
                   manager_pin_field(self.w)]
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
-            self._run(dialog, _as_manager, self.w.store, v["manager_pin"], "registering a member",
-                      members.register_member, v["name"], v["phone"], v["birthday"] or None,
-                      card_type=v["card_type"], staff_id=self._staff_id, done=self._registered)
+            self._run(dialog, members.register_member, self.w.store, v["name"], v["phone"], v["birthday"] or None,
+                      card_type=v["card_type"], staff_id=self._staff_id, manager_pin=v["manager_pin"],
+                      done=self._registered)
 
         self._open(self.tr("Register a member"), self.tr("A card is issued at once; print its QR next."), fields,
                    submit)
@@ -228,8 +220,8 @@ class TillActions(QObject):
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
             amount = parse_yuan(v["amount"], "amount")
-            self._run(dialog, _as_manager, self.w.store, v["manager_pin"], "a top-up", stored_value.top_up,
-                      self.w.current_code, amount, staff_id=self._staff_id, done=self._topped_up)
+            self._run(dialog, stored_value.top_up, self.w.store, self.w.current_code, amount,
+                      staff_id=self._staff_id, manager_pin=v["manager_pin"], done=self._topped_up)
 
         name = self.w.member.name if self.w.member else ""
         self._open(self.tr("Top up stored value"), self.tr("Top up for {0}; bonus steps apply.").format(name),

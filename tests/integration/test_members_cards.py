@@ -128,3 +128,17 @@ def test_anonymise_scrubs_pii_and_keeps_ledger(store):
     with pytest.raises(NotFound):
         show_member(store, "13800001234")
     register(store, name="新会员")  # the phone is free again
+
+
+def test_register_and_top_up_record_the_approving_manager(store):
+    from pos_member.services.staff import add_staff
+
+    boss = add_staff(store, "Boss", "manager", "8642", MANAGER_PIN)
+    view = members.register_member(store, "赵六", "13700000006", manager_pin="8642")
+    top_up(store, view.card_no, 10000, manager_pin="8642")
+    with pytest.raises(NeedsManager):
+        top_up(store, view.card_no, 10000, manager_pin="0000")
+    with store.db.read() as conn:
+        approvers = conn.execute(text("SELECT action, approved_by FROM audit WHERE action IN "
+                                      "('member.register', 'stored_value.topup') ORDER BY id")).all()
+    assert [tuple(a) for a in approvers] == [("member.register", boss.id), ("stored_value.topup", boss.id)]
