@@ -90,6 +90,8 @@ class TillApp:
                                           self.settings.sync_interval_min * 60, self.settings.nightly_sync_at,
                                           clock=self.clock)
             self.sync_worker.start()
+            if self.window is not None:
+                self.window.sync_now = self.sync_worker.sync_now
         self.run_due_jobs()
         self._jobs_timer = QTimer(self.window, interval=JOBS_CHECK_MS)
         self._jobs_timer.timeout.connect(self.run_due_jobs)

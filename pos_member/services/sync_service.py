@@ -131,3 +131,14 @@ def device_lock(lock_path: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+def recent_rejections(store: Store, limit: int = 20) -> list[dict[str, Any]]:
+    """Entries HQ quarantined (same id, another payload; an invalid entry), newest first: for the sync panel."""
+    from sqlalchemy import select
+
+    from pos_member.storage import tables as t
+
+    with store.db.read() as conn:
+        rows = conn.execute(select(t.sync_rejections).order_by(t.sync_rejections.c.at.desc()).limit(limit))
+        return [dict(row._mapping) for row in rows]

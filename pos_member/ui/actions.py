@@ -278,6 +278,20 @@ class TillActions(QObject):
 
     # -- settings ----------------------------------------------------------------------------------
 
+    def open_sync_panel(self) -> None:
+        from pos_member.ui.sync_panel import SyncPanel, read_panel
+
+        def sync_now() -> None:
+            if self.w.sync_now is not None:
+                self.w.sync_now()
+                self.w.say(self.tr("Syncing with HQ now."))
+            self.w.worker.run(read_panel, self.w.store, on_done=panel.show_panel)
+
+        panel = SyncPanel(self.w, sync_now if self.w.sync_now is not None else None)
+        self.w.sync_panel = panel
+        self.w.worker.run(read_panel, self.w.store, on_done=panel.show_panel)
+        panel.open()
+
     def open_settings(self) -> None:
         dialog = settings_dialog(self.w, self.w.settings, available_decoders())
 

@@ -42,6 +42,7 @@ def install_shortcuts(window: TillWindow) -> list[Shortcut]:
         ("Ctrl+Shift+U", translate("TillWindow", "Unfreeze card (manager)"), a.unfreeze),
         ("Ctrl+Shift+Q", translate("TillWindow", "Print the card's QR"), a.print_card_qr),
         ("F9", translate("TillWindow", "Settings"), a.open_settings),
+        ("F11", translate("TillWindow", "HQ sync: pending, last error, quarantined; sync now"), a.open_sync_panel),
         ("F10", translate("TillWindow", "Sign out"), w.sign_out),
     ]
     for keys, _, handler in table:

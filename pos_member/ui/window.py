@@ -76,6 +76,8 @@ class TillWindow(QMainWindow):
         self.current_code = ""
         self.last_receipt: Receipt | None = None
         self._quote_seq = 0
+        self.sync_now: Callable[[], None] | None = None  # the app plugs the sync worker's "now" in here
+        self.sync_panel: Any = None
         self._committing = False
         self.setWindowTitle(self.tr("Till — pos-member"))
         self.setObjectName("till")

@@ -560,9 +560,73 @@
     </message>
 </context>
 <context>
+    <name>SyncPanel</name>
+    <message>
+        <location filename="../../pos_member/ui/sync_panel.py" line="+35"/>
+        <source>HQ sync</source>
+        <translation>总部同步</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>HQ</source>
+        <translation>总部</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Waiting to send</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last success</source>
+        <translation>上次成功</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Last attempt</source>
+        <translation>上次尝试</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last error</source>
+        <translation>上次错误</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Quarantined by HQ</source>
+        <translation>总部隔离的条目</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>not set up: enrol this till with `pos-member enrol URL CODE`</source>
+        <translation>未设置：请用 `pos-member enrol URL CODE` 登记本收银台</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} ledger entries, {1} member/card changes</source>
+        <translation>{0} 条流水，{1} 条会员/卡变更</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+1"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+</context>
+<context>
     <name>TillActions</name>
     <message>
-        <location filename="../../pos_member/ui/actions.py" line="+74"/>
+        <location filename="../../pos_member/ui/actions.py" line="+66"/>
         <source>This needs a manager&apos;s PIN.</source>
         <translation>此操作需要店长 PIN 码。</translation>
     </message>
@@ -752,6 +816,11 @@
         <source>Receipt saved: {0}</source>
         <translation>小票已保存：{0}</translation>
     </message>
+    <message>
+        <location line="+10"/>
+        <source>Syncing with HQ now.</source>
+        <translation>正在与总部同步。</translation>
+    </message>
 </context>
 <context>
     <name>TillStatusBar</name>
@@ -809,7 +878,7 @@
 <context>
     <name>TillWindow</name>
     <message>
-        <location filename="../../pos_member/ui/window.py" line="+80"/>
+        <location filename="../../pos_member/ui/window.py" line="+82"/>
         <source>Till — pos-member</source>
         <translation>收银台 — pos-member</translation>
     </message>
@@ -962,6 +1031,11 @@
         <location line="+1"/>
         <source>Settings</source>
         <translation>设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ sync: pending, last error, quarantined; sync now</source>
+        <translation>总部同步：待发送、上次错误、隔离条目；立即同步</translation>
     </message>
     <message>
         <location line="+1"/>

@@ -54,3 +54,18 @@ def test_the_app_runs_the_days_jobs_and_a_sync_worker_that_stops_on_close(qtbot,
     window.close()
     till_app.shutdown()
     assert not any(t.name == "hq-sync" for t in threading.enumerate())
+
+
+def test_sync_panel_shows_what_waits_and_syncs_now(qtbot, till_app, window):
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(window.code, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: window.sync_panel is not None and window.sync_panel.values["hq"].text() != "")
+    panel = window.sync_panel
+    assert panel.values["hq"].text().startswith("not set up")
+    # the seeded store: one top-up entry; two members and their two cards, never sent
+    assert panel.values["pending"].text() == "1 ledger entries, 4 member/card changes"
+    assert panel.sync_button.isEnabled()
+    qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    assert window.message.text() == "Syncing with HQ now."
+    panel.close()
