@@ -94,6 +94,10 @@ def take(out: Path, language: str) -> list[Path]:
                 "AND m.tier_code != 'standard' AND m.stored_paid_fen > 0 AND (c.expires_on IS NULL OR "
                 "c.expires_on > date('now')) ORDER BY m.points DESC LIMIT 1")).scalar_one()
         qr = cards.card_qr(store, card_no).qr
+        from pos_member.services.coupons import issue_coupon
+
+        issue_coupon(store, card_no, "save10")  # a coupon in the wallet, as the panel shows it
+        issue_coupon(store, card_no, "parking")
         store.close()
         counter, card = Path(tmp) / "counter.png", Path(tmp) / "card.png"
         cv2.imwrite(str(counter), blank_frame())
