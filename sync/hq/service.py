@@ -220,12 +220,24 @@ def _insert_new(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
     if not rows:
         return set()
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    conn.execute(insert(t.entries).on_conflict_do_nothing(), rows)  # executemany: pipelined by psycopg
+        # The batch travels as one JSON document that PostgreSQL unpacks into rows itself: 500 pipelined
+        # single-row INSERTs plus a read-back took ~13 ms of a ~21 ms batch. RETURNING names exactly the
+        # rows this statement stored (a row skipped by ON CONFLICT returns nothing).
+        payload = json.dumps([{name: row.get(name) for name in _ENTRY_COLUMNS} for row in rows],
+                             separators=(",", ":"), ensure_ascii=False)
+        return {r[0] for r in conn.execute(_INSERT_ENTRIES_PG, {"rows": payload})}
+    from sqlalchemy.dialects.sqlite import insert
+
+    conn.execute(insert(t.entries).on_conflict_do_nothing(), rows)
     held = _held(conn, [row["entry_id"] for row in rows])
     return {row["entry_id"] for row in rows if (h := held.get(row["entry_id"])) is not None and h.seq == row["seq"]}
+
+
+_ENTRY_COLUMNS = tuple(c.name for c in t.entries.c)
+_INSERT_ENTRIES_PG = text(
+    f"INSERT INTO entries ({', '.join(_ENTRY_COLUMNS)}) "
+    f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM json_populate_recordset(NULL::entries, CAST(:rows AS json)) "
+    "ON CONFLICT DO NOTHING RETURNING entry_id")
 
 
 def _settle(conn: Connection, device: Device, statuses: list[dict[str, Any] | None],
