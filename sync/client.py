@@ -14,6 +14,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -32,7 +33,7 @@ class SyncStore(Protocol):
     def record_outcome(self, ok: bool, error: str | None) -> None: ...
     def pending_records(self, limit: int) -> list[tuple[dict[str, Any], tuple[str, str, int]]]: ...
     def ack_records(self, sent: list[tuple[str, str, int]], rejected: list[dict[str, Any]]) -> None: ...
-    def pending_entries(self, limit: int) -> list[dict[str, Any]]: ...
+    def pending_entries(self, limit: int, after: int | None = None) -> list[dict[str, Any]]: ...
     def ack_entries(self, contiguous_through: int, rejected: list[dict[str, Any]]) -> None: ...
     def pull_cursor(self) -> int: ...
     def apply_pull(self, changes: list[dict[str, Any]], cursor: int) -> dict[str, int]: ...
@@ -149,24 +150,31 @@ class SyncClient:
             report.records_pushed += len(records)
 
     def _push_entries(self, url: str, token: str, report: SyncReport) -> None:
+        """Batches in local_seq order, one request in flight; while HQ stores a batch the next one is read
+        from the store file, so the till's work overlaps HQ's. The push cursor moves only on HQ's reply."""
         last_through: int | None = None
-        while True:
-            entries = self.store.pending_entries(p.MAX_PUSH_ENTRIES)
-            if not entries:
-                return
-            reply = self._call("POST", f"{url}/v1/push", token, json={"protocol": 1, "entries": entries})
-            rejected = [s for s in reply["entries"] if s["status"] == "rejected"]
-            for status in reply["entries"]:
-                name = f"entries_{status['status']}"
-                setattr(report, name, getattr(report, name) + 1)
-            # HQ's contiguous_through is the truth: lower than what we sent means it lost entries (restored
-            # backup) and the next batch starts again from there.
-            through = int(reply["contiguous_through"])
-            self.store.ack_entries(through, rejected)
-            report.entries_pushed += len(entries)
-            if last_through is not None and through <= last_through:
-                raise SyncError(f"HQ did not advance past local_seq {through}; will retry")
-            last_through = through
+        entries = self.store.pending_entries(p.MAX_PUSH_ENTRIES)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hq-push") as pool:
+            while entries:
+                call = pool.submit(self._call, "POST", f"{url}/v1/push", token,
+                                   json={"protocol": 1, "entries": entries})
+                following = self.store.pending_entries(p.MAX_PUSH_ENTRIES, after=entries[-1]["local_seq"])
+                reply = call.result()
+                rejected = [s for s in reply["entries"] if s["status"] == "rejected"]
+                for status in reply["entries"]:
+                    name = f"entries_{status['status']}"
+                    setattr(report, name, getattr(report, name) + 1)
+                # HQ's contiguous_through is the truth: lower than what we sent means it lost entries (restored
+                # backup, a gap) and the next batch starts again from there, not from what was read ahead.
+                through = int(reply["contiguous_through"])
+                self.store.ack_entries(through, rejected)
+                report.entries_pushed += len(entries)
+                if last_through is not None and through <= last_through:
+                    raise SyncError(f"HQ did not advance past local_seq {through}; will retry")
+                last_through = through
+                if through < entries[-1]["local_seq"]:
+                    following = self.store.pending_entries(p.MAX_PUSH_ENTRIES)
+                entries = following
 
     def _pull(self, url: str, token: str, report: SyncReport) -> None:
         while True:

@@ -146,9 +146,10 @@ class SqliteSyncStore:
                 kept = json.loads(self._get(conn, "record_rejections", "[]") or "[]")
                 self._set(conn, "record_rejections", json.dumps((kept + rejected)[-50:], ensure_ascii=False))
 
-    def pending_entries(self, limit: int) -> list[dict[str, Any]]:
+    def pending_entries(self, limit: int, after: int | None = None) -> list[dict[str, Any]]:
+        """This device's entries above the push cursor (or above `after`, to read ahead of HQ's reply)."""
         with self.db.read() as conn:
-            through = int(self._get(conn, "push_through", "0") or 0)
+            through = after if after is not None else int(self._get(conn, "push_through", "0") or 0)
             rows = conn.execute(_PENDING_ENTRIES, {"device": self.device_id, "through": through, "limit": limit})
             return [dict(row._mapping) for row in rows]
 

@@ -102,8 +102,11 @@ def authenticate(engine: Engine, token: str | None) -> Device:
 
 # ---- push ---------------------------------------------------------------------------------------------
 
-def entry_hash(entry: p.EntryIn, device_id: str) -> str:
-    return sha256(json.dumps([device_id, entry.model_dump()], sort_keys=True, separators=(",", ":")))
+def entry_hash(entry: p.EntryIn, device_id: str, dumped: dict[str, Any] | None = None) -> str:
+    """The payload's fingerprint: same entry_id with another hash is a conflict. `dumped` saves a second
+    model_dump when the caller has one."""
+    data = entry.model_dump() if dumped is None else dumped
+    return sha256(json.dumps([device_id, data], sort_keys=True, separators=(",", ":")))
 
 
 def _received_above(conn: Connection, device_id: str, through: int) -> list[int]:
@@ -172,14 +175,15 @@ def _screen(conn: Connection, device: Device, entries: list[p.EntryIn]
     rejected: list[dict[str, Any]] = []
     in_batch: dict[str, str] = {}
     for entry in entries:
-        digest = entry_hash(entry, device.device_id)
+        dumped = entry.model_dump()
+        digest = entry_hash(entry, device.device_id, dumped)
         if entry.entry_id in in_batch:
             problem = None if in_batch[entry.entry_id] == digest else "conflict: same entry_id twice in one batch"
         else:
             problem = entry_problem(entry, known)
             if problem is None:
                 in_batch[entry.entry_id] = digest
-                row = entry.model_dump()
+                row = dict(dumped)
                 row.update(device_id=device.device_id, store_code=device.store_code, payload_hash=digest)
                 candidates.append(row)
                 statuses.append(None)
