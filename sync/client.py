@@ -150,31 +150,44 @@ class SyncClient:
             report.records_pushed += len(records)
 
     def _push_entries(self, url: str, token: str, report: SyncReport) -> None:
-        """Batches in local_seq order, one request in flight; while HQ stores a batch the next one is read
-        from the store file, so the till's work overlaps HQ's. The push cursor moves only on HQ's reply."""
-        last_through: int | None = None
+        """Batches in local_seq order, one request in flight. While HQ stores a batch the till reads the next
+        one and records the previous reply, so the till's work overlaps HQ's. The push cursor moves only to
+        what HQ's reply says it holds (`contiguous_through`)."""
         entries = self.store.pending_entries(p.MAX_PUSH_ENTRIES)
+        if not entries:
+            return
+        last_through: int | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hq-push") as pool:
-            while entries:
-                call = pool.submit(self._call, "POST", f"{url}/v1/push", token,
-                                   json={"protocol": 1, "entries": entries})
-                following = self.store.pending_entries(p.MAX_PUSH_ENTRIES, after=entries[-1]["local_seq"])
+            call = self._send(pool, url, token, entries)
+            following = self.store.pending_entries(p.MAX_PUSH_ENTRIES, after=entries[-1]["local_seq"])
+            while True:
                 reply = call.result()
+                through = int(reply["contiguous_through"])
                 rejected = [s for s in reply["entries"] if s["status"] == "rejected"]
+                behind = through < entries[-1]["local_seq"]
+                if behind:
+                    # HQ holds less than was sent (a restored backup, a gap): start again from what it holds
+                    self.store.ack_entries(through, rejected)
+                    following = self.store.pending_entries(p.MAX_PUSH_ENTRIES)
+                call = self._send(pool, url, token, following) if following else None
+                if not behind:
+                    self.store.ack_entries(through, rejected)  # while HQ stores the next batch
                 for status in reply["entries"]:
                     name = f"entries_{status['status']}"
                     setattr(report, name, getattr(report, name) + 1)
-                # HQ's contiguous_through is the truth: lower than what we sent means it lost entries (restored
-                # backup, a gap) and the next batch starts again from there, not from what was read ahead.
-                through = int(reply["contiguous_through"])
-                self.store.ack_entries(through, rejected)
                 report.entries_pushed += len(entries)
                 if last_through is not None and through <= last_through:
+                    if call is not None:
+                        call.result()  # let the request in flight finish before giving up this cycle
                     raise SyncError(f"HQ did not advance past local_seq {through}; will retry")
                 last_through = through
-                if through < entries[-1]["local_seq"]:
-                    following = self.store.pending_entries(p.MAX_PUSH_ENTRIES)
+                if call is None:
+                    return
                 entries = following
+                following = self.store.pending_entries(p.MAX_PUSH_ENTRIES, after=entries[-1]["local_seq"])
+
+    def _send(self, pool: ThreadPoolExecutor, url: str, token: str, entries: list[dict[str, Any]]) -> Any:
+        return pool.submit(self._call, "POST", f"{url}/v1/push", token, json={"protocol": 1, "entries": entries})
 
     def _pull(self, url: str, token: str, report: SyncReport) -> None:
         while True:
