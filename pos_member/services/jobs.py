@@ -1,5 +1,6 @@
 """The jobs that time drives, each idempotent for its date: points expiry, tier evaluation, birthday coupons
-and the referral catch-up. Run from the app and from `pos-member jobs run [--date YYYY-MM-DD]` (cron or
+and the referral catch-up. In a chain each member's jobs run in their home store only (the store that
+registered them), so two stores never expire the same points or give the same reward twice. Run from the app and from `pos-member jobs run [--date YYYY-MM-DD]` (cron or
 Task Scheduler). Work is written in chunks of members, each chunk one short transaction, so a till selling
 while the nightly jobs run waits at most a moment."""
 
@@ -31,13 +32,13 @@ SELECT l.member_id AS member_id, m.points AS points,
        SUM(CASE WHEN l.expires_on IS NOT NULL AND l.expires_on <= :day THEN l.delta ELSE 0 END) AS lapsed,
        SUM(CASE WHEN l.expires_on IS NULL THEN l.delta ELSE 0 END) AS flow
 FROM ledger l JOIN members m ON m.id = l.member_id
-WHERE l.account = 'points' AND m.points > 0
+WHERE l.account = 'points' AND m.points > 0 AND m.home_store = :home
 GROUP BY l.member_id
 HAVING lapsed > 0
 """)
 _INACTIVE = text("""
 SELECT l.member_id AS member_id, m.points AS points FROM ledger l JOIN members m ON m.id = l.member_id
-WHERE l.account = 'points' AND l.kind IN ('earn', 'redeem') AND m.points > 0
+WHERE l.account = 'points' AND l.kind IN ('earn', 'redeem') AND m.points > 0 AND m.home_store = :home
 GROUP BY l.member_id HAVING MAX(l.business_time) < :cutoff
 """)
 
@@ -52,10 +53,11 @@ def _in_chunks(items: list[Any], work: Callable[[list[Any]], None]) -> None:
 
 
 def expire_points(store: Store, day: date) -> dict[str, Any]:
+    home = store.identity.store_code
     with store.db.read() as conn:
         version, rules = store.rules(conn)
         due = []
-        for row in conn.execute(_EXPIRY_DUE, {"day": day.isoformat()}):
+        for row in conn.execute(_EXPIRY_DUE, {"day": day.isoformat(), "home": home}):
             amount = min(row.lapsed - max(0, -row.flow), row.points)
             if amount > 0:
                 due.append((row.member_id, amount, "lapsed lots"))
@@ -63,7 +65,8 @@ def expire_points(store: Store, day: date) -> dict[str, Any]:
             cutoff = add_months(day, -rules.expiry.months).isoformat()
             already = {member_id for member_id, _, _ in due}
             due += [(row.member_id, row.points, f"no activity for {rules.expiry.months} months")
-                    for row in conn.execute(_INACTIVE, {"cutoff": cutoff}) if row.member_id not in already]
+                    for row in conn.execute(_INACTIVE, {"cutoff": cutoff, "home": home})
+                    if row.member_id not in already]
     at = _start_of(store, day)
 
     def write(chunk: list[tuple[int, int, str]]) -> None:
@@ -91,7 +94,7 @@ def evaluate_tiers(store: Store, day: date) -> dict[str, Any]:
         qualifying = {row.member_id: row.amount for row in conn.execute(
             text(qualifying_query(rules, False)), {"start": start.isoformat(), "end": end.isoformat()})}
         members = conn.execute(select(t.members.c.id, t.members.c.tier_code, t.members.c.tier_reached_on).where(
-            t.members.c.status == "active")).all()
+            t.members.c.status == "active", t.members.c.home_store == store.identity.store_code)).all()
     changes = _tier_decisions(rules, members, qualifying, day, end)
     at = _start_of(store, day)
 
@@ -145,7 +148,8 @@ def birthday_coupons(store: Store, day: date) -> dict[str, Any]:
         _, rules = store.rules(conn)
         gifts = {tier.code: rules.coupon_templates[tier.birthday_coupon] for tier in rules.tiers if tier.birthday_coupon}
         rows = conn.execute(text("SELECT id, tier_code FROM members WHERE status = 'active' AND birthday IS NOT NULL "
-                                 "AND CAST(substr(birthday, 6, 2) AS INTEGER) = :month"), {"month": day.month}).all()
+                                 "AND home_store = :home AND CAST(substr(birthday, 6, 2) AS INTEGER) = :month"),
+                            {"month": day.month, "home": store.identity.store_code}).all()
         for member_id, tier in rows:
             if tier in gifts and issue_coupon_row(conn, store, gifts[tier], member_id, day,
                                                   issue_key=f"birthday:{day.year}:{member_id}"):
@@ -161,9 +165,10 @@ def referral_catch_up(store: Store, day: date) -> dict[str, Any]:
     with store.db.write() as conn:
         version, rules = store.rules(conn)
         rows = conn.execute(text(
-            "SELECT * FROM members m WHERE referrer_id IS NOT NULL AND EXISTS (SELECT 1 FROM sales s "
-            "WHERE s.member_id = m.id) AND NOT EXISTS (SELECT 1 FROM rewards r "
-            "WHERE r.reward_key = 'referral:' || m.uuid)")).all()
+            "SELECT * FROM members m WHERE referrer_id IS NOT NULL AND home_store = :home AND EXISTS ("
+            "SELECT 1 FROM ledger l WHERE l.member_id = m.id AND l.kind = 'earn' AND l.sale_id IS NOT NULL) "
+            "AND NOT EXISTS (SELECT 1 FROM rewards r WHERE r.reward_key = 'referral:' || m.uuid)"),
+            {"home": store.identity.store_code}).all()
         entries = []
         for member in rows:
             entries += award_referral(conn, store, rules, version, member, CONSOLE_STAFF_ID)

@@ -124,3 +124,18 @@ def test_qualification_by_points_earned(store, apply, member, clock):
     at(clock, 2026, 6, 10)
     run_jobs(store, date(2026, 6, 1), ["tiers"])  # window Mar-May: nothing earned, no retention
     assert show_member(store, member.card_no).tier == "member"
+
+
+def test_a_members_jobs_run_only_in_their_home_store(store, apply, member, clock):
+    """In a chain, another store's member (pulled from HQ) is expired and evaluated by their home store."""
+    apply(expiry='policy = "months_after_earning"\nmonths = 6')
+    at(clock, 2026, 1, 10)
+    commit_sale(store, SaleRequest(member.card_no, 30000))
+    with store.db.write() as conn:
+        conn.execute(text("UPDATE members SET home_store = '002'"))  # as if registered in store 002
+    run_jobs(store, date(2026, 7, 10), ["expiry", "tiers"])
+    assert expired_entries(store) == (0, 0)
+    with store.db.write() as conn:
+        conn.execute(text("UPDATE members SET home_store = '001'"))
+    run_jobs(store, date(2026, 7, 11), ["expiry"])
+    assert expired_entries(store) == (1, -300)
