@@ -5,9 +5,10 @@ the till for 100,000 entries).
 Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <device token>`):
 
 - `POST /v1/enrol` trades a one-time enrolment code for a device token. HQ keeps only sha256(token) and
-  sha256(code); the code dies on first use. The answer carries the chain's HMAC key: a store adopts it only
-  while it has issued no cards (their QR codes are signed with the old key). A store that already has cards
-  and a different key is refused (409) without using up the code; see `EnrolRequest.key_fingerprint`.
+  sha256(code); the code dies on first use. The answer carries the chain's HMAC key, which the store adopts
+  for every QR it makes from then on. A store that already printed cards keeps its old key as a legacy key,
+  so those prints still scan there (elsewhere such a card is used by number, or reprinted); the old key
+  itself never travels (`EnrolRequest.key_fingerprint` only says whether it differs).
 - `POST /v1/push` carries up to 500 member/card records and up to 500 ledger entries of the calling device.
   Store and device come from the token, never from the body. HQ handles the whole batch in one transaction:
   records first (so entries can name a member registered in the same batch), then entries with

@@ -62,13 +62,14 @@ def is_coupon_text(text: str) -> bool:
     return raw.startswith("PMC.") or bool(_CODE.fullmatch(raw.replace("-", "")))
 
 
-def parse_coupon_code(text: str, key: bytes) -> str:
+def parse_coupon_code(text: str, key: bytes | tuple[bytes, ...]) -> str:
     raw = (text or "").strip()
     if raw.upper().startswith("PMC."):
         parts = raw.split(".")
         if len(parts) != 3 or not _CODE.fullmatch(parts[1]):
             raise CardRefused("this QR is not a coupon", "malformed", "coupon")
-        if not hmac.compare_digest(_sig(key, parts[1]), parts[2]):
+        keys = (key,) if isinstance(key, bytes) else key
+        if not any(hmac.compare_digest(_sig(k, parts[1]), parts[2]) for k in keys):
             raise CardRefused("coupon QR signature is not valid: forged or from another chain", "forged", "coupon")
         return parts[1]
     code = raw.upper().replace("-", "").replace(" ", "")

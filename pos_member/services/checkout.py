@@ -67,7 +67,7 @@ class SaleResult:
 
 
 def coupon_offer(conn: Connection, store: Store, text_code: str, member_id: int) -> CouponOffer:
-    code = parse_coupon_code(text_code, store.identity.chain_key)
+    code = parse_coupon_code(text_code, store.identity.verify_keys)
     row = conn.execute(_COUPON, {"key": code}).first()
     if row is None:
         raise NotFound(f"no coupon {code} in this store", "coupon")

@@ -37,7 +37,12 @@ class Identity:
     store_name: str
     device_id: str
     device_no: int
-    chain_key: bytes
+    chain_key: bytes  # signs every QR made from now on
+    legacy_keys: tuple[bytes, ...] = ()  # keys of QR codes printed before this store joined a chain
+
+    @property
+    def verify_keys(self) -> tuple[bytes, ...]:
+        return (self.chain_key, *self.legacy_keys)
 
 
 @dataclass
@@ -110,6 +115,7 @@ def load_identity(db: Database) -> Identity:
     return Identity(
         store_code=values["store_code"], store_name=values["store_name"], device_id=values["device_id"],
         device_no=int(values["device_no"]), chain_key=bytes.fromhex(values["chain_key"]),
+        legacy_keys=tuple(bytes.fromhex(k) for k in values.get("legacy_keys", "").split(",") if k),
     )
 
 

@@ -91,7 +91,7 @@ def surviving(conn: Connection, member: Row) -> Row:
 def resolve(conn: Connection, store: Store, code: str, for_use: bool) -> tuple[Row, Row | None]:
     """The member and card a code names. `for_use` (a sale, a top-up) also refuses lost, frozen, replaced and
     expired cards; a forged or out-of-date QR is refused either way."""
-    parsed = parse_member_code(code, store.identity.chain_key, store.unix_time())
+    parsed = parse_member_code(code, store.identity.verify_keys, store.unix_time())
     card: Row | None
     if parsed.kind in ("qr", "card_no"):
         card = conn.execute(_CARD_BY_NO, {"key": parsed.value}).first()

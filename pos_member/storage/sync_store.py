@@ -69,15 +69,21 @@ class SqliteSyncStore:
                 "cards_issued": cards, "key_fingerprint": hashlib.sha256(key.encode()).hexdigest()}
 
     def save_enrolment(self, hq_url: str, reply: dict[str, Any]) -> None:
-        """Keep the token; adopt the chain key unless it is already ours (HQ refused a mismatch if we have
-        cards, and re-checking here keeps a card issued meanwhile from being orphaned)."""
+        """Keep the token and adopt the chain key. A store that already printed cards keeps its old key as a
+        legacy key: those QR codes still work here (other stores know only the chain key, so such a card is
+        used there by its number, or reprinted: a new print is signed with the chain key)."""
         with self.db.write() as conn:
             key = conn.execute(select(t.settings.c.value).where(t.settings.c.key == "chain_key")).scalar_one()
             adopted = key != reply["chain_key"]
             if adopted:
+                legacy = conn.execute(select(t.settings.c.value).where(t.settings.c.key == "legacy_keys")).scalar()
                 if conn.execute(select(func.count()).select_from(t.cards)).scalar_one():
-                    raise PosError("cards were issued while enrolling; their QR codes carry this store's own "
-                                   "key, so the chain key cannot be adopted", "chain_key")
+                    keys = [k for k in (legacy or "").split(",") if k] + [key]
+                    if legacy is None:
+                        conn.execute(t.settings.insert().values(key="legacy_keys", value=",".join(keys)))
+                    else:
+                        conn.execute(t.settings.update().where(t.settings.c.key == "legacy_keys").values(
+                            value=",".join(keys)))
                 conn.execute(t.settings.update().where(t.settings.c.key == "chain_key").values(
                     value=reply["chain_key"]))
             self._set(conn, "hq_url", hq_url)

@@ -64,9 +64,8 @@ def enrol(engine: Engine, request: p.EnrolRequest, token: str) -> p.EnrolRespons
                                  f"{request.store_code}")
         chain_key = db.get_setting(conn, "chain_key")
         assert chain_key is not None
-        if request.cards_issued and request.key_fingerprint != sha256(chain_key):
-            raise HQRefused(409, "this store already issued cards signed with its own key, which is not the "
-                                 "chain's; enrol a till before it issues cards (the code was not used up)")
+        # A store that printed cards with its own key before joining keeps that key for them (see the
+        # store's save_enrolment); HQ only ever hands out the chain key.
         existing = conn.execute(select(t.devices).where(t.devices.c.device_id == request.device_id)).first()
         if existing is not None and existing.store_code != store.code:
             raise HQRefused(409, "this device is enrolled for another store")

@@ -138,11 +138,21 @@ def test_token_is_stored_as_a_hash_and_enrolment_codes_are_single_use(hq, stores
     assert token and row.token_hash != token and len(row.token_hash) == 64
 
 
-def test_a_store_with_cards_of_its_own_key_is_refused_without_using_the_code(hq, stores):
+def test_a_store_with_cards_of_its_own_joins_and_its_printed_cards_still_work(hq, stores):
+    """A store that printed cards before joining the chain keeps its old key for them: they still scan there;
+    other stores know only the chain key, so there the card is used by number, or reprinted."""
     a = stores.make("001")
-    members.register_member(a, "周九", "13800003333")
-    code = hq.enrolment_code("001")
-    with pytest.raises(sync_service.SyncFailed, match="own key"):
-        sync_service.enrol(a, hq.url, code)
-    fresh = stores.make("001", device_no=2)
-    sync_service.enrol(fresh, hq.url, code)  # the code still works for a till that has no cards yet
+    view = members.register_member(a, "周九", "13800003333")
+    old_print = cards.card_qr(a, view.card_no).qr  # signed with the store's own key
+    sync_service.enrol(a, hq.url, hq.enrolment_code("001"))
+    assert show_member(a, old_print).member_no == view.member_no  # the old print still works here
+    new_print = cards.card_qr(a, view.card_no).qr
+    assert new_print != old_print  # a print made now is signed with the chain key
+    b = stores.make("002")
+    sync_service.enrol(b, hq.url, hq.enrolment_code("002"))
+    sync_all([a, b])
+    with pytest.raises(CardRefused) as caught:
+        show_member(b, old_print)
+    assert caught.value.reason == "forged"
+    assert show_member(b, new_print).member_no == view.member_no
+    assert show_member(b, view.card_no).member_no == view.member_no

@@ -78,3 +78,11 @@ def test_dynamic_phone_code_expires():
 def test_classifies_phone_and_member_number():
     assert parse_member_code("13800001234", KEY, NOW).kind == "phone"
     assert parse_member_code("m00101000042", KEY, NOW).value == "M00101000042"
+
+
+def test_a_code_signed_with_a_legacy_key_verifies_when_that_key_is_kept():
+    card = make_card_no("001", 1, 7)
+    old = card_qr_text(b"the store's own key", card, 1)
+    assert parse_member_code(old, (KEY, b"the store's own key"), NOW).value == card
+    with pytest.raises(CardRefused):
+        parse_member_code(old, (KEY,), NOW)
