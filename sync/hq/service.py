@@ -102,10 +102,14 @@ def authenticate(engine: Engine, token: str | None) -> Device:
 # ---- push ---------------------------------------------------------------------------------------------
 
 def entry_hash(entry: p.EntryIn, device_id: str, dumped: dict[str, Any] | None = None) -> str:
-    """The payload's fingerprint: same entry_id with another hash is a conflict. `dumped` saves a second
+    """The payload's fingerprint: same entry_id with another hash is a conflict. The values are taken in the
+    model's field order (fixed by the protocol), so no key sorting is needed; `dumped` saves a second
     model_dump when the caller has one."""
     data = entry.model_dump() if dumped is None else dumped
-    return sha256(json.dumps([device_id, data], sort_keys=True, separators=(",", ":")))
+    return sha256(json.dumps([device_id, [data[name] for name in _ENTRY_FIELDS]], separators=(",", ":")))
+
+
+_ENTRY_FIELDS = tuple(p.EntryIn.model_fields)
 
 
 def _received_above(conn: Connection, device_id: str, through: int) -> list[int]:
