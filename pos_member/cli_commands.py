@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pos_member.config import Paths, resolve_paths
+from pos_member.domain.codes import card_qr_text
 from pos_member.domain.errors import InvalidInput
 from pos_member.domain.money import parse_points, parse_yuan
 from pos_member.services import cards, checkout, history, members, refunds, setup, staff, stored_value
@@ -70,8 +71,8 @@ def init(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
 
 def _member_card_result(store: Store, view: members.MemberView) -> dict[str, Any]:
     result = view.as_dict()
-    if view.card_no:
-        result["qr"] = cards.card_qr(store, view.card_no).qr
+    if view.card_no and view.card_version is not None:
+        result["qr"] = card_qr_text(store.identity.chain_key, view.card_no, view.card_version)
     return result
 
 

@@ -12,7 +12,6 @@ import re
 
 from pos_member.domain.errors import InvalidInput
 
-CARD_NO_LENGTH = 13
 _CARD_NO = re.compile(r"[0-9]{13}")
 _MEMBER_NO = re.compile(r"M[0-9]{11}")
 _PHONE = re.compile(r"1[3-9][0-9]{9}")

@@ -6,8 +6,6 @@ from datetime import date, timedelta
 
 from pos_member.domain.errors import CardRefused
 
-CARD_STATUSES = ("active", "lost", "frozen", "replaced")
-
 
 def card_problem(card_no: str, status: str, expires_on: str | None, today: date) -> CardRefused | None:
     if status == "lost":

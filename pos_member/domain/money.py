@@ -58,9 +58,3 @@ def parse_points(text: str | int, field: str = "points", allow_zero: bool = True
         raise InvalidInput("must be greater than 0", field)
     return value
 
-
-def share(total: int, part: int, whole: int) -> int:
-    """floor(total * part / whole) with integers only; 0 when whole is 0."""
-    if whole <= 0:
-        return 0
-    return total * part // whole

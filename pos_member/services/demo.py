@@ -11,6 +11,7 @@ from pathlib import Path
 from pos_member.domain.errors import PosError
 from pos_member.services import cards, checkout, coupons, members, refunds, setup, staff, stored_value
 from pos_member.services.context import Store
+from pos_member.services.lookup import show_member
 
 DEMO_STORE_CODE = "001"
 DEMO_MANAGER_PIN = "1234"
@@ -73,7 +74,7 @@ def build_demo_store(store: Store, member_count: int, qr_dir: Path, seed: int = 
                 if rng.random() < 0.08:
                     stored_value.top_up(store, code, rng.choice([20000, 50000, 100000]))
                     continue
-                member = store_member(store, code)
+                member = show_member(store, code)
                 total = rng.randint(500, 60000)
                 first = rng.randint(1, total) if total > 1 else total
                 lines = ((rng.choice(_CATEGORIES), first), ("grocery", total - first)) if first < total else ()
@@ -106,8 +107,3 @@ def build_demo_store(store: Store, member_count: int, qr_dir: Path, seed: int = 
     return DemoSummary(ident.store_code, ident.store_name, member_count, len(sale_ids), refunded,
                        DEMO_MANAGER_PIN, DEMO_CASHIER_PIN, str(qr_dir), lost, frozen)
 
-
-def store_member(store: Store, code: str):
-    from pos_member.services.lookup import show_member
-
-    return show_member(store, code)

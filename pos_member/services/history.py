@@ -36,12 +36,12 @@ def tier_history(store: Store, code: str) -> list[dict[str, Any]]:
 
 def recent_sales(store: Store, limit: int = 20) -> list[dict[str, Any]]:
     with store.db.read() as conn:
-        refunded = (select(t.refunds.c.sale_id, t.refunds.c.amount_fen).subquery())
+        refunded = select(func.sum(t.refunds.c.amount_fen)).where(
+            t.refunds.c.sale_id == t.sales.c.sale_id).scalar_subquery()
         rows = conn.execute(
             select(t.sales.c.sale_id, t.sales.c.business_time, t.sales.c.total_fen, t.sales.c.payable_fen,
                    t.sales.c.points_earned, t.members.c.member_no, t.members.c.name,
-                   func.coalesce(select(func.sum(refunded.c.amount_fen)).where(
-                       refunded.c.sale_id == t.sales.c.sale_id).scalar_subquery(), 0).label("refunded_fen"))
+                   func.coalesce(refunded, 0).label("refunded_fen"))
             .join(t.members, t.members.c.id == t.sales.c.member_id)
             .order_by(t.sales.c.id.desc()).limit(limit)
         ).mappings().all()

@@ -19,23 +19,12 @@ from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
 from pos_member.services.coupons import issue_coupon_row
 from pos_member.services.ledger import Posting, post_points_bulk
-from pos_member.services.loyalty import SET_TIER, award_referral, qualifying_query
+from pos_member.services.loyalty import SET_TIER, award_referral, points_lapsing, qualifying_query
 from pos_member.services.staff import CONSOLE_STAFF_ID
 from pos_member.storage import tables as t
 
 CHUNK = 2000
 
-# Points due to expire on a date, per member, by FIFO over lots: lot credits (entries with expires_on) that
-# have lapsed by then, less everything consumed so far (spends, earlier expiries; net of restorations).
-_EXPIRY_DUE = text("""
-SELECT l.member_id AS member_id, m.points AS points,
-       SUM(CASE WHEN l.expires_on IS NOT NULL AND l.expires_on <= :day THEN l.delta ELSE 0 END) AS lapsed,
-       SUM(CASE WHEN l.expires_on IS NULL THEN l.delta ELSE 0 END) AS flow
-FROM ledger l JOIN members m ON m.id = l.member_id
-WHERE l.account = 'points' AND m.points > 0 AND m.home_store = :home
-GROUP BY l.member_id
-HAVING lapsed > 0
-""")
 _INACTIVE = text("""
 SELECT l.member_id AS member_id, m.points AS points FROM ledger l JOIN members m ON m.id = l.member_id
 WHERE l.account = 'points' AND l.kind IN ('earn', 'redeem') AND m.points > 0 AND m.home_store = :home
@@ -56,11 +45,7 @@ def expire_points(store: Store, day: date) -> dict[str, Any]:
     home = store.identity.store_code
     with store.db.read() as conn:
         version, rules = store.rules(conn)
-        due = []
-        for row in conn.execute(_EXPIRY_DUE, {"day": day.isoformat(), "home": home}):
-            amount = min(row.lapsed - max(0, -row.flow), row.points)
-            if amount > 0:
-                due.append((row.member_id, amount, "lapsed lots"))
+        due = [(member_id, amount, "lapsed lots") for member_id, amount in points_lapsing(conn, day, home)]
         if rules.expiry.policy == "inactive_months":
             cutoff = add_months(day, -rules.expiry.months).isoformat()
             already = {member_id for member_id, _, _ in due}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import Connection, bindparam, text
 
 from pos_member.domain.errors import RuleRefused
 from pos_member.services.context import Store, new_id
@@ -97,11 +97,6 @@ def post(
         raise RuleRefused("points would go below zero", "points")
     return rows
 
-
-def member_entries(conn: Connection, member_id: int) -> list[Any]:
-    return list(conn.execute(
-        select(t.ledger).where(t.ledger.c.member_id == member_id).order_by(t.ledger.c.id)
-    ))
 
 
 _MOVE_POINTS = t.members.update().where(t.members.c.id == bindparam("member_id_")).values(

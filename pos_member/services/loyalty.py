@@ -63,14 +63,41 @@ def record_tier_change(conn: Connection, member_id: int, from_tier: str | None, 
 
 def upgrade_at_once(conn: Connection, store: Store, rules: Rules, member: Row) -> str | None:
     """After a sale: move up at once if the window's total now reaches a higher tier (never down here)."""
+    renamed = not rules.has_tier(member.tier_code)  # new rules dropped the member's tier
+    if not renamed and member.tier_code == rules.tiers[-1].code:
+        return None  # already at the top: no need to sum the window on every sale
     day = store.clock().date()
     reached = rules.tier_for(member_qualifying(conn, rules, member.id, day))
-    renamed = not rules.has_tier(member.tier_code)  # new rules dropped the member's tier
     if not renamed and rules.tier_rank(reached.code) <= rules.tier_rank(member.tier_code):
         return None
     record_tier_change(conn, member.id, member.tier_code, reached.code,
                        "tier not in the new rules" if renamed else "qualifying sale", day.isoformat(), store.now())
     return reached.code
+
+
+# Per member, by FIFO over lots: lot credits (entries with expires_on) lapsed by a date, and the flow of
+# everything else (spends and earlier expiries, net of restorations), which consumes the oldest lots first.
+_LAPSED_LOTS = """
+SELECT l.member_id AS member_id, m.points AS points,
+       SUM(CASE WHEN l.expires_on IS NOT NULL AND l.expires_on <= :day THEN l.delta ELSE 0 END) AS lapsed,
+       SUM(CASE WHEN l.expires_on IS NULL THEN l.delta ELSE 0 END) AS flow
+FROM ledger l JOIN members m ON m.id = l.member_id
+WHERE l.account = 'points' AND m.points > 0 {home_filter}
+GROUP BY l.member_id
+HAVING lapsed > 0
+"""
+
+
+def points_lapsing(conn: Connection, day: date, home: str | None = None) -> list[tuple[int, int]]:
+    """(member, points that lapse by `day`): lapsed lots less what was consumed, at most the balance. The
+    expiry job writes these; the liability report sums them. `home` keeps a store's own members only."""
+    sql = text(_LAPSED_LOTS.format(home_filter="AND m.home_store = :home" if home else ""))
+    due = []
+    for row in conn.execute(sql, {"day": day.isoformat(), "home": home}):
+        amount = min(row.lapsed - max(0, -row.flow), row.points)
+        if amount > 0:
+            due.append((row.member_id, amount))
+    return due
 
 
 def lot_expires_on(rules: Rules, day: date) -> str | None:

@@ -92,8 +92,8 @@ def refund_sale(store: Store, sale_id: str, amount_fen: int | None, manager_pin:
         sale = conn.execute(select(t.sales).where(t.sales.c.sale_id == sale_id)).first()
         if sale is None:
             raise NotFound(f"no sale {sale_id} in this store", "sale_id")
-        current_version, _ = store.rules(conn)
-        rules = _rules_of(conn, sale.rules_version)
+        current_version, current = store.rules(conn)
+        rules = current if sale.rules_version == current_version else _rules_of(conn, sale.rules_version)
         member = member_by_id(conn, sale.member_id)
         line_figures = _line_figures(conn, sale_id)
         wanted = requested_amounts(line_figures, amount_fen, lines)

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from pos_member.domain.errors import InvalidInput
 from pos_member.domain.quote import points_to_fen
 from pos_member.services.context import Store
+from pos_member.services.loyalty import points_lapsing
 
 _SALES_BY_DAY = text("""
 SELECT substr(business_time, 1, 10) AS day, COUNT(*) AS sales, SUM(total_fen) AS total_fen,
@@ -24,13 +25,6 @@ FROM sales WHERE business_time >= :start AND business_time < :end GROUP BY day O
 _REFUNDS = text("""
 SELECT COUNT(*) AS refunds, COALESCE(SUM(amount_fen), 0) AS amount_fen, COALESCE(SUM(cash_refund_fen), 0) AS cash_fen
 FROM refunds WHERE business_time >= :start AND business_time < :end
-""")
-_LAPSING = text("""
-SELECT COALESCE(SUM(due), 0) FROM (
-  SELECT MAX(0, MIN(m.points, SUM(CASE WHEN l.expires_on IS NOT NULL AND l.expires_on <= :day THEN l.delta ELSE 0 END)
-         - MAX(0, -SUM(CASE WHEN l.expires_on IS NULL THEN l.delta ELSE 0 END)))) AS due
-  FROM ledger l JOIN members m ON m.id = l.member_id
-  WHERE l.account = 'points' AND m.points > 0 GROUP BY l.member_id)
 """)
 
 
@@ -60,8 +54,8 @@ def liability_report(store: Store, as_of: str | None = None) -> dict[str, Any]:
         points, paid, bonus, members = conn.execute(text(
             "SELECT COALESCE(SUM(MAX(points, 0)), 0), COALESCE(SUM(stored_paid_fen), 0), "
             "COALESCE(SUM(stored_bonus_fen), 0), COUNT(*) FROM members")).one()
-        lapsing = {f"points_lapsing_within_{n}_days": conn.execute(
-            _LAPSING, {"day": (day + timedelta(days=n)).isoformat()}).scalar_one() for n in (30, 90)}
+        lapsing = {f"points_lapsing_within_{n}_days": sum(
+            amount for _, amount in points_lapsing(conn, day + timedelta(days=n))) for n in (30, 90)}
     return {"as_of": day.isoformat(), "members": members, "points_outstanding": points,
             "points_value_fen": points_to_fen(points, rules), "stored_paid_fen": paid, "stored_bonus_fen": bonus,
             **lapsing}

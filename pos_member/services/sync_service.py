@@ -19,12 +19,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
 from pos_member.domain.errors import PosError, RuleRefused
 from pos_member.domain.rules import Rules
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
+from pos_member.storage import tables as t
 from pos_member.storage.sync_store import SqliteSyncStore
 
 _SYNC_STATE = text("SELECT key, value FROM sync_state WHERE key IN ('token', 'push_through')")
@@ -135,10 +136,6 @@ def device_lock(lock_path: Path) -> Iterator[None]:
 
 def recent_rejections(store: Store, limit: int = 20) -> list[dict[str, Any]]:
     """Entries HQ quarantined (same id, another payload; an invalid entry), newest first: for the sync panel."""
-    from sqlalchemy import select
-
-    from pos_member.storage import tables as t
-
     with store.db.read() as conn:
         rows = conn.execute(select(t.sync_rejections).order_by(t.sync_rejections.c.at.desc()).limit(limit))
         return [dict(row._mapping) for row in rows]

@@ -73,10 +73,7 @@ class Checkpointer:
     def nudge(self) -> None:
         """Called after each write commit; cheap (a clock read and a stat)."""
         self._last_write = time.monotonic()
-        try:
-            if self._wal.stat().st_size < CHECKPOINT_WAL_BYTES:
-                return
-        except OSError:
+        if self._wal_size() < CHECKPOINT_WAL_BYTES:
             return
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
