@@ -157,7 +157,8 @@ class SqliteSyncStore:
         with self.db.read() as conn:
             through = after if after is not None else int(self._get(conn, "push_through", "0") or 0)
             rows = conn.execute(_PENDING_ENTRIES, {"device": self.device_id, "through": through, "limit": limit})
-            return [dict(row._mapping) for row in rows]
+            names = tuple(rows.keys())  # zip over plain tuples: a Row's mapping view costs ~4 us per row
+            return [dict(zip(names, row, strict=True)) for row in rows]
 
     def ack_entries(self, contiguous_through: int, rejected: list[dict[str, Any]]) -> None:
         with self.db.write() as conn:

@@ -13,7 +13,7 @@ One HQ write transaction under the feed lock, like every HQ write:
   shared are resolved, and so is an overdraft flag of OTHER (its debt moved to KEEP, flagged there if due).
 - Everything goes out through the change feed: OTHER's snapshot before KEEP's (a till frees the phone before
   it gives it to KEEP), then the cards, then the entries.
-Entries a till pushes later for OTHER are forwarded to KEEP by every push (sync.hq.service.forward_merged).
+Entries a till pushes later for OTHER are forwarded to KEEP by every push (sync.hq.chain_ledger.forward_merged).
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from sqlalchemy import Connection, Engine, Row, func, select
 from sync import protocol as p
 from sync.hq import db
 from sync.hq import tables as t
-from sync.hq.service import _move_balances, hq_entries, transfer_pair, utc_now
+from sync.hq.chain_ledger import hq_entries, move_balances, transfer_pair
+from sync.hq.service import utc_now
 
 
 class MergeRefused(Exception):
@@ -129,7 +130,7 @@ def merge_members(engine: Engine, keep_uuid: str, other_uuid: str) -> dict[str, 
         entries, head = hq_entries(conn, postings, head, now)
         if entries:
             conn.execute(t.entries.insert(), entries)
-            _move_balances(conn, entries, now)
+            move_balances(conn, entries, now)
         resolved = _resolve_flags(conn, other.uuid, now)
         db.set_feed_head(conn, head)
     return {"merge_id": merge_id, "kept": keep.uuid, "kept_member_no": keep.member_no, "merged": other.uuid,

@@ -57,21 +57,21 @@ def _utf8_ok(*values: str | None) -> bool:
     return True
 
 
-def entry_problem(entry: p.EntryIn, known_members: set[str]) -> str | None:
-    """Why a new entry cannot be stored, or None."""
-    if entry.account not in p.ACCOUNTS:
-        return f"unknown account {entry.account!r}"
-    if entry.kind not in p.KINDS:
-        return f"unknown kind {entry.kind!r}"
-    if entry.member_uuid not in known_members:
-        return f"unknown member {entry.member_uuid}"
-    if not _utf8_ok(entry.entry_id, entry.sale_id, entry.ref_id, entry.note, entry.business_time,
-                    entry.expires_on):
+def entry_problem(entry: dict[str, Any], known_members: set[str]) -> str | None:
+    """Why a new entry (an EntryIn as a dict) cannot be stored, or None."""
+    if entry["account"] not in p.ACCOUNTS:
+        return f"unknown account {entry['account']!r}"
+    if entry["kind"] not in p.KINDS:
+        return f"unknown kind {entry['kind']!r}"
+    if entry["member_uuid"] not in known_members:
+        return f"unknown member {entry['member_uuid']}"
+    if not _utf8_ok(entry["entry_id"], entry["sale_id"], entry["ref_id"], entry["note"], entry["business_time"],
+                    entry["expires_on"]):
         return "text is not valid UTF-8"
     try:
-        datetime.fromisoformat(entry.business_time)
-        if entry.expires_on:
-            date.fromisoformat(entry.expires_on)
+        datetime.fromisoformat(entry["business_time"])
+        if entry["expires_on"]:
+            date.fromisoformat(entry["expires_on"])
     except ValueError:
         return "business_time or expires_on is not an ISO date"
     return None

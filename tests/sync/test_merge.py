@@ -175,8 +175,8 @@ def test_merge_refusals_are_one_clear_line(hq, pg_url, twins):
 
 def test_points_move_lot_by_lot_on_an_embedded_sqlite_hq(tmp_path):
     """FIFO by expiry, as the stores' expiry job counts it: what is left of each lot keeps its expires_on."""
+    from sync.hq.chain_ledger import hq_entries
     from sync.hq.member_merge import points_lots
-    from sync.hq.service import hq_entries
 
     engine = db.make_engine(f"sqlite+pysqlite:///{tmp_path / 'hq.sqlite3'}")
     try:

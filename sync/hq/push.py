@@ -1,0 +1,203 @@
+"""HQ's side of POST /v1/push: store a till's member/card records and ledger entries exactly once.
+
+One transaction per request, under the feed lock (sync.hq.db.lock_feed): feed sequence numbers are handed
+out in commit order, two copies of one batch arriving at once are handled one after the other (the second
+sees the first's rows as duplicates), and the reply never claims more than was committed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import Connection, Engine, String, select, text, union_all
+
+from sync import protocol as p
+from sync.hq import db
+from sync.hq import tables as t
+from sync.hq.chain_ledger import ENTRY_FIELDS, entry_hash, entry_values_json, forward_merged, move_balances
+from sync.hq.merge import apply_records, entry_problem
+from sync.hq.service import Device, authenticate, utc_now
+
+_ENTRY_LIST = TypeAdapter(list[p.EntryIn])
+
+
+def push(engine: Engine, token: str | None, request: p.PushRequest) -> dict[str, Any]:
+    """The reply as a plain dict in the shape of p.PushResponse (built from our own values, so the app sends
+    it without validating 500 statuses a second time). The token is checked inside the same transaction: a
+    revoked device cannot slip a batch in, and a push costs one connection, not two."""
+    now = utc_now()
+    with db.write(engine) as conn:
+        device = authenticate(conn, token)
+        head = db.lock_feed(conn)
+        record_statuses, change_rows = apply_records(conn, device, request.records, now)
+        for row in change_rows:
+            head += 1
+            row["seq"] = head
+        if change_rows:
+            conn.execute(t.changes.insert(), change_rows)
+        entries: list[dict[str, Any]] = _ENTRY_LIST.dump_python(request.entries)
+        statuses, candidates, rejected, merged = _screen(conn, device, entries)
+        for row in candidates:
+            head += 1  # numbers of rows that turn out to be held already are simply never used
+            row.update(seq=head, received_at=now)
+        stored = _insert_new(conn, device, candidates, now)
+        _settle(conn, device, statuses, candidates, stored, rejected)
+        if rejected:
+            conn.execute(t.quarantine.insert(), [r | {"received_at": now} for r in rejected])
+        new_rows = [row for row in candidates if row["entry_id"] in stored]
+        forwards, head = forward_merged(conn, [r for r in new_rows if r["member_uuid"] in merged], head, now)
+        if forwards:
+            conn.execute(t.entries.insert(), forwards)
+        move_balances(conn, new_rows + forwards, now)
+        db.set_feed_head(conn, head)
+        through = _advance(conn, device.device_id, {entry["local_seq"] for entry in entries})
+        conn.execute(t.devices.update().where(t.devices.c.device_id == device.device_id).values(
+            contiguous_through=through, last_seen=now))
+    return {"entries": statuses, "records": [r.model_dump() for r in record_statuses],
+            "contiguous_through": through}
+
+
+def _advance(conn: Connection, device_id: str, batch_seqs: set[int]) -> int:
+    """The highest local_seq up to which HQ holds every one of the device's entries (stored or quarantined).
+    Every entry of this batch is held now, so the walk over the batch needs no query; one query then looks
+    for anything held beyond it (entries that came earlier, out of order)."""
+    through = conn.execute(select(t.devices.c.contiguous_through).where(
+        t.devices.c.device_id == device_id)).scalar_one()
+    while through + 1 in batch_seqs:
+        through += 1
+    for seq in _received_above(conn, device_id, through):
+        if seq != through + 1:
+            break
+        through = seq
+    return through
+
+
+def _received_above(conn: Connection, device_id: str, through: int) -> list[int]:
+    held = union_all(
+        select(t.entries.c.local_seq).where(t.entries.c.device_id == device_id, t.entries.c.local_seq > through),
+        select(t.quarantine.c.local_seq).where(t.quarantine.c.device_id == device_id,
+                                               t.quarantine.c.local_seq > through),
+    ).subquery()
+    return [row[0] for row in conn.execute(select(held.c.local_seq).distinct().order_by(held.c.local_seq))]
+
+
+def _screen(conn: Connection, device: Device, entries: list[dict[str, Any]]
+            ) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]], list[dict[str, Any]], set[str]]:
+    """Per entry: rejected at once (bad kind, unknown member...), a repeat inside this batch, or a candidate
+    row for the INSERT (status None until the INSERT decides). Also: which of the members are merged."""
+    uuids = {e["member_uuid"] for e in entries}
+    rows = conn.execute(select(t.members.c.uuid, t.members.c.merged_into).where(
+        t.members.c.uuid.in_(uuids))).all() if uuids else []
+    known = {r.uuid for r in rows}
+    merged = {r.uuid for r in rows if r.merged_into is not None}
+    statuses: list[dict[str, Any] | None] = []
+    candidates: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
+    in_batch: dict[str, str] = {}
+    for entry in entries:
+        values_json = entry_values_json(entry)
+        digest = entry_hash(entry, device.device_id, values_json)
+        entry_id = entry["entry_id"]
+        if entry_id in in_batch:
+            problem = None if in_batch[entry_id] == digest else "conflict: same entry_id twice in one batch"
+        else:
+            problem = entry_problem(entry, known)
+            if problem is None:
+                in_batch[entry_id] = digest
+                candidates.append(entry | {"device_id": device.device_id, "store_code": device.store_code,
+                                           "payload_hash": digest, _VALUES_JSON: values_json})
+                statuses.append(None)
+                continue
+        statuses.append(_status(entry_id, entry["local_seq"], "rejected" if problem else "duplicate", problem))
+        if problem:
+            rejected.append(_quarantined(device, entry, problem))
+    return statuses, candidates, rejected, merged
+
+
+def _status(entry_id: str, local_seq: int, status: str, reason: str | None = None) -> dict[str, Any]:
+    return {"entry_id": entry_id, "local_seq": local_seq, "status": status, "reason": reason}
+
+
+def _quarantined(device: Device, entry: dict[str, Any], reason: str) -> dict[str, Any]:
+    payload = {name: entry.get(name) for name in ENTRY_FIELDS}
+    return {"device_id": device.device_id, "entry_id": entry["entry_id"], "local_seq": entry["local_seq"],
+            "reason": reason, "payload": json.dumps(payload, ensure_ascii=False)}
+
+
+def _held(conn: Connection, entry_ids: list[str]) -> dict[str, Any]:
+    """entry_id -> (seq, payload_hash) of those HQ holds. On PostgreSQL one array parameter: an IN list of
+    500 bind parameters costs more to build and parse than the query costs to run."""
+    if not entry_ids:
+        return {}
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(text("SELECT entry_id, seq, payload_hash FROM entries WHERE entry_id = ANY(:ids)"),
+                            {"ids": entry_ids})
+    else:
+        rows = conn.execute(select(t.entries.c.entry_id, t.entries.c.seq, t.entries.c.payload_hash).where(
+            t.entries.c.entry_id.in_(entry_ids)))
+    return {r.entry_id: r for r in rows}
+
+
+def _insert_new(conn: Connection, device: Device, rows: list[dict[str, Any]], now: str) -> set[str]:
+    """INSERT ... ON CONFLICT DO NOTHING (any unique key: entry_id, or device + local_seq); return the
+    entry_ids this statement stored. Each row carries its values' JSON under _VALUES_JSON (not a column)."""
+    if not rows:
+        return set()
+    if conn.dialect.name == "postgresql":
+        # The batch travels as one JSON document that PostgreSQL unpacks into rows itself: 500 pipelined
+        # single-row INSERTs plus a read-back took ~13 ms of a ~21 ms batch. Each row is the JSON text the
+        # fingerprint was taken over, plus seq and hash: nothing is encoded twice. RETURNING names exactly
+        # the rows this statement stored (a row skipped by ON CONFLICT returns nothing).
+        payload = ",".join(f'[{row[_VALUES_JSON][1:-1]},{row["seq"]},"{row["payload_hash"]}"]' for row in rows)
+        return {r[0] for r in conn.execute(_INSERT_ENTRIES_PG, {
+            "rows": f"[{payload}]", "device_id": device.device_id, "store_code": device.store_code,
+            "received_at": now})}
+    from sqlalchemy.dialects.sqlite import insert
+
+    conn.execute(insert(t.entries).on_conflict_do_nothing(), [
+        {k: v for k, v in row.items() if k != _VALUES_JSON} for row in rows])
+    held = _held(conn, [row["entry_id"] for row in rows])
+    return {row["entry_id"] for row in rows if (h := held.get(row["entry_id"])) is not None and h.seq == row["seq"]}
+
+
+_VALUES_JSON = "_values_json"
+_ROW_FIELDS = (*ENTRY_FIELDS, "seq", "payload_hash")  # the order of the values in each JSON row
+
+
+def _insert_entries_pg() -> Any:
+    from sqlalchemy.dialects import postgresql
+
+    # text stays text, so the INSERT's own assignment checks lengths (an explicit varchar(n) cast would
+    # truncate silently); numbers are cast to their column's type
+    columns = [t.entries.c[name] for name in _ROW_FIELDS]
+    values = [f"r->>{i}" if isinstance(column.type, String) else
+              f"CAST(r->>{i} AS {column.type.compile(dialect=postgresql.dialect())})"
+              for i, column in enumerate(columns)]
+    return text(f"INSERT INTO entries ({', '.join(_ROW_FIELDS)}, device_id, store_code, received_at) "
+                f"SELECT {', '.join(values)}, :device_id, :store_code, :received_at "
+                "FROM jsonb_array_elements(CAST(:rows AS jsonb)) AS r ON CONFLICT DO NOTHING RETURNING entry_id")
+
+
+_INSERT_ENTRIES_PG = _insert_entries_pg()
+
+
+def _settle(conn: Connection, device: Device, statuses: list[dict[str, Any] | None],
+            candidates: list[dict[str, Any]], stored: set[str], rejected: list[dict[str, Any]]) -> None:
+    """Fill in the candidates' statuses. One the INSERT skipped is held already: a duplicate if the payload
+    is the same, else a conflict (same entry_id with another payload, or another entry at that local_seq)."""
+    slots = [i for i, s in enumerate(statuses) if s is None]
+    missing = [row["entry_id"] for row in candidates if row["entry_id"] not in stored]
+    held = {k: v.payload_hash for k, v in _held(conn, missing).items()}
+    for index, row in zip(slots, candidates, strict=True):
+        entry_id, seq = row["entry_id"], row["local_seq"]
+        if entry_id in stored:
+            statuses[index] = _status(entry_id, seq, "ok")
+        elif held.get(entry_id) == row["payload_hash"]:
+            statuses[index] = _status(entry_id, seq, "duplicate")
+        else:
+            reason = ("conflict: this entry_id is already held with a different payload" if entry_id in held
+                      else f"conflict: local_seq {seq} already holds another entry")
+            statuses[index] = _status(entry_id, seq, "rejected", reason)
+            rejected.append(_quarantined(device, row, reason))

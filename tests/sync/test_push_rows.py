@@ -1,0 +1,60 @@
+"""What HQ stores for an entry is exactly what the till sent, and its fingerprint never changes definition
+(a changed definition would turn every re-push after an upgrade into a conflict)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import requests
+from sqlalchemy import select
+
+from pos_member.services import members, sync_service
+from pos_member.services.stored_value import adjust_points
+from sync.hq import db
+from sync.hq import tables as hqt
+from sync.hq.chain_ledger import ENTRY_FIELDS, entry_hash
+from tests.conftest import MANAGER_PIN
+from tests.sync.fixtures import assert_invariants, own_entry_ids, sync
+
+AWKWARD_NOTE = 'say "hi" \\ back\\slash, 中文, emoji 🎉, 10%, \\u0041'
+
+
+def test_the_fingerprint_is_sha256_of_the_compact_json_of_device_and_values():
+    entry = {"entry_id": "0192f0e4-0000-7000-8000-000000000001", "local_seq": 7, "member_uuid": "m-1",
+             "account": "points", "kind": "adjust", "delta": -12, "staff_id": None, "sale_id": None,
+             "ref_id": "r", "rules_version": 3, "business_time": "2026-11-24T10:00:00+08:00",
+             "note": AWKWARD_NOTE, "expires_on": None}
+    text = json.dumps(["device-1", [entry[name] for name in ENTRY_FIELDS]], separators=(",", ":"))
+    assert entry_hash(entry, "device-1") == hashlib.sha256(text.encode()).hexdigest()
+    assert entry_hash(entry, "device-2") != entry_hash(entry, "device-1")
+
+
+def test_hq_stores_awkward_text_and_the_largest_amounts_exactly_as_sent(hq, stores):
+    a = stores.enrolled(hq, "001")
+    view = members.register_member(a, "张三", "13900001111")
+    adjust_points(a, view.card_no, 10_000_000, AWKWARD_NOTE, MANAGER_PIN)  # the largest a manager may post
+    adjust_points(a, view.card_no, -9_999_999, "back", MANAGER_PIN)
+    sent = {e["entry_id"]: e for e in sync_service.sync_store(a).pending_entries(500)}
+    report = sync(a)
+    assert report["entries_ok"] == len(sent) == len(own_entry_ids(a))
+    with db.read(hq.engine) as conn:
+        held = {r["entry_id"]: r for r in conn.execute(select(hqt.entries)).mappings()}
+    for entry_id, entry in sent.items():
+        stored = held[entry_id]
+        assert {name: stored[name] for name in ENTRY_FIELDS} == {name: entry[name] for name in ENTRY_FIELDS}
+        assert stored["payload_hash"] == entry_hash(entry, stored["device_id"])
+    assert AWKWARD_NOTE in {r["note"] for r in held.values()}
+    assert_invariants(hq.engine, [a])
+
+
+def test_a_re_push_of_stored_entries_is_all_duplicates(hq, stores):
+    a = stores.enrolled(hq, "001")
+    view = members.register_member(a, "李四", "13900002222")
+    adjust_points(a, view.card_no, 5, AWKWARD_NOTE, MANAGER_PIN)
+    entries = sync_service.sync_store(a).pending_entries(500)
+    sync(a)
+    _, token = sync_service.sync_store(a).connection_info()
+    reply = requests.post(f"{hq.url}/v1/push", json={"entries": entries}, timeout=30,
+                          headers={"Authorization": f"Bearer {token}"}).json()
+    assert [s["status"] for s in reply["entries"]] == ["duplicate"] * len(entries)
