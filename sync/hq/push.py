@@ -8,6 +8,7 @@ sees the first's rows as duplicates), and the reply never claims more than was c
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -26,10 +27,12 @@ _ENTRY_LIST = TypeAdapter(list[p.EntryIn])
 def push(engine: Engine, token: str | None, request: p.PushRequest) -> dict[str, Any]:
     """The reply as a plain dict in the shape of p.PushResponse (built from our own values, so the app sends
     it without validating 500 statuses a second time). The token is checked inside the same transaction: a
-    revoked device cannot slip a batch in, and a push costs one connection, not two."""
+    revoked device cannot slip a batch in, and a push costs one connection, not two. What needs no database
+    (fingerprints, shape checks) is done before the feed lock, so other stores wait less for it."""
     now = utc_now()
     with db.write(engine) as conn:
         device = authenticate(conn, token)
+        entries = [_Prepared.of(entry, device) for entry in _ENTRY_LIST.dump_python(request.entries)]
         head = db.lock_feed(conn)
         record_statuses, change_rows = apply_records(conn, device, request.records, now)
         for row in change_rows:
@@ -37,7 +40,6 @@ def push(engine: Engine, token: str | None, request: p.PushRequest) -> dict[str,
             row["seq"] = head
         if change_rows:
             conn.execute(t.changes.insert(), change_rows)
-        entries: list[dict[str, Any]] = _ENTRY_LIST.dump_python(request.entries)
         statuses, candidates, rejected, merged = _screen(conn, device, entries)
         for row in candidates:
             head += 1  # numbers of rows that turn out to be held already are simply never used
@@ -52,11 +54,27 @@ def push(engine: Engine, token: str | None, request: p.PushRequest) -> dict[str,
             conn.execute(t.entries.insert(), forwards)
         move_balances(conn, new_rows + forwards, now)
         db.set_feed_head(conn, head)
-        through = _advance(conn, device.device_id, {entry["local_seq"] for entry in entries})
+        through = _advance(conn, device.device_id, {item.entry["local_seq"] for item in entries})
         conn.execute(t.devices.update().where(t.devices.c.device_id == device.device_id).values(
             contiguous_through=through, last_seen=now))
     return {"entries": statuses, "records": [r.model_dump() for r in record_statuses],
             "contiguous_through": through}
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """One pushed entry with what HQ works out from it alone: its values' JSON text, its fingerprint and
+    any problem with its shape."""
+
+    entry: dict[str, Any]
+    values_json: str
+    digest: str
+    problem: str | None
+
+    @classmethod
+    def of(cls, entry: dict[str, Any], device: Device) -> _Prepared:
+        values_json = entry_values_json(entry)
+        return cls(entry, values_json, entry_hash(entry, device.device_id, values_json), entry_problem(entry))
 
 
 def _advance(conn: Connection, device_id: str, batch_seqs: set[int]) -> int:
@@ -83,11 +101,12 @@ def _received_above(conn: Connection, device_id: str, through: int) -> list[int]
     return [row[0] for row in conn.execute(select(held.c.local_seq).distinct().order_by(held.c.local_seq))]
 
 
-def _screen(conn: Connection, device: Device, entries: list[dict[str, Any]]
+def _screen(conn: Connection, device: Device, entries: list[_Prepared]
             ) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]], list[dict[str, Any]], set[str]]:
     """Per entry: rejected at once (bad kind, unknown member...), a repeat inside this batch, or a candidate
-    row for the INSERT (status None until the INSERT decides). Also: which of the members are merged."""
-    uuids = {e["member_uuid"] for e in entries}
+    row for the INSERT (status None until the INSERT decides). Also: which of the members are merged. Run
+    under the feed lock: a member another push registers is known here once that push has committed."""
+    uuids = {item.entry["member_uuid"] for item in entries}
     rows = conn.execute(select(t.members.c.uuid, t.members.c.merged_into).where(
         t.members.c.uuid.in_(uuids))).all() if uuids else []
     known = {r.uuid for r in rows}
@@ -96,18 +115,18 @@ def _screen(conn: Connection, device: Device, entries: list[dict[str, Any]]
     candidates: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     in_batch: dict[str, str] = {}
-    for entry in entries:
-        values_json = entry_values_json(entry)
-        digest = entry_hash(entry, device.device_id, values_json)
-        entry_id = entry["entry_id"]
+    for item in entries:
+        entry, entry_id = item.entry, item.entry["entry_id"]
         if entry_id in in_batch:
-            problem = None if in_batch[entry_id] == digest else "conflict: same entry_id twice in one batch"
+            problem = None if in_batch[entry_id] == item.digest else "conflict: same entry_id twice in one batch"
         else:
-            problem = entry_problem(entry, known)
+            problem = item.problem
+            if problem is None and entry["member_uuid"] not in known:
+                problem = f"unknown member {entry['member_uuid']}"
             if problem is None:
-                in_batch[entry_id] = digest
+                in_batch[entry_id] = item.digest
                 candidates.append(entry | {"device_id": device.device_id, "store_code": device.store_code,
-                                           "payload_hash": digest, _VALUES_JSON: values_json})
+                                           "payload_hash": item.digest, _VALUES_JSON: item.values_json})
                 statuses.append(None)
                 continue
         statuses.append(_status(entry_id, entry["local_seq"], "rejected" if problem else "duplicate", problem))
