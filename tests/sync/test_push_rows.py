@@ -58,3 +58,25 @@ def test_a_re_push_of_stored_entries_is_all_duplicates(hq, stores):
     reply = requests.post(f"{hq.url}/v1/push", json={"entries": entries}, timeout=30,
                           headers={"Authorization": f"Bearer {token}"}).json()
     assert [s["status"] for s in reply["entries"]] == ["duplicate"] * len(entries)
+
+
+def test_a_malformed_push_is_a_422_naming_the_field_and_nothing_is_written(hq, stores):
+    a = stores.enrolled(hq, "001")
+    view = members.register_member(a, "王五", "13900003333")
+    adjust_points(a, view.card_no, 5, "x", MANAGER_PIN)
+    sync(a)
+    _, token = sync_service.sync_store(a).connection_info()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    with db.read(hq.engine) as conn:
+        before = conn.execute(select(hqt.entries.c.entry_id)).all()
+
+    not_json = requests.post(f"{hq.url}/v1/push", data=b"\xe2\x04j", headers=headers, timeout=30)
+    assert not_json.status_code == 422 and not_json.json()["detail"][0]["type"] == "json_invalid"
+    entry = sync_service.sync_store(a).pending_entries(1) or [{"entry_id": "e", "member_uuid": view.uuid}]
+    bad = entry[0] | {"local_seq": "seven", "account": "points", "kind": "adjust", "delta": 1,
+                      "rules_version": 1, "business_time": "2026-11-24T10:00:00+08:00"}
+    wrong_type = requests.post(f"{hq.url}/v1/push", json={"entries": [bad]}, headers=headers, timeout=30)
+    assert wrong_type.status_code == 422
+    assert ["body", "entries", 0, "local_seq"] in [d["loc"] for d in wrong_type.json()["detail"]]
+    with db.read(hq.engine) as conn:
+        assert conn.execute(select(hqt.entries.c.entry_id)).all() == before
