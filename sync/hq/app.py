@@ -7,11 +7,13 @@ Status codes: 401 unknown/revoked token, 403 bad enrolment code, 409 enrolment c
 """
 
 
+import json
 import logging
 import secrets
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -45,6 +47,11 @@ def create_app(engine: Engine) -> FastAPI:
     def refused(_request: Request, exc: HQRefused) -> JSONResponse:
         return JSONResponse({"detail": exc.message}, status_code=exc.status)
 
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own handler answers 500 when an error's input is NaN, Infinity or undecodable bytes
+        return JSONResponse({"detail": [_printable(error) for error in exc.errors()]}, status_code=422)
+
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)
     def database_down(_request: Request, exc: Exception) -> JSONResponse:
@@ -64,12 +71,15 @@ def create_app(engine: Engine) -> FastAPI:
     def enrol(body: p.EnrolRequest) -> p.EnrolResponse:
         return service.enrol(engine, body, secrets.token_urlsafe(32))
 
-    @app.post("/v1/push", response_model=p.PushResponse, responses=_ERRORS | _BAD_JSON | _INVALID_BODY,
+    @app.post("/v1/push", response_model=p.PushResponse, responses=_ERRORS | _INVALID_BODY,
               openapi_extra=_json_body(p.PushRequest))
     def push(raw: Annotated[bytes, Depends(_raw_body)], who: Annotated[str | None, Depends(token)]) -> JSONResponse:
         # A batch is parsed and validated in one pass by pydantic, here on the worker thread: FastAPI's own
         # json.loads + validation ran on the event loop and cost twice as much, while every store waited.
+        # No token at all is refused before the body is read; a wrong one inside the push's transaction.
         # The documented model is PushResponse; the reply is built to it and sent without re-validation.
+        if not who:
+            raise HQRefused(401, "missing device token")
         return JSONResponse(hq_push.push(engine, who, _validated(p.PushRequest, raw)))
 
     @app.get("/v1/pull", response_model=p.PullResponse, responses=_ERRORS)
@@ -102,10 +112,18 @@ def _validated(model: type[ModelT], raw: bytes) -> ModelT:
         return model.model_validate_json(raw)
     except ValidationError as exc:
         errors = [error | {"loc": ("body", *error["loc"])} for error in exc.errors(include_url=False)]
-        for error in errors:
-            if isinstance(error.get("input"), bytes):  # the raw body of a json_invalid: may not even be UTF-8
-                error["input"] = {}
         raise RequestValidationError(errors) from None
+
+
+def _printable(error: Any) -> Any:
+    """A validation error JSON can carry: an input JSON cannot encode (NaN, Infinity, the raw bytes of a body
+    that is not JSON) is replaced by its repr, cut short."""
+    error = dict(error)
+    try:
+        json.dumps(error.get("input"), allow_nan=False)
+    except (TypeError, ValueError):
+        error["input"] = repr(error["input"])[:200]
+    return jsonable_encoder(error)  # ctx may hold an exception object
 
 
 def _json_body(model: type[BaseModel]) -> dict[str, Any]:

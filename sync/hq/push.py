@@ -26,9 +26,10 @@ _ENTRY_LIST = TypeAdapter(list[p.EntryIn])
 
 def push(engine: Engine, token: str | None, request: p.PushRequest) -> dict[str, Any]:
     """The reply as a plain dict in the shape of p.PushResponse (built from our own values, so the app sends
-    it without validating 500 statuses a second time). The token is checked inside the same transaction: a
-    revoked device cannot slip a batch in, and a push costs one connection, not two. What needs no database
-    (fingerprints, shape checks) is done before the feed lock, so other stores wait less for it."""
+    it without validating 500 statuses a second time). The token is checked inside the same transaction, so
+    a push costs one connection, not two; a revocation refuses every push that starts after it commits (one
+    already past the check when it commits was sent with a then-valid token and is stored). What needs no
+    database (fingerprints, shape checks) is done before the feed lock, so other stores wait less for it."""
     now = utc_now()
     with db.write(engine) as conn:
         device = authenticate(conn, token)

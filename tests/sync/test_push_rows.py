@@ -28,6 +28,9 @@ def test_the_fingerprint_is_sha256_of_the_compact_json_of_device_and_values():
     text = json.dumps(["device-1", [entry[name] for name in ENTRY_FIELDS]], separators=(",", ":"))
     assert entry_hash(entry, "device-1") == hashlib.sha256(text.encode()).hexdigest()
     assert entry_hash(entry, "device-2") != entry_hash(entry, "device-1")
+    # The digest HQ has stored for this entry since protocol 1: a reordered EntryIn or another JSON form
+    # would change it (and turn every re-push into a conflict), which the lines above alone cannot see.
+    assert entry_hash(entry, "device-1") == "20c29abf85ab47c191f8340fe1ab49f3711a79c4fab9855945265aa0fc548508"
 
 
 def test_hq_stores_awkward_text_and_the_largest_amounts_exactly_as_sent(hq, stores):
@@ -72,11 +75,16 @@ def test_a_malformed_push_is_a_422_naming_the_field_and_nothing_is_written(hq, s
 
     not_json = requests.post(f"{hq.url}/v1/push", data=b"\xe2\x04j", headers=headers, timeout=30)
     assert not_json.status_code == 422 and not_json.json()["detail"][0]["type"] == "json_invalid"
-    entry = sync_service.sync_store(a).pending_entries(1) or [{"entry_id": "e", "member_uuid": view.uuid}]
-    bad = entry[0] | {"local_seq": "seven", "account": "points", "kind": "adjust", "delta": 1,
-                      "rules_version": 1, "business_time": "2026-11-24T10:00:00+08:00"}
+    bad = {"entry_id": "0192f0e4-0000-7000-8000-00000000beef", "member_uuid": view.uuid, "local_seq": "seven",
+           "account": "points", "kind": "adjust", "delta": 1, "rules_version": 1,
+           "business_time": "2026-11-24T10:00:00+08:00"}
     wrong_type = requests.post(f"{hq.url}/v1/push", json={"entries": [bad]}, headers=headers, timeout=30)
     assert wrong_type.status_code == 422
     assert ["body", "entries", 0, "local_seq"] in [d["loc"] for d in wrong_type.json()["detail"]]
+    not_finite = requests.post(f"{hq.url}/v1/push", data=b'{"entries": [{"local_seq": NaN}]}', headers=headers,
+                               timeout=30)
+    assert not_finite.status_code == 422  # NaN in a body once made the 422 itself unprintable: a 500
+    no_token = requests.post(f"{hq.url}/v1/push", json={"entries": [bad]}, timeout=30)
+    assert no_token.status_code == 401
     with db.read(hq.engine) as conn:
         assert conn.execute(select(hqt.entries.c.entry_id)).all() == before
