@@ -1,7 +1,7 @@
 """The store's side of sync: enrol, push the outbox, pull the change feed. Qt-free and database-free: it
 reaches the store file only through the `SyncStore` protocol (pos_member.storage.sync_store implements it).
 
-One cycle (`SyncClient.sync_once`): GET /v1/status (lower the push cursor if HQ restored a backup), push
+One cycle (`SyncClient.sync_once`): GET /v1/status (lower the cursors if HQ restored a backup), push
 member/card records until none are left, push ledger entries in batches of 500 until the queue is empty, then
 pull pages until HQ says there is no more. Every local step is its own short transaction and none spans an
 HTTP call, so the till keeps selling during a sync. If the client dies anywhere, the next cycle re-sends
@@ -31,6 +31,7 @@ class SyncStore(Protocol):
     def enrol_facts(self) -> dict[str, Any]: ...
     def save_enrolment(self, hq_url: str, reply: dict[str, Any]) -> None: ...
     def align_push_cursor(self, hq_through: int) -> None: ...
+    def align_pull_cursor(self, epochs: list[dict[str, Any]]) -> None: ...
     def record_outcome(self, ok: bool, error: str | None) -> None: ...
     def pending_records(self, limit: int) -> list[tuple[dict[str, Any], tuple[str, str, int]]]: ...
     def ack_records(self, sent: list[tuple[str, str, int]], rejected: list[dict[str, Any]]) -> None: ...
@@ -130,6 +131,7 @@ class SyncClient:
         try:
             status = self._call("GET", f"{url}/v1/status", token)
             self.store.align_push_cursor(int(status["contiguous_through"]))
+            self.store.align_pull_cursor(status.get("feed_epochs", []))
             self._push_records(url, token, report)
             self._push_entries(url, token, report)
             if pull:

@@ -21,9 +21,14 @@ Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <de
   blocks the queue. 5xx means a transient fault (the database is unreachable); the client retries later.
 - `GET /v1/pull?since=CURSOR&limit=N` returns changes made elsewhere in HQ commit order: ledger entries of
   other devices, member snapshots, card snapshots (status lost/replaced/frozen), rules versions. `cursor` is
-  what to send next time; the client applies a page and stores the cursor in one local transaction.
-- `GET /v1/status`: what HQ holds for this device (after HQ restores a backup the client lowers its push
-  cursor to `contiguous_through` and pushes again; duplicates cost nothing).
+  what to send next time; the client applies a page and stores the cursor in one local transaction. A
+  `since` beyond HQ's feed head is refused (409): only a restored backup makes the feed end before a cursor.
+- `GET /v1/status`: what HQ holds for this device, and HQ's feed epochs. After HQ restores a backup:
+  - the client lowers its push cursor to `contiguous_through` and pushes again (duplicates cost nothing),
+    queueing again its store's member and card records and those of every entry it pushes again;
+  - HQ opens a feed epoch each time it starts, based at its feed head. An epoch the client has not seen,
+    based below its pull cursor, can only follow a restore: the seqs above that base were numbered anew, so
+    the client pulls again from there (applying a change twice is harmless). Restore HQ with it stopped.
 
 Commit order without skipped rows: every HQ write transaction takes the single `feed_counter` row lock
 (SELECT ... FOR UPDATE on PostgreSQL, the database write lock on SQLite) before it reserves feed sequence
@@ -211,6 +216,13 @@ class PullResponse(BaseModel):
     more: bool
 
 
+class FeedEpoch(BaseModel):
+    """HQ opens an epoch each time it starts serving; `base` is its feed head at that moment."""
+
+    epoch: str
+    base: int
+
+
 class StatusResponse(BaseModel):
     store_code: str
     device_id: str
@@ -219,3 +231,6 @@ class StatusResponse(BaseModel):
     quarantined: int
     feed_head: int
     server_time: str
+    # The latest epochs, oldest first. One a till has never seen with a base below its pull cursor means HQ
+    # was restored from a backup: what it numbered since that base is new to the till (see sync.client).
+    feed_epochs: list[FeedEpoch] = []

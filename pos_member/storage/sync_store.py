@@ -35,6 +35,15 @@ FROM ledger l JOIN members m ON m.id = l.member_id
 WHERE l.device_id = :device AND l.local_seq > :through ORDER BY l.local_seq LIMIT :limit""")
 
 
+_OWN_OR_PENDING = ("m.home_store = :store OR m.id IN (SELECT member_id FROM ledger "
+                   "WHERE device_id = :device AND local_seq > :through)")
+_REQUEUE_MEMBERS = text(f"INSERT INTO sync_outbox (kind, key) SELECT 'member', m.uuid FROM members m "
+                        f"WHERE {_OWN_OR_PENDING} ON CONFLICT (kind, key) DO UPDATE SET version = version + 1")
+_REQUEUE_CARDS = text(f"INSERT INTO sync_outbox (kind, key) SELECT 'card', c.card_no FROM cards c "
+                      f"JOIN members m ON m.id = c.member_id WHERE {_OWN_OR_PENDING} "
+                      "ON CONFLICT (kind, key) DO UPDATE SET version = version + 1")
+
+
 class SqliteSyncStore:
     def __init__(self, db: Database, device_id: str, device_no: int, store_code: str, now: Callable[[], str],
                  audit: AuditHook | None = None) -> None:
@@ -92,10 +101,38 @@ class SqliteSyncStore:
                 self.audit(conn, "sync.enrol", reply["store_code"], {"hq_url": hq_url, "chain_key_adopted": adopted})
 
     def align_push_cursor(self, hq_through: int) -> None:
-        """After HQ restored a backup it may hold less than we think: push again from what it holds."""
+        """After HQ restored a backup it may hold less than we think: push again from what it holds, and
+        queue again the member and card records it may have lost with them: this store's own members, and
+        the members of every entry to push again (so none of those entries meets an unknown member)."""
         with self.db.write() as conn:
-            if int(self._get(conn, "push_through", "0") or 0) > hq_through:
-                self._set(conn, "push_through", str(hq_through))
+            through = int(self._get(conn, "push_through", "0") or 0)
+            if through <= hq_through:
+                return
+            self._set(conn, "push_through", str(hq_through))
+            params = {"store": self.store_code, "device": self.device_id, "through": hq_through}
+            conn.execute(_REQUEUE_MEMBERS, params)
+            conn.execute(_REQUEUE_CARDS, params)
+            if self.audit:
+                self.audit(conn, "sync.hq_behind", str(hq_through), {"push_through_was": through})
+
+    def align_pull_cursor(self, epochs: list[dict[str, Any]]) -> None:
+        """HQ opens a feed epoch each time it starts (sync.protocol.FeedEpoch). One we have not seen, based
+        below our cursor, means HQ was restored from a backup: the feed from that base on is not what we
+        pulled, so pull again from there (applying a change twice is harmless). The first time we meet
+        epochs at all, we only note them."""
+        with self.db.write() as conn:
+            seen_text = self._get(conn, "feed_epochs_seen")
+            seen = set(json.loads(seen_text or "[]"))
+            unseen = [e for e in epochs if e["epoch"] not in seen]
+            if not unseen:
+                return
+            cursor = int(self._get(conn, "pull_cursor", "0") or 0)
+            base = min(int(e["base"]) for e in unseen)
+            if seen_text is not None and base < cursor:
+                self._set(conn, "pull_cursor", str(base))
+                if self.audit:
+                    self.audit(conn, "sync.hq_restored", str(base), {"pull_cursor_was": cursor})
+            self._set(conn, "feed_epochs_seen", json.dumps([e["epoch"] for e in epochs]))
 
     def record_outcome(self, ok: bool, error: str | None) -> None:
         with self.db.write() as conn:

@@ -2,14 +2,17 @@
 own pooled connection. (No `from __future__ import annotations` here: FastAPI must see the real annotations,
 whose dependencies are closures over the engine.)
 
-Status codes: 401 unknown/revoked token, 403 bad enrolment code, 409 enrolment conflict, 422 malformed body,
-503 database unreachable or busy (transient: the client backs off and retries). A bad entry is never an HTTP error; it is `rejected` in the reply.
+Status codes: 401 unknown/revoked token, 403 bad enrolment code, 409 enrolment conflict or a pull cursor
+ahead of the feed, 422 malformed body, 503 database unreachable or busy (transient: the client backs off and
+retries). A bad entry is never an HTTP error; it is `rejected` in the reply.
 """
 
 
 import json
 import logging
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -39,7 +42,17 @@ _BAD_JSON = {400: {"model": p.ErrorBody, "description": "the body is not JSON"}}
 
 
 def create_app(engine: Engine) -> FastAPI:
-    app = FastAPI(title="pos-member HQ", version=str(p.PROTOCOL_VERSION),
+    @asynccontextmanager
+    async def serving(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            epoch = service.open_feed_epoch(engine)
+            log.info("serving feed epoch %s from seq %d", epoch.epoch, epoch.base)
+        except (OperationalError, DBAPIError):
+            # HQ still starts (and answers 503 until the database is back); a restore is then not announced
+            log.exception("could not open a feed epoch")
+        yield
+
+    app = FastAPI(title="pos-member HQ", version=str(p.PROTOCOL_VERSION), lifespan=serving,
                   description="Store <-> HQ sync: enrolment, exactly-once ledger push, change-feed pull.")
     app.state.engine = engine
 
@@ -82,7 +95,8 @@ def create_app(engine: Engine) -> FastAPI:
             raise HQRefused(401, "missing device token")
         return JSONResponse(hq_push.push(engine, who, _validated(p.PushRequest, raw)))
 
-    @app.get("/v1/pull", response_model=p.PullResponse, responses=_ERRORS)
+    @app.get("/v1/pull", response_model=p.PullResponse, responses=_ERRORS | {
+        409: {"model": p.ErrorBody, "description": "`since` is ahead of HQ's change feed (HQ restored a backup)"}})
     def pull(who: Annotated[str | None, Depends(token)],
              since: Annotated[int, Query(ge=0, le=p.MAX_SEQ)] = 0,
              limit: Annotated[int, Query(ge=1, le=p.MAX_PULL_LIMIT)] = p.DEFAULT_PULL_LIMIT) -> p.PullResponse:

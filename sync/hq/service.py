@@ -11,6 +11,7 @@ import heapq
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 from sqlalchemy import Connection, Engine, func, or_, select
 
@@ -103,6 +104,9 @@ def pull(engine: Engine, token: str | None, since: int, limit: int) -> p.PullRes
     with db.read(engine) as conn:
         device = authenticate(conn, token)
         head = conn.execute(select(t.feed_counter.c.value).where(t.feed_counter.c.id == 1)).scalar_one()
+        if since > head:  # the feed never shrinks, unless HQ was restored from a backup
+            raise HQRefused(409, f"since: {since} is ahead of HQ's change feed, which ends at {head} (HQ was "
+                                 "restored from a backup?); pull from that point (GET /v1/status gives feed_head)")
         entry_rows = conn.execute(select(*_ENTRY_FEED_COLUMNS).where(
             t.entries.c.seq > since, t.entries.c.seq <= head, t.entries.c.device_id != device.device_id)
             .order_by(t.entries.c.seq).limit(limit)).mappings().all()
@@ -130,8 +134,25 @@ def status(engine: Engine, token: str | None) -> p.StatusResponse:
         quarantined = conn.execute(select(func.count()).select_from(t.quarantine).where(
             t.quarantine.c.device_id == device.device_id)).scalar_one()
         head = conn.execute(select(t.feed_counter.c.value)).scalar_one()
+        epochs = json.loads(db.get_setting(conn, FEED_EPOCHS_KEY) or "[]")
     return p.StatusResponse(store_code=device.store_code, device_id=device.device_id, contiguous_through=through,
-                            entries_held=held, quarantined=quarantined, feed_head=head, server_time=utc_now())
+                            entries_held=held, quarantined=quarantined, feed_head=head, server_time=utc_now(),
+                            feed_epochs=[p.FeedEpoch(**epoch) for epoch in epochs])
+
+
+FEED_EPOCHS_KEY = "feed_epochs"
+KEPT_EPOCHS = 50
+
+
+def open_feed_epoch(engine: Engine) -> p.FeedEpoch:
+    """Called when HQ starts serving. A database restored from a backup brings back the epochs it knew then,
+    not the ones tills saw since; the epoch opened at the next start has the restored feed head as base."""
+    with db.write(engine) as conn:
+        head = db.lock_feed(conn)
+        epochs = json.loads(db.get_setting(conn, FEED_EPOCHS_KEY) or "[]")
+        epoch = p.FeedEpoch(epoch=str(uuid4()), base=head)
+        db.set_setting(conn, FEED_EPOCHS_KEY, json.dumps((epochs + [epoch.model_dump()])[-KEPT_EPOCHS:]))
+    return epoch
 
 
 def new_enrol_code_expiry(days: int = 7) -> str:

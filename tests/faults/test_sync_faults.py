@@ -225,6 +225,63 @@ def test_postgresql_restarted_under_hq(hq, pg_cluster, stores):
     assert_invariants(hq.engine, [a])
 
 
+def test_hq_restored_from_a_backup(pg_cluster, pg_url, stores):
+    """HQ goes back to an older backup: each till pushes again what HQ lost (entries, and the member and card
+    records they need) and pulls again from the feed's new end. Nothing is skipped, nothing is doubled, and a
+    card reported lost after the backup is lost everywhere again."""
+    from tests.sync.fixtures import HQ
+
+    name = pg_url.rsplit("/", 1)[1]
+    engine = db.make_engine(pg_url)
+    server = ServerProcess(pg_url).start()
+    hq = HQ(engine, server, server.url)
+
+    def copy_database(source: str, target: str) -> None:
+        server.stop()
+        engine.dispose()  # a template must have no connections
+        pg_cluster.admin(f"DROP DATABASE IF EXISTS {target}")
+        pg_cluster.admin(f"CREATE DATABASE {target} TEMPLATE {source}")
+        server.start()
+
+    try:
+        a, b = stores.enrolled(hq, "001"), stores.enrolled(hq, "002")
+        card = busy_store(a)
+        sync_all([a, b])
+        copy_database(name, f"{name}_backup")
+        late = members.register_member(a, "晚到", "13877776666")  # after the backup
+        commit_sale(a, SaleRequest(late.card_no, 8800))
+        commit_sale(b, SaleRequest(card, 5000))
+        sync_all([a, b])
+        cards.report_lost(b, late.card_no, MANAGER_PIN)  # B, which knows the late member from HQ
+        bulk_entries(b, card, 300)  # B's own entries move its pull cursor on too
+        sync_all([a, b])
+        pulled_before = sync_service.sync_status(b)["pull_cursor"]
+
+        copy_database(f"{name}_backup", name)  # the restore
+        with db.read(engine) as conn:
+            head = conn.execute(select(hqt.feed_counter.c.value)).scalar_one()
+        assert head < pulled_before  # B's cursor is now beyond HQ's feed
+        stale = requests.get(f"{hq.url}/v1/pull", params={"since": pulled_before}, timeout=30, headers={
+            "Authorization": f"Bearer {sync_service.sync_store(b).connection_info()[1]}"})
+        assert stale.status_code == 409 and stale.json()["detail"].startswith("since:")
+
+        # Life goes on, and A pushes so much before B's next sync that HQ's new feed passes B's old cursor:
+        # B can only tell from the epoch HQ opened at the restore that these seqs are new to it.
+        bulk_entries(a, card, 400)
+        sync_until_drained(a)
+        with db.read(engine) as conn:
+            assert conn.execute(select(hqt.feed_counter.c.value)).scalar_one() > pulled_before
+        sync_all([a, b])
+        assert_invariants(engine, [a, b])
+        with db.read(engine) as conn:
+            lost = conn.execute(select(hqt.cards.c.status).where(hqt.cards.c.card_no == late.card_no)).scalar()
+        assert lost == "lost"
+        assert not admin.list_quarantine(engine)  # no entry met a member HQ had forgotten
+    finally:
+        server.stop()
+        engine.dispose()
+
+
 def test_hq_transactions_committing_out_of_sequence_order(hq, stores):
     """A writer holding the feed lock (seq N, not committed) must not let a later writer's seq N+1 be served
     first: the later writer waits, and a pull meanwhile never moves its cursor past N."""
