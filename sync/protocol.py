@@ -24,11 +24,14 @@ Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <de
   what to send next time; the client applies a page and stores the cursor in one local transaction. A
   `since` beyond HQ's feed head is refused (409): only a restored backup makes the feed end before a cursor.
 - `GET /v1/status`: what HQ holds for this device, and HQ's feed epochs. After HQ restores a backup:
-  - the client lowers its push cursor to `contiguous_through` and pushes again (duplicates cost nothing),
-    queueing again its store's member and card records and those of every entry it pushes again;
+  - the client lowers its push cursor to `contiguous_through` and pushes again (duplicates cost nothing);
   - HQ opens a feed epoch each time it starts, based at its feed head. An epoch the client has not seen,
     based below its pull cursor, can only follow a restore: the seqs above that base were numbered anew, so
-    the client pulls again from there (applying a change twice is harmless). Restore HQ with it stopped.
+    the client pulls again from there (entries apply once, by entry_id). Restore HQ with it stopped;
+  - either way the client queues again the records it answers for: its store's members and their cards,
+    the members of the entries it pushes again, and the members and cards it acted on (its audit log).
+  Not covered after a restore: what HQ numbers itself (rules versions, merge transfers) starts again from
+  the backup's numbers, and members stay last-arrival-wins while the tills send their records again.
 
 Commit order without skipped rows: every HQ write transaction takes the single `feed_counter` row lock
 (SELECT ... FOR UPDATE on PostgreSQL, the database write lock on SQLite) before it reserves feed sequence

@@ -35,12 +35,15 @@ FROM ledger l JOIN members m ON m.id = l.member_id
 WHERE l.device_id = :device AND l.local_seq > :through ORDER BY l.local_seq LIMIT :limit""")
 
 
-_OWN_OR_PENDING = ("m.home_store = :store OR m.id IN (SELECT member_id FROM ledger "
-                   "WHERE device_id = :device AND local_seq > :through)")
+# After HQ restored a backup: the records this till answers for. Its store's members, the members of the
+# entries it pushes again, and the members and cards it acted on itself (its audit log names them).
+_OURS = ("m.home_store = :store OR m.id IN (SELECT member_id FROM ledger WHERE device_id = :device "
+         "AND local_seq > :through) OR m.member_no IN (SELECT subject FROM audit WHERE action LIKE 'member.%')")
 _REQUEUE_MEMBERS = text(f"INSERT INTO sync_outbox (kind, key) SELECT 'member', m.uuid FROM members m "
-                        f"WHERE {_OWN_OR_PENDING} ON CONFLICT (kind, key) DO UPDATE SET version = version + 1")
+                        f"WHERE {_OURS} ON CONFLICT (kind, key) DO UPDATE SET version = version + 1")
 _REQUEUE_CARDS = text(f"INSERT INTO sync_outbox (kind, key) SELECT 'card', c.card_no FROM cards c "
-                      f"JOIN members m ON m.id = c.member_id WHERE {_OWN_OR_PENDING} "
+                      f"JOIN members m ON m.id = c.member_id WHERE {_OURS} "
+                      "OR c.card_no IN (SELECT subject FROM audit WHERE action LIKE 'card.%') "
                       "ON CONFLICT (kind, key) DO UPDATE SET version = version + 1")
 
 
@@ -101,24 +104,22 @@ class SqliteSyncStore:
                 self.audit(conn, "sync.enrol", reply["store_code"], {"hq_url": hq_url, "chain_key_adopted": adopted})
 
     def align_push_cursor(self, hq_through: int) -> None:
-        """After HQ restored a backup it may hold less than we think: push again from what it holds, and
-        queue again the member and card records it may have lost with them: this store's own members, and
-        the members of every entry to push again (so none of those entries meets an unknown member)."""
+        """After HQ restored a backup it may hold less than we think: push again from what it holds, with
+        the member and card records this till answers for (so no entry meets a member HQ forgot)."""
         with self.db.write() as conn:
             through = int(self._get(conn, "push_through", "0") or 0)
             if through <= hq_through:
                 return
             self._set(conn, "push_through", str(hq_through))
-            params = {"store": self.store_code, "device": self.device_id, "through": hq_through}
-            conn.execute(_REQUEUE_MEMBERS, params)
-            conn.execute(_REQUEUE_CARDS, params)
+            self._requeue_records(conn, hq_through)
             if self.audit:
                 self.audit(conn, "sync.hq_behind", str(hq_through), {"push_through_was": through})
 
     def align_pull_cursor(self, epochs: list[dict[str, Any]]) -> None:
         """HQ opens a feed epoch each time it starts (sync.protocol.FeedEpoch). One we have not seen, based
         below our cursor, means HQ was restored from a backup: the feed from that base on is not what we
-        pulled, so pull again from there (applying a change twice is harmless). The first time we meet
+        pulled, so pull again from there (entries are applied once by entry_id), and send again the records
+        this till answers for, which HQ may have lost even when no entry of ours was. The first time we meet
         epochs at all, we only note them."""
         with self.db.write() as conn:
             seen_text = self._get(conn, "feed_epochs_seen")
@@ -130,9 +131,18 @@ class SqliteSyncStore:
             base = min(int(e["base"]) for e in unseen)
             if seen_text is not None and base < cursor:
                 self._set(conn, "pull_cursor", str(base))
+                self._requeue_records(conn, int(self._get(conn, "push_through", "0") or 0))
                 if self.audit:
                     self.audit(conn, "sync.hq_restored", str(base), {"pull_cursor_was": cursor})
-            self._set(conn, "feed_epochs_seen", json.dumps([e["epoch"] for e in epochs]))
+            # everything we have seen, not only HQ's current list: a restored list must not bring back old
+            # epochs as unseen (their bases are far behind and would re-pull for nothing)
+            noted = json.loads(seen_text or "[]") + [e["epoch"] for e in unseen]
+            self._set(conn, "feed_epochs_seen", json.dumps(noted[-500:]))
+
+    def _requeue_records(self, conn: Connection, through: int) -> None:
+        params = {"store": self.store_code, "device": self.device_id, "through": through}
+        conn.execute(_REQUEUE_MEMBERS, params)
+        conn.execute(_REQUEUE_CARDS, params)
 
     def record_outcome(self, ok: bool, error: str | None) -> None:
         with self.db.write() as conn:

@@ -248,13 +248,14 @@ def test_hq_restored_from_a_backup(pg_cluster, pg_url, stores):
         card = busy_store(a)
         sync_all([a, b])
         copy_database(name, f"{name}_backup")
-        late = members.register_member(a, "晚到", "13877776666")  # after the backup
+        late = members.register_member(a, "晚到", "13877776666")  # after the backup...
         commit_sale(a, SaleRequest(late.card_no, 8800))
-        commit_sale(b, SaleRequest(card, 5000))
+        quiet = members.register_member(a, "安静", "13877775555")  # ...and one with no entry at all
         sync_all([a, b])
-        cards.report_lost(b, late.card_no, MANAGER_PIN)  # B, which knows the late member from HQ
-        bulk_entries(b, card, 300)  # B's own entries move its pull cursor on too
-        sync_all([a, b])
+        bulk_entries(a, card, 300)  # A's entries move B's pull cursor on
+        sync_until_drained(a)
+        cards.report_lost(b, late.card_no, MANAGER_PIN)  # B's only change: a record, no entry
+        sync_until_drained(b)  # A never pulls it before the restore
         pulled_before = sync_service.sync_status(b)["pull_cursor"]
 
         copy_database(f"{name}_backup", name)  # the restore
@@ -271,11 +272,14 @@ def test_hq_restored_from_a_backup(pg_cluster, pg_url, stores):
         sync_until_drained(a)
         with db.read(engine) as conn:
             assert conn.execute(select(hqt.feed_counter.c.value)).scalar_one() > pulled_before
+        server.stop()
+        server.start()  # a second epoch since the restore, based past B's cursor: the first one counts
         sync_all([a, b])
         assert_invariants(engine, [a, b])
         with db.read(engine) as conn:
             lost = conn.execute(select(hqt.cards.c.status).where(hqt.cards.c.card_no == late.card_no)).scalar()
-        assert lost == "lost"
+            known = conn.execute(select(hqt.members.c.uuid).where(hqt.members.c.uuid == quiet.uuid)).scalar()
+        assert lost == "lost" and known == quiet.uuid  # B sent its lost report again; A its quiet member
         assert not admin.list_quarantine(engine)  # no entry met a member HQ had forgotten
     finally:
         server.stop()
