@@ -67,7 +67,8 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20)
+    # a database host that does not answer fails a request (503) within 10 s instead of at the TCP timeout
+    return create_engine(url, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 10})
 
 
 @contextmanager
