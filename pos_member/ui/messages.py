@@ -12,7 +12,7 @@ import re
 
 from PySide6.QtCore import QCoreApplication
 
-from pos_member.domain.errors import CardRefused, NeedsManager, NotFound, PosError, RuleRefused
+from pos_member.domain.errors import CardRefused, InvalidInput, NeedsManager, NotFound, PosError, RuleRefused
 
 _CARD = re.compile(r"card ([0-9]{13})")
 _NUMBER = re.compile(r"([0-9][0-9,.]*)")
@@ -39,10 +39,54 @@ def _card_refusal(exc: CardRefused) -> str | None:
     return sentences.get(exc.reason)
 
 
+def _field_name(field: str | None) -> str:
+    names = {
+        "amount": translate("Refusal", "Bill amount"),
+        "stored_value": translate("Refusal", "Stored value"),
+        "redeem_points": translate("Refusal", "Points"),
+        "coupon": translate("Refusal", "Coupon"),
+    }
+    return names.get(field or "", field or "")  # a category line is named by its category
+
+
+def _typing_mistake(exc: InvalidInput) -> str | None:
+    """What the money and points parsers (and the bill's own checks) say of a figure typed at the till."""
+    text, name = exc.message, _field_name(exc.field)
+    found = _NUMBER.search(text)
+    if exc.field == "coupon" and "is not a coupon code" in text:
+        return translate("Refusal", "This is not a coupon code (10 letters and digits).")
+    if "is not an amount" in text or "must be a yuan amount" in text:
+        return translate("Refusal", "{0}: type an amount in yuan, such as 128.50.").format(name)
+    if "decimal places" in text:
+        return translate("Refusal", "{0}: at most 2 decimal places (0.01 yuan).").format(name)
+    if "is not a whole number of points" in text:
+        return translate("Refusal", "{0}: type a whole number of points.").format(name)
+    if text.startswith("must not be negative"):
+        return translate("Refusal", "{0}: must not be negative.").format(name)
+    if text == "must be greater than 0":
+        return translate("Refusal", "{0}: must be greater than 0.").format(name)
+    if "is too large" in text:
+        return translate("Refusal", "{0}: this figure is too large.").format(name)
+    if text.startswith("is above the store's limit") and found:
+        return translate("Refusal", "{0}: above the store's limit of ¥ {1}.").format(name, found.group(1))
+    if text.startswith("must be a multiple of") and found:
+        return translate("Refusal", "{0}: must be a multiple of {1}.").format(name, found.group(1))
+    return None
+
+
 def till_sentence(exc: PosError) -> str:
     """The sentence for a refusal, translated where the till knows it."""
+    if isinstance(exc, CardRefused) and exc.field == "coupon" and exc.reason == "malformed":
+        return translate("Refusal", "This is not a coupon code (10 letters and digits).")
     if isinstance(exc, CardRefused):
         return _card_refusal(exc) or str(exc)
+    if isinstance(exc, InvalidInput):
+        return _typing_mistake(exc) or str(exc)
+    if isinstance(exc, NotFound) and exc.field == "coupon":
+        return translate("Refusal", "No such coupon in this store.")
+    if isinstance(exc, RuleRefused) and exc.field == "coupon" and ": " in exc.message:
+        why = exc.message.split(": ", 1)[1]
+        return translate("Refusal", "This coupon cannot be used on this sale: {0}").format(why)
     if isinstance(exc, NotFound) and exc.field == "code":
         return translate("Refusal", "No member or card matches this code.")
     if isinstance(exc, NeedsManager):
@@ -55,8 +99,12 @@ def till_sentence(exc: PosError) -> str:
             return translate("Refusal", "At most {0} points on this bill.").format(found.group(1))
         if exc.message.startswith("the member has only") and found:
             return translate("Refusal", "The member has only {0} points.").format(found.group(1))
-    if isinstance(exc, RuleRefused) and exc.field == "stored_value" and "only" in exc.message:
+        if exc.message.startswith("at least") and found:
+            return translate("Refusal", "At least {0} points at a time.").format(found.group(1))
+    if isinstance(exc, RuleRefused) and exc.field == "stored_value":
         found = _NUMBER.search(exc.message)
-        if found:
+        if found and "only" in exc.message:
             return translate("Refusal", "The member has only ¥ {0} stored value.").format(found.group(1))
+        if found and "left to pay" in exc.message:
+            return translate("Refusal", "Stored value is more than the ¥ {0} left to pay.").format(found.group(1))
     return str(exc)

@@ -74,7 +74,7 @@ class ScannerThread(QThread):
             self.failed.emit(str(exc))
             return
         if not self.source_spec.strip():
-            self.failed.emit("no camera is set up")
+            self.failed.emit(self.tr("no camera is set up"))
             return
         try:
             source = self._source_factory(self.source_spec)
@@ -83,7 +83,7 @@ class ScannerThread(QThread):
             return
         except Exception as exc:  # an OpenCV backend failing in an unexpected way
             log.exception("opening the camera %r failed", self.source_spec)
-            self.failed.emit(f"the camera could not be opened ({type(exc).__name__})")
+            self.failed.emit(self.tr("the camera could not be opened ({0})").format(type(exc).__name__))
             return
         loop = ScanLoop(source, decoder, CodeConfirmer(frames_needed=2),
                         on_preview=self._on_preview, on_code=self.code.emit, on_stats=self.stats.emit,

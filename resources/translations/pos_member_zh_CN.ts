@@ -370,7 +370,83 @@
         <translation>手机会员码已过期，请会员刷新。</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>Bill amount</source>
+        <translation>账单金额</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stored value</source>
+        <translation>储值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coupon</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
         <location line="+10"/>
+        <location line="+23"/>
+        <source>This is not a coupon code (10 letters and digits).</source>
+        <translation>这不是优惠券码（10 位字母和数字）。</translation>
+    </message>
+    <message>
+        <location line="-21"/>
+        <source>{0}: type an amount in yuan, such as 128.50.</source>
+        <translation>{0}：请输入以元为单位的金额，例如 128.50。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}: at most 2 decimal places (0.01 yuan).</source>
+        <translation>{0}：最多两位小数（0.01 元）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}: type a whole number of points.</source>
+        <translation>{0}：积分须为整数。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}: must not be negative.</source>
+        <translation>{0}：不能为负数。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}: must be greater than 0.</source>
+        <translation>{0}：必须大于 0。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}: this figure is too large.</source>
+        <translation>{0}：数值过大。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}: above the store&apos;s limit of ¥ {1}.</source>
+        <translation>{0}：超过本店上限 ¥ {1}。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}: must be a multiple of {1}.</source>
+        <translation>{0}：须为 {1} 的倍数。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No such coupon in this store.</source>
+        <translation>本店没有这张优惠券。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This coupon cannot be used on this sale: {0}</source>
+        <translation>这张优惠券不能用于本单：{0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>No member or card matches this code.</source>
         <translation>没有与此号码匹配的会员或卡。</translation>
     </message>
@@ -395,9 +471,19 @@
         <translation>会员只有 {0} 积分。</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>At least {0} points at a time.</source>
+        <translation>每次至少使用 {0} 积分。</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>The member has only ¥ {0} stored value.</source>
         <translation>会员储值余额只有 ¥ {0}。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stored value is more than the ¥ {0} left to pay.</source>
+        <translation>储值超过了待付的 ¥ {0}。</translation>
     </message>
 </context>
 <context>
@@ -549,6 +635,19 @@
         <location line="+1"/>
         <source>Refunded</source>
         <translation>已退款</translation>
+    </message>
+</context>
+<context>
+    <name>ScannerThread</name>
+    <message>
+        <location filename="../../pos_member/ui/scanner_worker.py" line="+77"/>
+        <source>no camera is set up</source>
+        <translation>未设置摄像头</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the camera could not be opened ({0})</source>
+        <translation>摄像头无法打开（{0}）</translation>
     </message>
 </context>
 <context>

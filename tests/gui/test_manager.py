@@ -13,6 +13,9 @@ from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 
 from pos_member.app import TillApp
 from pos_member.config import Settings
+from pos_member.domain.coupons import parse_coupon_code
+from pos_member.domain.errors import PosError
+from pos_member.domain.money import parse_points, parse_yuan
 from pos_member.paths import resource
 from pos_member.services import checkout
 from pos_member.services.checkout import SaleRequest
@@ -149,3 +152,36 @@ def test_refusals_read_in_chinese(qtbot, zh_translator, till_app, people):
     assert window.message.text() == f"拒绝：卡 {people.li.card_no} 已挂失"
     type_code(qtbot, window, "13911112222")
     qtbot.waitUntil(lambda: window.message.text() == "没有与此号码匹配的会员或卡。")
+
+
+def test_typing_mistakes_on_the_bill_read_in_chinese(qtbot, zh_translator, till_app, people):
+    """The fields' validators stop letters and a third decimal; what they let through is refused in Chinese,
+    and the camera box says why there is no camera in Chinese too."""
+    from tests.gui.conftest import type_code
+
+    window = till_app.window
+    sign_in(qtbot, window)
+    type_code(qtbot, window, people.wang.card_no)
+    qtbot.waitUntil(lambda: window.sale.amount.hasFocus())
+    qtbot.keyClicks(window.sale.amount, "999999")
+    qtbot.waitUntil(lambda: window.sale.error.text() == "账单金额：超过本店上限 ¥ 100000.00。")
+    window.sale.amount.clear()
+    qtbot.keyClicks(window.sale.amount, "100")
+    qtbot.keyClicks(window.sale.stored, "150")  # Wang holds 300 yuan, but the bill is 100
+    qtbot.waitUntil(lambda: window.sale.error.text() == "储值超过了待付的 ¥ 100.00。")
+    assert window.camera.caption.text() == "请用键盘输入或扫码枪扫描会员码。（未设置摄像头）"
+
+
+@pytest.mark.parametrize(("make_error", "expected"), [
+    (lambda: parse_yuan("12a", "amount"), "账单金额：请输入以元为单位的金额，例如 128.50。"),
+    (lambda: parse_yuan("1.234", "stored_value"), "储值：最多两位小数（0.01 元）。"),
+    (lambda: parse_points("1.5", "redeem_points"), "积分：积分须为整数。"),
+    (lambda: parse_coupon_code("hello", b"key"), "这不是优惠券码（10 位字母和数字）。"),
+    (lambda: parse_coupon_code("PMC.x.y", b"key"), "这不是优惠券码（10 位字母和数字）。"),
+])
+def test_what_the_parsers_refuse_reads_in_chinese(zh_translator, make_error, expected):
+    from pos_member.ui.messages import till_sentence
+
+    with pytest.raises(PosError) as caught:
+        make_error()
+    assert till_sentence(caught.value) == expected
