@@ -34,7 +34,7 @@ def push(engine: Engine, token: str | None, request: p.PushRequest) -> dict[str,
     with db.write(engine) as conn:
         device = authenticate(conn, token)
         entries = [_Prepared.of(entry, device) for entry in _ENTRY_LIST.dump_python(request.entries)]
-        head = db.lock_feed(conn)
+        head, through = _lock_feed_and_device(conn, device.device_id)
         record_statuses, change_rows = apply_records(conn, device, request.records, now)
         for row in change_rows:
             head += 1
@@ -54,10 +54,8 @@ def push(engine: Engine, token: str | None, request: p.PushRequest) -> dict[str,
         if forwards:
             conn.execute(t.entries.insert(), forwards)
         move_balances(conn, new_rows + forwards, now)
-        db.set_feed_head(conn, head)
-        through = _advance(conn, device.device_id, {item.entry["local_seq"] for item in entries})
-        conn.execute(t.devices.update().where(t.devices.c.device_id == device.device_id).values(
-            contiguous_through=through, last_seen=now))
+        through = _advance(conn, device.device_id, through, {item.entry["local_seq"] for item in entries})
+        _finish(conn, device.device_id, head, through, now)
     return {"entries": statuses, "records": [r.model_dump() for r in record_statuses],
             "contiguous_through": through}
 
@@ -78,12 +76,36 @@ class _Prepared:
         return cls(entry, values_json, entry_hash(entry, device.device_id, values_json), entry_problem(entry))
 
 
-def _advance(conn: Connection, device_id: str, batch_seqs: set[int]) -> int:
-    """The highest local_seq up to which HQ holds every one of the device's entries (stored or quarantined).
-    Every entry of this batch is held now, so the walk over the batch needs no query; one query then looks
-    for anything held beyond it (entries that came earlier, out of order)."""
-    through = conn.execute(select(t.devices.c.contiguous_through).where(
-        t.devices.c.device_id == device_id)).scalar_one()
+def _lock_feed_and_device(conn: Connection, device_id: str) -> tuple[int, int]:
+    """db.lock_feed, reading the device's contiguous_through in the same round trip. If this statement
+    waited for the lock, PostgreSQL may return the value from before the push that held it (only the locked
+    row is re-read): a lower start, from which _advance still walks to the true value over held entries."""
+    through = select(t.devices.c.contiguous_through).where(t.devices.c.device_id == device_id).scalar_subquery()
+    row = conn.execute(select(t.feed_counter.c.value, through).where(t.feed_counter.c.id == 1)
+                       .with_for_update(of=t.feed_counter)).one()
+    return row[0], row[1]
+
+
+def _finish(conn: Connection, device_id: str, head: int, through: int, now: str) -> None:
+    """db.set_feed_head and the device's new contiguous_through, in one statement on PostgreSQL: every
+    round trip under the feed lock is time the other stores wait."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(_FINISH_PG, {"head": head, "through": through, "now": now, "device": device_id})
+        return
+    db.set_feed_head(conn, head)
+    conn.execute(t.devices.update().where(t.devices.c.device_id == device_id).values(
+        contiguous_through=through, last_seen=now))
+
+
+_FINISH_PG = text("WITH head AS (UPDATE feed_counter SET value = :head WHERE id = 1) "
+                  "UPDATE devices SET contiguous_through = :through, last_seen = :now WHERE device_id = :device")
+
+
+def _advance(conn: Connection, device_id: str, through: int, batch_seqs: set[int]) -> int:
+    """The highest local_seq up to which HQ holds every one of the device's entries (stored or quarantined),
+    from `through`, what it was before this batch. Every entry of this batch is held now, so the walk over
+    the batch needs no query; one query then looks for anything held beyond it (entries that came earlier,
+    out of order)."""
     while through + 1 in batch_seqs:
         through += 1
     for seq in _received_above(conn, device_id, through):
