@@ -165,8 +165,7 @@ class SyncClient:
         last_through: int | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hq-push") as pool:
             call = self._send(pool, url, token, _push_body(entries))
-            following = self.store.pending_entries(p.MAX_PUSH_ENTRIES, after=entries[-1]["local_seq"])
-            body = _push_body(following)
+            following, body = self._next_batch(entries[-1]["local_seq"])
             while True:
                 reply = call.result()
                 through = int(reply["contiguous_through"])
@@ -175,8 +174,7 @@ class SyncClient:
                 if behind:
                     # HQ holds less than was sent (a restored backup, a gap): start again from what it holds
                     self.store.ack_entries(through, rejected)
-                    following = self.store.pending_entries(p.MAX_PUSH_ENTRIES)
-                    body = _push_body(following)
+                    following, body = self._next_batch(None)
                 call = self._send(pool, url, token, body) if following else None
                 if not behind:
                     self.store.ack_entries(through, rejected)  # while HQ stores the next batch
@@ -192,8 +190,12 @@ class SyncClient:
                 if call is None:
                     return
                 entries = following
-                following = self.store.pending_entries(p.MAX_PUSH_ENTRIES, after=entries[-1]["local_seq"])
-                body = _push_body(following)
+                following, body = self._next_batch(entries[-1]["local_seq"])
+
+    def _next_batch(self, after: int | None) -> tuple[list[dict[str, Any]], bytes]:
+        """The entries above `after` (None: above the push cursor), and the request body that carries them."""
+        entries = self.store.pending_entries(p.MAX_PUSH_ENTRIES, after=after)
+        return entries, _push_body(entries)
 
     def _send(self, pool: ThreadPoolExecutor, url: str, token: str, body: bytes) -> Any:
         return pool.submit(self._call, "POST", f"{url}/v1/push", token, data=body,

@@ -63,6 +63,11 @@ class SqliteSyncStore:
         value = conn.execute(select(t.sync_state.c.value).where(t.sync_state.c.key == key)).scalar()
         return default if value is None else value
 
+    @classmethod
+    def _cursor(cls, conn: Connection, key: str) -> int:
+        """push_through or pull_cursor (0 before the first sync)."""
+        return int(cls._get(conn, key, "0") or 0)
+
     @staticmethod
     def _set(conn: Connection, key: str, value: str) -> None:
         conn.execute(text("INSERT INTO sync_state (key, value) VALUES (:k, :v) "
@@ -107,7 +112,7 @@ class SqliteSyncStore:
         """After HQ restored a backup it may hold less than we think: push again from what it holds, with
         the member and card records this till answers for (so no entry meets a member HQ forgot)."""
         with self.db.write() as conn:
-            through = int(self._get(conn, "push_through", "0") or 0)
+            through = self._cursor(conn, "push_through")
             if through <= hq_through:
                 return
             self._set(conn, "push_through", str(hq_through))
@@ -123,21 +128,20 @@ class SqliteSyncStore:
         epochs at all, we only note them."""
         with self.db.write() as conn:
             seen_text = self._get(conn, "feed_epochs_seen")
-            seen = set(json.loads(seen_text or "[]"))
-            unseen = [e for e in epochs if e["epoch"] not in seen]
+            seen: list[str] = json.loads(seen_text or "[]")
+            unseen = [e for e in epochs if e["epoch"] not in seen]  # a few dozen ids at most
             if not unseen:
                 return
-            cursor = int(self._get(conn, "pull_cursor", "0") or 0)
+            cursor = self._cursor(conn, "pull_cursor")
             base = min(int(e["base"]) for e in unseen)
             if seen_text is not None and base < cursor:
                 self._set(conn, "pull_cursor", str(base))
-                self._requeue_records(conn, int(self._get(conn, "push_through", "0") or 0))
+                self._requeue_records(conn, self._cursor(conn, "push_through"))
                 if self.audit:
                     self.audit(conn, "sync.hq_restored", str(base), {"pull_cursor_was": cursor})
             # everything we have seen, not only HQ's current list: a restored list must not bring back old
             # epochs as unseen (their bases are far behind and would re-pull for nothing)
-            noted = json.loads(seen_text or "[]") + [e["epoch"] for e in unseen]
-            self._set(conn, "feed_epochs_seen", json.dumps(noted[-500:]))
+            self._set(conn, "feed_epochs_seen", json.dumps((seen + [e["epoch"] for e in unseen])[-500:]))
 
     def _requeue_records(self, conn: Connection, through: int) -> None:
         params = {"store": self.store_code, "device": self.device_id, "through": through}
@@ -156,14 +160,14 @@ class SqliteSyncStore:
 
     def status(self) -> dict[str, Any]:
         with self.db.read() as conn:
-            through = int(self._get(conn, "push_through", "0") or 0)
+            through = self._cursor(conn, "push_through")
             high = conn.execute(select(func.max(t.ledger.c.local_seq)).where(
                 t.ledger.c.device_id == self.device_id)).scalar() or 0
             return {
                 "enrolled": bool(self._get(conn, "token")), "hq_url": self._get(conn, "hq_url"),
                 "device_id": self.device_id, "pending_entries": high - through,
                 "pending_records": conn.execute(select(func.count()).select_from(t.sync_outbox)).scalar_one(),
-                "push_through": through, "pull_cursor": int(self._get(conn, "pull_cursor", "0") or 0),
+                "push_through": through, "pull_cursor": self._cursor(conn, "pull_cursor"),
                 "last_attempt": self._get(conn, "last_attempt"), "last_success": self._get(conn, "last_success"),
                 "last_error": self._get(conn, "last_error") or None,
                 "rejected_entries": conn.execute(select(func.count()).select_from(t.sync_rejections)).scalar_one(),
@@ -202,7 +206,7 @@ class SqliteSyncStore:
     def pending_entries(self, limit: int, after: int | None = None) -> list[dict[str, Any]]:
         """This device's entries above the push cursor (or above `after`, to read ahead of HQ's reply)."""
         with self.db.read() as conn:
-            through = after if after is not None else int(self._get(conn, "push_through", "0") or 0)
+            through = after if after is not None else self._cursor(conn, "push_through")
             rows = conn.execute(_PENDING_ENTRIES, {"device": self.device_id, "through": through, "limit": limit})
             names = tuple(rows.keys())  # zip over plain tuples: a Row's mapping view costs ~4 us per row
             return [dict(zip(names, row, strict=True)) for row in rows]
@@ -219,7 +223,7 @@ class SqliteSyncStore:
     # ---- pull -----------------------------------------------------------------------------------------
     def pull_cursor(self) -> int:
         with self.db.read() as conn:
-            return int(self._get(conn, "pull_cursor", "0") or 0)
+            return self._cursor(conn, "pull_cursor")
 
     def apply_pull(self, changes: list[dict[str, Any]], cursor: int) -> dict[str, int]:
         from pos_member.storage.sync_apply import PageApplier

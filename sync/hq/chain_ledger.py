@@ -3,7 +3,6 @@ merges, forwarding to a merged member) and the members' chain balances those ent
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 from uuid import uuid4
@@ -13,6 +12,7 @@ from sqlalchemy import Connection, func, select, text
 from sync import protocol as p
 from sync.hq import tables as t
 from sync.hq.merge import final_members
+from sync.hq.service import sha256
 
 ENTRY_FIELDS = tuple(p.EntryIn.model_fields)
 # One encoder made once: json.dumps(separators=...) builds a new encoder on every call, which was a third of
@@ -31,7 +31,7 @@ def entry_hash(entry: dict[str, Any], device_id: str, values_json: str | None = 
     of [device_id, values] (values in field order, so no key sorting is needed); `values_json` is
     entry_values_json(entry) when the caller has it already."""
     values = entry_values_json(entry) if values_json is None else values_json
-    return hashlib.sha256(f"[{_COMPACT_JSON.encode(device_id)},{values}]".encode()).hexdigest()
+    return sha256(f"[{_COMPACT_JSON.encode(device_id)},{values}]")
 
 
 HQ_DEVICE_ID = "HQ"  # the device and store of entries HQ writes; never a till's id (those are UUIDs)
