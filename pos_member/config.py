@@ -12,6 +12,12 @@ from pos_member.paths import data_dir
 
 log = logging.getLogger(__name__)
 
+# where receipts go: a Qt preview (then any printer or PDF), a named system printer, or an ESC/POS thermal
+# printer on the network (host or host:port, port 9100 by default), USB (vendor:product in hex) or a file or
+# device path (/dev/usb/lp0)
+PRINTER_KINDS = ("preview", "system", "escpos_network", "escpos_usb", "escpos_file")
+ESCPOS_KINDS = PRINTER_KINDS[2:]
+
 CONFIG_NAME = "config.toml"
 DB_NAME = "store.sqlite3"
 
@@ -24,7 +30,9 @@ class Settings:
     hq_url: str = ""
     sync_interval_min: int = 5
     nightly_sync_at: str = "02:30"
-    receipt_printer: str = ""  # "" = PDF preview
+    printer_kind: str = "preview"  # one of PRINTER_KINDS
+    receipt_printer: str = ""  # the printer's address for its kind: system printer name, host:port, vid:pid, path
+    drawer_kick: bool = False  # open the cash drawer (ESC/POS, pin 2) when a sale takes or a refund gives cash
 
 
 @dataclass(frozen=True)
@@ -72,12 +80,22 @@ def load_settings(paths: Paths) -> Settings:
             log.warning("config key %r should be %s, ignored", key, type(default).__name__)
         else:
             setattr(settings, key, value)
+    if settings.printer_kind not in PRINTER_KINDS:
+        log.warning("config printer_kind %r unknown, using the preview", settings.printer_kind)
+        settings.printer_kind = "preview"
+    if "printer_kind" not in data and settings.receipt_printer:  # written before printer kinds: a system printer
+        settings.printer_kind = "system"
     return settings
 
 
 def save_settings(paths: Paths, settings: Settings) -> None:
     lines = []
     for key, value in asdict(settings).items():
-        rendered = str(value) if isinstance(value, int) else '"' + value.replace('"', '\\"') + '"'
+        if isinstance(value, bool):  # before int: a bool is an int, and TOML spells it in lower case
+            rendered = "true" if value else "false"
+        elif isinstance(value, int):
+            rendered = str(value)
+        else:
+            rendered = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
         lines.append(f"{key} = {rendered}")
     paths.config.write_text("\n".join(lines) + "\n", encoding="utf-8")

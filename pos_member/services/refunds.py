@@ -33,6 +33,8 @@ class RefundResult:
     points_balance: int
     approved_by: str | None
     coupon_restored: str | None = None
+    member_no: str = ""  # whose sale: the refund receipt names the member
+    stored_value_balance_fen: int = 0  # after the refund, for the receipt
 
     def as_dict(self) -> dict[str, Any]:
         f = self.figures
@@ -43,6 +45,7 @@ class RefundResult:
             "clawback_points": f.clawback_points, "clawback_fen": f.clawback_fen,
             "negative_points": f.negative_points, "points_balance": self.points_balance,
             "approved_by": self.approved_by, "coupon_restored": self.coupon_restored,
+            "member_no": self.member_no, "stored_value_balance_fen": self.stored_value_balance_fen,
             "lines": [{"line_no": line.line_no, "amount_fen": line.amount_fen,
                        "points_reversed": line.points_reversed} for line in f.lines],
         }
@@ -145,4 +148,6 @@ def refund_sale(store: Store, sale_id: str, amount_fen: int | None, manager_pin:
         balance = member.points - figures.points_reversed + figures.points_restored + figures.clawback_points
         if balance < 0 and manager is None:  # refund_figures guarantees this; kept as a guard
             raise NeedsManager("this refund needs a manager's PIN", "manager_pin")
-        return RefundResult(refund_id, sale_id, figures, balance, manager.name if manager else None, coupon)
+        stored = member.stored_paid_fen + member.stored_bonus_fen + figures.stored_value_restored_fen
+        return RefundResult(refund_id, sale_id, figures, balance, manager.name if manager else None, coupon,
+                            member.member_no, stored)

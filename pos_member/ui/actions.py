@@ -24,7 +24,7 @@ from pos_member.services import cards, members, refunds, stored_value
 from pos_member.services.context import Store
 from pos_member.services.lookup import show_member
 from pos_member.ui.dialogs import FieldSpec, FormDialog, manager_pin_field, settings_dialog
-from pos_member.ui.printing import document, print_or_preview, save_pdf
+from pos_member.ui.printing import PrintFailed, ReceiptPrinting, RefundReceipt, document, save_pdf
 from pos_member.ui.qr_dialog import QrDialog
 from pos_member.ui.tasks import describe_error
 
@@ -123,12 +123,17 @@ class TillActions(QObject):
         def submit(dialog: FormDialog, values: dict[str, str]) -> None:
             amount = parse_yuan(values["amount"], "amount") if values["amount"] else None
             self._run(dialog, refunds.refund_sale, self.w.store, sale["sale_id"], amount, values["manager_pin"],
-                      self._staff_id, done=self._refunded)
+                      self._staff_id, done=lambda result: self._refunded(result, sale["name"]))
 
         self._open(self.tr("Refund"), intro, fields, submit)
 
-    def _refunded(self, result: refunds.RefundResult) -> None:
+    def _refunded(self, result: refunds.RefundResult, member_name: str = "") -> None:
         f = result.figures
+        assert self.w.staff is not None
+        receipt = RefundReceipt(self.w.store.identity.store_name, self.w.staff.name,
+                                self.w.store.now()[:19].replace("T", " "), member_name, result.member_no, result)
+        self.w.last_receipt = receipt  # Ctrl+P / Ctrl+S print the last receipt, sale or refund
+        self.w.receipt.setHtml(receipt.html())
         self.w.say(self.tr("Refunded ¥ {0}: ¥ {1} back in cash, {2} points reversed, approved by {3}.").format(
             format_yuan(f.amount_fen), format_yuan(f.cash_refund_fen), f.points_reversed, result.approved_by or "—"))
         self.w.refresh_sales(keep_selection=True)
@@ -207,7 +212,7 @@ class TillActions(QObject):
 
     def _show_qr(self, member: Any, card: cards.CardResult) -> None:
         self.qr_dialog = QrDialog(self.w, member, card.card_no, card.qr, self.w.store.identity.store_name,
-                                  self.w.paths.home / "cards", self.w.settings.receipt_printer)
+                                  self.w.paths.home / "cards", self.w.settings)
         self.qr_dialog.finished.connect(lambda _code: self.w.back_to_till())
         self.qr_dialog.open()
 
@@ -256,23 +261,30 @@ class TillActions(QObject):
 
     # -- receipts ----------------------------------------------------------------------------------
 
+    @property
+    def printing(self) -> ReceiptPrinting:
+        """Made on first use; it owns the open preview and the thermal printer's worker."""
+        if getattr(self, "_printing", None) is None:
+            self._printing = ReceiptPrinting(self.w, lambda text, error: self.w.say(text, error=error))
+        return self._printing
+
     def print_receipt(self) -> None:
         if self.w.last_receipt is None:
             self.w.say(self.tr("No receipt yet: confirm a sale first."), error=True)
             return
-        self._preview = print_or_preview(self.w, document(self.w.last_receipt.html()), self.w.settings.receipt_printer)
+        self.printing.print(self.w.last_receipt, self.w.settings)
 
     def save_receipt_pdf(self) -> None:
         receipt = self.w.last_receipt
         if receipt is None:
             self.w.say(self.tr("No receipt yet: confirm a sale first."), error=True)
             return
-        path = self.w.paths.home / "receipts" / f"{receipt.sale.sale_id}.pdf"
+        path = self.w.paths.home / "receipts" / f"{receipt.receipt_id}.pdf"
         try:
             save_pdf(document(receipt.html()), path)
-        except OSError as exc:
-            log.exception("saving receipt PDF failed")
-            self.w.say(self.tr("The receipt could not be saved: {0}").format(exc), error=True)
+        except (OSError, PrintFailed) as exc:
+            log.warning("saving receipt PDF %s failed: %s", path, exc)
+            self.w.say(self.tr("The receipt could not be saved in {0}.").format(path.parent), error=True)
             return
         self.w.say(self.tr("Receipt saved: {0}").format(path))
 

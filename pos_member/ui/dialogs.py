@@ -148,8 +148,20 @@ def settings_dialog(parent: QWidget, settings: Settings, decoders: list[str]) ->
         FieldSpec("camera_source", translate("Dialogs", "Camera"), initial=settings.camera_source,
                   placeholder=translate("Dialogs", "0 = first camera; or a video file; or rtsp://…")),
         FieldSpec("decoder", translate("Dialogs", "QR decoder"), "choice", decoder_choices, settings.decoder),
-        FieldSpec("receipt_printer", translate("Dialogs", "Receipt printer"), initial=settings.receipt_printer,
-                  placeholder=translate("Dialogs", "empty = preview, then PDF or any printer")),
+        FieldSpec("printer_kind", translate("Dialogs", "Receipt printer"), "choice", [
+            ("preview", translate("Dialogs", "Preview, then any printer or PDF")),
+            ("system", translate("Dialogs", "System printer (by name)")),
+            ("escpos_network", translate("Dialogs", "ESC/POS thermal printer on the network")),
+            ("escpos_usb", translate("Dialogs", "ESC/POS thermal printer on USB")),
+            ("escpos_file", translate("Dialogs", "ESC/POS thermal printer at a device path")),
+        ], settings.printer_kind),
+        FieldSpec("receipt_printer", translate("Dialogs", "Printer address"), initial=settings.receipt_printer,
+                  placeholder=translate("Dialogs", "printer name, 192.168.1.50:9100, 04b8:0202 or /dev/usb/lp0")),
+        # the data are bools, so the value goes into Settings.drawer_kick as it is
+        FieldSpec("drawer_kick", translate("Dialogs", "Cash drawer"), "choice", [
+            (False, translate("Dialogs", "Stays shut")),
+            (True, translate("Dialogs", "Opens on cash sales and refunds (ESC/POS)")),
+        ], settings.drawer_kick),
     ]
     intro = translate("Dialogs", "A new language is used from the next start; camera and decoder change at once.")
     return FormDialog(parent, translate("Dialogs", "Settings"), intro, fields)

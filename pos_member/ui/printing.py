@@ -1,72 +1,163 @@
-"""Receipts and card QR prints through Qt printing: a preview dialog (where the cashier picks any system
-printer or "Print to PDF"), a named printer from settings, or a PDF file in the data dir.
+"""Receipts and card QR prints: through Qt (a preview dialog where the cashier picks any system printer or
+"Print to PDF", a named system printer, a PDF file in the data dir) or straight to an ESC/POS thermal printer
+(receipts/escpos_out.py, on a worker thread so an offline printer never freezes the till).
 
-The documents are QTextDocuments built from plain HTML, so what is previewed is exactly what prints.
+What a receipt says comes from pos_member.receipts.model; here it becomes HTML in a QTextDocument, so the
+preview, the PDF and the paper say the same as the ESC/POS receipt.
+
+Ownership: QPrintPreviewDialog keeps a bare pointer to its QPrinter and calls back for every repaint, so the
+printer and the document belong to the dialog (PrintPreview) and live exactly as long as it does. A QPrinter
+or QTextDocument made as a local and handed to a non-modal dialog is freed by Python on return and the next
+repaint crashes the process.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import io
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF, QUrl
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtCore import QCoreApplication, QMarginsF, QObject, QSizeF, Qt, QUrl
+from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
-from pos_member.domain.money import format_yuan
+from pos_member.config import ESCPOS_KINDS, Settings
+from pos_member.domain.codes import card_qr_text
+from pos_member.receipts.escpos_out import PrinterUnavailable
+from pos_member.receipts.escpos_out import print_receipt as escpos_print
+from pos_member.receipts.model import Heading, ReceiptDoc, Row, refund_receipt, sale_receipt
 from pos_member.services.checkout import SaleResult
+from pos_member.services.context import Store
 from pos_member.services.lookup import MemberView
+from pos_member.services.refunds import RefundResult
+from pos_member.ui.tasks import DbWorker
+
+log = logging.getLogger(__name__)
 
 RECEIPT_WIDTH_MM = 80  # the common thermal roll
+MARGIN_MM = 3
+CARD_WIDTH_MM = 90  # a card QR print: a card-sized block at the top of the page
+RECEIPT_QR_PX = 110
+
+
+class PrintFailed(Exception):
+    """Qt could not start printing (no such printer, a PDF path that cannot be written)."""
+
+
+def receipt_labels() -> dict[str, str]:
+    """The receipt model's labels in the till's language."""
+    t = QCoreApplication.translate
+    return {
+        "cashier": t("Receipt", "Cashier"), "member": t("Receipt", "Member"), "sale": t("Receipt", "Sale"),
+        "refund": t("Receipt", "Refund"), "refund_title": t("Receipt", "REFUND"),
+        "of_sale": t("Receipt", "Refund of sale {0}"), "bill": t("Receipt", "Bill"),
+        "tier_discount": t("Receipt", "Tier discount"), "coupon": t("Receipt", "Coupon {0}"),
+        "points_used": t("Receipt", "Points used ({0})"), "stored_value": t("Receipt", "Stored value"),
+        "to_pay": t("Receipt", "To pay"), "refunded": t("Receipt", "Refunded"),
+        "cash_back": t("Receipt", "Cash back"), "stored_value_back": t("Receipt", "Stored value back"),
+        "points_back": t("Receipt", "Points given back"),
+        "clawback": t("Receipt", "Spent points bought back ({0})"),
+        "points_earned": t("Receipt", "Points earned"), "points_reversed": t("Receipt", "Points reversed"),
+        "points_balance": t("Receipt", "Points balance"),
+        "stored_value_balance": t("Receipt", "Stored value balance"), "card": t("Receipt", "Card"),
+    }
 
 
 @dataclass(frozen=True)
 class Receipt:
+    """A sale's receipt, as the window keeps it for Ctrl+P / Ctrl+S."""
+
     store_name: str
     staff_name: str
     business_time: str
     member: MemberView
     sale: SaleResult
+    qr_text: str | None = None  # the member's card QR
+
+    @property
+    def receipt_id(self) -> str:
+        return self.sale.sale_id
+
+    def doc(self) -> ReceiptDoc:
+        m = self.member
+        heading = Heading(self.store_name, self.staff_name, self.business_time, m.name, m.member_no, m.phone or "")
+        return sale_receipt(heading, self.sale, receipt_labels(), self.qr_text)
 
     def html(self) -> str:
-        q, m = self.sale.quote, self.member
-        rows = "".join(
-            f"<tr><td>{line.line_no}. {html.escape(line.category)}</td>"
-            f"<td align=right>{format_yuan(line.amount_fen)}</td></tr>" for line in q.line_details)
+        return receipt_html(self.doc())
 
-        def row(label: str, value: str, bold: bool = False) -> str:
-            style = " style='font-weight:bold;font-size:12pt'" if bold else ""
-            return f"<tr{style}><td>{html.escape(label)}</td><td align=right>{html.escape(value)}</td></tr>"
 
-        translate = QCoreApplication.translate
-        totals = row(translate("Receipt", "Bill"), format_yuan(q.total_fen))
-        if q.discount_fen:
-            totals += row(translate("Receipt", "Tier discount"), "-" + format_yuan(q.discount_fen))
-        if q.coupon_code:
-            totals += row(translate("Receipt", "Coupon {0}").format(q.coupon_code), "-" + format_yuan(q.coupon_fen))
-        if q.points_redeemed:
-            used = translate("Receipt", "Points used ({0})").format(q.points_redeemed)
-            totals += row(used, "-" + format_yuan(q.points_cash_fen))
-        if q.stored_value_fen:
-            totals += row(translate("Receipt", "Stored value"), "-" + format_yuan(q.stored_value_fen))
-        totals += row(translate("Receipt", "To pay"), format_yuan(q.payable_fen), bold=True)
-        after = (row(translate("Receipt", "Points earned"), f"+{q.points_earned}")
-                 + row(translate("Receipt", "Points balance"), f"{self.sale.points_balance:,}")
-                 + row(translate("Receipt", "Stored value balance"), format_yuan(self.sale.stored_value_balance_fen)))
-        cashier = QCoreApplication.translate("Receipt", "Cashier")
-        member = QCoreApplication.translate("Receipt", "Member")
-        sale = QCoreApplication.translate("Receipt", "Sale")
-        return (
-            f"<div style='font-family:\"Noto Sans CJK SC\",sans-serif;font-size:9pt'>"
-            f"<h3 align=center>{html.escape(self.store_name)}</h3>"
-            f"<p align=center>{html.escape(self.business_time)}<br>{cashier}: {html.escape(self.staff_name)}</p>"
-            f"<p>{member}: {html.escape(m.name)} ({html.escape(m.member_no)})<br>{html.escape(m.phone or '')}</p>"
-            f"<table width=100%>{rows}</table><hr><table width=100%>{totals}</table><hr>"
-            f"<table width=100%>{after}</table>"
-            f"<p align=center style='font-size:7pt'>{sale} {html.escape(self.sale.sale_id)}</p></div>")
+@dataclass(frozen=True)
+class RefundReceipt:
+    store_name: str
+    staff_name: str
+    business_time: str
+    member_name: str
+    member_no: str
+    refund: RefundResult
+
+    @property
+    def receipt_id(self) -> str:
+        return self.refund.refund_id
+
+    def doc(self) -> ReceiptDoc:
+        heading = Heading(self.store_name, self.staff_name, self.business_time, self.member_name, self.member_no)
+        return refund_receipt(heading, self.refund, receipt_labels())
+
+    def html(self) -> str:
+        return receipt_html(self.doc())
+
+
+def qr_png(qr_text: str, box_size: int = 10) -> bytes:
+    """The card's QR as PNG bytes, drawn by the same library the CLI's PNGs use."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=4)
+    code.add_data(qr_text)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def qr_image(qr_text: str) -> QImage:
+    image = QImage()
+    image.loadFromData(qr_png(qr_text), "PNG")
+    return image
+
+
+def _rows_html(rows: tuple[Row, ...]) -> str:
+    out = []
+    for row in rows:
+        style = " style='font-weight:bold;font-size:12pt'" if row.strong else ""
+        value = f"<td align=right>{html.escape(row.value)}</td>" if row.value else ""
+        out.append(f"<tr{style}><td>{html.escape(row.label)}</td>{value}</tr>")
+    return "".join(out)
+
+
+def receipt_html(doc: ReceiptDoc) -> str:
+    title = f"<h3 align=center>{html.escape(doc.title)}</h3>" if doc.title else ""
+    qr = ""
+    if doc.qr_text:  # a data URI: the receipt's HTML stands alone in the window, the preview and the PDF
+        data = base64.b64encode(qr_png(doc.qr_text, box_size=4)).decode("ascii")
+        qr = (f"<p align=center><img src='data:image/png;base64,{data}' "
+              f"width={RECEIPT_QR_PX} height={RECEIPT_QR_PX}></p>")
+    lines = "<br>".join(html.escape(line) for line in doc.header)
+    member = "<br>".join(html.escape(line) for line in doc.member)
+    return (
+        f"<div style='font-family:\"Noto Sans CJK SC\",sans-serif;font-size:9pt'>"
+        f"<h3 align=center>{html.escape(doc.store_name)}</h3>{title}"
+        f"<p align=center>{lines}</p><p>{member}</p>"
+        f"<table width=100%>{_rows_html(doc.items)}</table><hr>"
+        f"<table width=100%>{_rows_html(doc.totals)}</table><hr>"
+        f"<table width=100%>{_rows_html(doc.after)}</table>{qr}"
+        f"<p align=center style='font-size:7pt'>{html.escape(doc.footer)}</p></div>")
 
 
 def card_html(member: MemberView, card_no: str, store_name: str) -> str:
@@ -76,60 +167,159 @@ def card_html(member: MemberView, card_no: str, store_name: str) -> str:
             f"<p style='font-size:12pt'>{html.escape(member.name)}<br>{card} {html.escape(card_no)}</p></div>")
 
 
-def qr_image(qr_text: str) -> QImage:
-    """The card's QR as a QImage, drawn by the same library the CLI's PNGs use."""
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=10, border=4)
-    code.add_data(qr_text)
-    code.make(fit=True)
-    buffer = io.BytesIO()
-    code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    image = QImage()
-    image.loadFromData(buffer.getvalue(), "PNG")
-    return image
-
-
-def document(body_html: str, images: dict[str, QImage] | None = None) -> QTextDocument:
-    doc = QTextDocument()
+def document(body_html: str, images: dict[str, QImage] | None = None,
+             parent: QObject | None = None) -> QTextDocument:
+    doc = QTextDocument(parent)
     for name, image in (images or {}).items():
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
     doc.setHtml(body_html)
     return doc
 
 
-def _receipt_page(printer: QPrinter, doc: QTextDocument) -> None:
-    # a roll: 80 mm wide, as long as the receipt
-    doc.setTextWidth(RECEIPT_WIDTH_MM * 3.78)  # mm -> px at 96 dpi
-    height_mm = max(100.0, doc.size().height() / 3.78 + 10)
-    printer.setPageLayout(QPageLayout(QPageSize(QSizeF(RECEIPT_WIDTH_MM, height_mm), QPageSize.Unit.Millimeter),
-                                      QPageLayout.Orientation.Portrait, QMarginsF(3, 3, 3, 3),
-                                      QPageLayout.Unit.Millimeter))
+def _dpi() -> float:
+    """The resolution QTextDocument lays out in (the screen's logical dpi)."""
+    screen = QGuiApplication.primaryScreen()
+    return screen.logicalDotsPerInchX() if screen is not None else 96.0
+
+
+def _lay_out(printer: QPrinter, doc: QTextDocument, roll: bool) -> None:
+    """A roll receipt gets a page exactly as long as its content; a card print a card-wide block."""
+    px_per_mm = _dpi() / 25.4
+    width_mm = RECEIPT_WIDTH_MM if roll else CARD_WIDTH_MM
+    doc.setTextWidth((width_mm - 2 * MARGIN_MM) * px_per_mm)
+    if roll:
+        height_mm = doc.size().height() / px_per_mm + 2 * MARGIN_MM
+        size = QPageSize(QSizeF(RECEIPT_WIDTH_MM, height_mm), QPageSize.Unit.Millimeter, "",
+                         QPageSize.SizeMatchPolicy.ExactMatch)
+        printer.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait,
+                                          QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
+                                          QPageLayout.Unit.Millimeter))
+
+
+def paint(printer: QPrinter, doc: QTextDocument) -> None:
+    """One page, drawn at the document's own scale (QTextDocument.print_ would re-paginate to the page and
+    number the pages)."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrintFailed(printer.outputFileName() or printer.printerName())
+    try:
+        scale = printer.resolution() / _dpi()
+        painter.scale(scale, scale)
+        doc.drawContents(painter)
+    finally:
+        painter.end()
 
 
 def save_pdf(doc: QTextDocument, path: Path, roll: bool = True) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(path))
-    if roll:
-        _receipt_page(printer, doc)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.print_(printer)
+    _lay_out(printer, doc, roll)
+    paint(printer, doc)
     return path
 
 
-def print_or_preview(parent: QWidget, doc: QTextDocument, printer_name: str, roll: bool = True) -> QPrintPreviewDialog | None:
-    """Straight to the named printer when settings name one that exists; otherwise a preview dialog
-    (non-blocking) from which any printer or PDF can be chosen. Returns the dialog, if one was opened."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    if roll:
-        _receipt_page(printer, doc)
-    if printer_name and printer_name in QPrinterInfo.availablePrinterNames():
-        printer.setPrinterName(printer_name)
-        doc.print_(printer)
+class PrintPreview(QPrintPreviewDialog):
+    """A preview that owns its printer and document; from it the cashier prints anywhere or to PDF."""
+
+    def __init__(self, parent: QWidget, body_html: str, images: dict[str, QImage] | None, roll: bool) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        super().__init__(printer, parent)
+        self.setObjectName("printPreview")
+        self.printer_ = printer  # kept alive with the dialog: Qt holds only a pointer
+        self.document_ = document(body_html, images, parent=self)
+        _lay_out(printer, self.document_, roll)
+        self.paintRequested.connect(self._paint)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def _paint(self, printer: QPrinter) -> None:
+        try:
+            paint(printer, self.document_)
+        except PrintFailed:
+            log.warning("the preview could not paint on %s", printer.printerName() or "its printer")
+
+
+def print_html(parent: QWidget, body_html: str, settings: Settings, roll: bool = True,
+               images: dict[str, QImage] | None = None) -> PrintPreview | None:
+    """To the system printer settings name, or a non-modal preview. Returns the preview, if one opened.
+    Raises PrintFailed when the named printer is not installed or refuses the job."""
+    if settings.printer_kind == "system" and settings.receipt_printer:
+        name = settings.receipt_printer
+        if name not in QPrinterInfo.availablePrinterNames():
+            raise PrintFailed(name)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPrinterName(name)
+        doc = document(body_html, images)
+        _lay_out(printer, doc, roll)
+        paint(printer, doc)  # synchronous: printer and doc outlive the call
         return None
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.paintRequested.connect(doc.print_)
-    dialog.open()
-    return dialog
+    preview = PrintPreview(parent, body_html, images, roll)
+    preview.open()
+    return preview
+
+
+def printer_sentence(exc: PrinterUnavailable | PrintFailed) -> str:
+    t = QCoreApplication.translate
+    if isinstance(exc, PrintFailed):
+        return t("Printing", "The printer {0} is not available; choose another in Settings (F9).").format(exc)
+    sentences = {
+        "bad_address": t("Printing", "The receipt printer address {0} is not valid; correct it in Settings (F9)."),
+        "offline": t("Printing", "The receipt printer {0} does not answer; check that it is on and connected, "
+                                 "then print again (Ctrl+P)."),
+        "no_usb": t("Printing", "No USB receipt printer {0} was found; check the cable, then print again (Ctrl+P)."),
+        "write_failed": t("Printing", "The receipt printer {0} stopped while printing; check the paper, "
+                                      "then print again (Ctrl+P)."),
+    }
+    return sentences.get(exc.reason, sentences["offline"]).format(exc.address)
+
+
+def _escpos_job(doc: ReceiptDoc, kind: str, address: str, kick: bool) -> PrinterUnavailable | None:
+    try:
+        escpos_print(doc, kind, address, kick)
+    except PrinterUnavailable as exc:
+        return exc  # a result, not a failure of the worker: the sentence is made on the GUI thread
+    return None
+
+
+class ReceiptPrinting(QObject):
+    """Prints the receipts the till makes to the printer settings choose, and says how it went."""
+
+    def __init__(self, parent: QWidget, say: Callable[[str, bool], None]) -> None:
+        super().__init__(parent)
+        self._parent, self._say = parent, say
+        self._thermal: DbWorker | None = None  # one job at a time, off the GUI thread
+        self.preview: PrintPreview | None = None
+
+    def print(self, receipt: Receipt | RefundReceipt, settings: Settings) -> None:
+        t = QCoreApplication.translate
+        if settings.printer_kind in ESCPOS_KINDS:
+            if self._thermal is None:
+                self._thermal = DbWorker(self)
+            self._say(t("Printing", "Printing the receipt…"), False)
+            self._thermal.run(_escpos_job, receipt.doc(), settings.printer_kind, settings.receipt_printer,
+                              settings.drawer_kick, on_done=self._escpos_done, on_error=self._failed)
+            return
+        try:
+            self.preview = print_html(self._parent, receipt.html(), settings)
+        except PrintFailed as exc:
+            log.warning("printing a receipt failed: %s", exc)
+            self._say(printer_sentence(exc), True)
+
+    def _escpos_done(self, problem: PrinterUnavailable | None) -> None:
+        if problem is None:
+            self._say(QCoreApplication.translate("Printing", "Receipt printed."), False)
+        else:
+            self._say(printer_sentence(problem), True)
+
+    def _failed(self, exc: Exception) -> None:  # a bug while building the bytes: logged by the worker
+        from pos_member.ui.tasks import describe_error
+
+        self._say(describe_error(exc), True)
+
+
+def member_qr(store: Store, member: MemberView) -> str | None:
+    """The member's card QR for the receipt, signed like the printed card (no database read)."""
+    if not member.card_no or member.card_version is None:
+        return None
+    return card_qr_text(store.identity.chain_key, member.card_no, member.card_version)

@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from pos_member.config import Settings
 from pos_member.services.lookup import MemberView
-from pos_member.ui.printing import card_html, document, print_or_preview, qr_image, save_pdf
+from pos_member.ui.printing import (
+    PrintFailed,
+    PrintPreview,
+    card_html,
+    document,
+    print_html,
+    printer_sentence,
+    qr_image,
+    save_pdf,
+)
+
+log = logging.getLogger(__name__)
 
 
 class QrDialog(QDialog):
     def __init__(self, parent: QWidget, member: MemberView, card_no: str, qr_text: str, store_name: str,
-                 pdf_dir: Path, printer_name: str) -> None:
+                 pdf_dir: Path, settings: Settings) -> None:
         super().__init__(parent)
         self.setObjectName("qrDialog")
         self.setWindowTitle(self.tr("Card QR"))
         self.card_no, self.qr_text = card_no, qr_text
-        self._pdf_dir, self._printer = pdf_dir, printer_name
+        self._pdf_dir, self._settings = pdf_dir, settings
+        self.preview: PrintPreview | None = None
         self._image = qr_image(qr_text)
         self._html = card_html(member, card_no, store_name)
         self.saved: Path | None = None
@@ -46,13 +60,22 @@ class QrDialog(QDialog):
             layout.addWidget(widget)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-    def _document(self):
-        return document(self._html, {"qr://card": self._image})
-
     def print_card(self) -> None:
-        self._preview = print_or_preview(self, self._document(), self._printer, roll=False)
+        # a card goes to a page printer: the system printer when settings name one, else the preview (an
+        # ESC/POS roll is for receipts)
+        try:
+            self.preview = print_html(self, self._html, self._settings, roll=False, images={"qr://card": self._image})
+        except PrintFailed as exc:
+            log.warning("printing a card QR failed: %s", exc)
+            self.info.setText(printer_sentence(exc))
 
-    def save_card_pdf(self) -> Path:
-        self.saved = save_pdf(self._document(), self._pdf_dir / f"card-{self.card_no}.pdf", roll=False)
+    def save_card_pdf(self) -> Path | None:
+        path = self._pdf_dir / f"card-{self.card_no}.pdf"
+        try:
+            self.saved = save_pdf(document(self._html, {"qr://card": self._image}), path, roll=False)
+        except (OSError, PrintFailed) as exc:
+            log.warning("saving a card QR PDF failed: %s", exc)
+            self.info.setText(self.tr("The PDF could not be saved in {0}.").format(path.parent))
+            return None
         self.info.setText(self.tr("Saved {0}").format(self.saved))
         return self.saved

@@ -39,7 +39,7 @@ from pos_member.ui.actions import TillActions
 from pos_member.ui.camera_view import CameraView
 from pos_member.ui.help_overlay import HelpOverlay
 from pos_member.ui.member_panel import MemberPanel
-from pos_member.ui.printing import Receipt
+from pos_member.ui.printing import Receipt, member_qr
 from pos_member.ui.sale_panel import SalePanel
 from pos_member.ui.sales_list import SalesList
 from pos_member.ui.shortcuts import install_shortcuts
@@ -349,7 +349,7 @@ class TillWindow(QMainWindow):
         self.confirm_button.setEnabled(True)
         assert self.member is not None and self.staff is not None
         self.last_receipt = Receipt(self.store.identity.store_name, self.staff.name, self.store.now()[:19].replace(
-            "T", " "), self.member, result)
+            "T", " "), self.member, result, member_qr(self.store, self.member))
         self.receipt.setHtml(self.last_receipt.html())
         self.say(self.tr("Sale recorded: pay ¥ {0}, {1} points earned.").format(
             format_yuan(result.quote.payable_fen), result.quote.points_earned))

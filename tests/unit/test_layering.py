@@ -9,7 +9,8 @@ from pos_member.storage.schema import HEAD_REVISION, known_revisions
 
 NON_UI = ["pos_member.domain.quote", "pos_member.domain.codes", "pos_member.domain.refund",
           "pos_member.storage.engine", "pos_member.services.checkout", "pos_member.services.refunds",
-          "pos_member.services.demo", "pos_member.cli_commands", "pos_member.scanner"]
+          "pos_member.services.demo", "pos_member.cli_commands", "pos_member.scanner",
+          "pos_member.receipts.model", "pos_member.receipts.escpos_out"]
 
 
 @pytest.mark.parametrize("module", NON_UI)
