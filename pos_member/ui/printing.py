@@ -51,20 +51,20 @@ class PrintFailed(Exception):
 
 def receipt_labels() -> dict[str, str]:
     """The receipt model's labels in the till's language."""
-    t = QCoreApplication.translate
+    translate = QCoreApplication.translate
     return {
-        "cashier": t("Receipt", "Cashier"), "member": t("Receipt", "Member"), "sale": t("Receipt", "Sale"),
-        "refund": t("Receipt", "Refund"), "refund_title": t("Receipt", "REFUND"),
-        "of_sale": t("Receipt", "Refund of sale {0}"), "bill": t("Receipt", "Bill"),
-        "tier_discount": t("Receipt", "Tier discount"), "coupon": t("Receipt", "Coupon {0}"),
-        "points_used": t("Receipt", "Points used ({0})"), "stored_value": t("Receipt", "Stored value"),
-        "to_pay": t("Receipt", "To pay"), "refunded": t("Receipt", "Refunded"),
-        "cash_back": t("Receipt", "Cash back"), "stored_value_back": t("Receipt", "Stored value back"),
-        "points_back": t("Receipt", "Points given back"),
-        "clawback": t("Receipt", "Spent points bought back ({0})"),
-        "points_earned": t("Receipt", "Points earned"), "points_reversed": t("Receipt", "Points reversed"),
-        "points_balance": t("Receipt", "Points balance"),
-        "stored_value_balance": t("Receipt", "Stored value balance"), "card": t("Receipt", "Card"),
+        "cashier": translate("Receipt", "Cashier"), "member": translate("Receipt", "Member"), "sale": translate("Receipt", "Sale"),
+        "refund": translate("Receipt", "Refund"), "refund_title": translate("Receipt", "REFUND"),
+        "of_sale": translate("Receipt", "Refund of sale {0}"), "bill": translate("Receipt", "Bill"),
+        "tier_discount": translate("Receipt", "Tier discount"), "coupon": translate("Receipt", "Coupon {0}"),
+        "points_used": translate("Receipt", "Points used ({0})"), "stored_value": translate("Receipt", "Stored value"),
+        "to_pay": translate("Receipt", "To pay"), "refunded": translate("Receipt", "Refunded"),
+        "cash_back": translate("Receipt", "Cash back"), "stored_value_back": translate("Receipt", "Stored value back"),
+        "points_back": translate("Receipt", "Points given back"),
+        "clawback": translate("Receipt", "Spent points bought back ({0})"),
+        "points_earned": translate("Receipt", "Points earned"), "points_reversed": translate("Receipt", "Points reversed"),
+        "points_balance": translate("Receipt", "Points balance"),
+        "stored_value_balance": translate("Receipt", "Stored value balance"), "card": translate("Receipt", "Card"),
     }
 
 
@@ -260,15 +260,15 @@ def print_html(parent: QWidget, body_html: str, settings: Settings, roll: bool =
 
 
 def printer_sentence(exc: PrinterUnavailable | PrintFailed) -> str:
-    t = QCoreApplication.translate
+    translate = QCoreApplication.translate
     if isinstance(exc, PrintFailed):
-        return t("Printing", "The printer {0} is not available; choose another in Settings (F9).").format(exc)
+        return translate("Printing", "The printer {0} is not available; choose another in Settings (F9).").format(exc)
     sentences = {
-        "bad_address": t("Printing", "The receipt printer address {0} is not valid; correct it in Settings (F9)."),
-        "offline": t("Printing", "The receipt printer {0} does not answer; check that it is on and connected, "
+        "bad_address": translate("Printing", "The receipt printer address {0} is not valid; correct it in Settings (F9)."),
+        "offline": translate("Printing", "The receipt printer {0} does not answer; check that it is on and connected, "
                                  "then print again (Ctrl+P)."),
-        "no_usb": t("Printing", "No USB receipt printer {0} was found; check the cable, then print again (Ctrl+P)."),
-        "write_failed": t("Printing", "The receipt printer {0} stopped while printing; check the paper, "
+        "no_usb": translate("Printing", "No USB receipt printer {0} was found; check the cable, then print again (Ctrl+P)."),
+        "write_failed": translate("Printing", "The receipt printer {0} stopped while printing; check the paper, "
                                       "then print again (Ctrl+P)."),
     }
     return sentences.get(exc.reason, sentences["offline"]).format(exc.address)
@@ -292,11 +292,11 @@ class ReceiptPrinting(QObject):
         self.preview: PrintPreview | None = None
 
     def print(self, receipt: Receipt | RefundReceipt, settings: Settings) -> None:
-        t = QCoreApplication.translate
+        translate = QCoreApplication.translate
         if settings.printer_kind in ESCPOS_KINDS:
             if self._thermal is None:
                 self._thermal = DbWorker(self)
-            self._say(t("Printing", "Printing the receipt…"), False)
+            self._say(translate("Printing", "Printing the receipt…"), False)
             self._thermal.run(_escpos_job, receipt.doc(), settings.printer_kind, settings.receipt_printer,
                               settings.drawer_kick, on_done=self._escpos_done, on_error=self._failed)
             return

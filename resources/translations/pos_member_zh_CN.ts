@@ -71,11 +71,56 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>empty = preview, then PDF or any printer</source>
-        <translation>留空 = 先预览，再选 PDF 或任意打印机</translation>
+        <source>Preview, then any printer or PDF</source>
+        <translation>预览，然后选任意打印机或 PDF</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>System printer (by name)</source>
+        <translation>系统打印机（按名称）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ESC/POS thermal printer on the network</source>
+        <translation>网络 ESC/POS 热敏打印机</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ESC/POS thermal printer on USB</source>
+        <translation>USB ESC/POS 热敏打印机</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ESC/POS thermal printer at a device path</source>
+        <translation>设备路径上的 ESC/POS 热敏打印机</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Printer address</source>
+        <translation>打印机地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>printer name, 192.168.1.50:9100, 04b8:0202 or /dev/usb/lp0</source>
+        <translation>打印机名称、192.168.1.50:9100、04b8:0202 或 /dev/usb/lp0</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cash drawer</source>
+        <translation>钱箱</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stays shut</source>
+        <translation>不打开</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opens on cash sales and refunds (ESC/POS)</source>
+        <translation>现金销售和退款时打开（ESC/POS）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>A new language is used from the next start; camera and decoder change at once.</source>
         <translation>新语言在下次启动时生效；摄像头和解码器立即生效。</translation>
     </message>
@@ -227,14 +272,52 @@
     </message>
 </context>
 <context>
+    <name>Printing</name>
+    <message>
+        <location filename="../../pos_member/ui/printing.py" line="+265"/>
+        <source>The printer {0} is not available; choose another in Settings (F9).</source>
+        <translation>打印机 {0} 不可用；请在设置（F9）中另选一台。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The receipt printer address {0} is not valid; correct it in Settings (F9).</source>
+        <translation>小票打印机地址 {0} 无效；请在设置（F9）中更正。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The receipt printer {0} does not answer; check that it is on and connected, then print again (Ctrl+P).</source>
+        <translation>小票打印机 {0} 没有响应；请检查是否开机并已连接，然后重新打印（Ctrl+P）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No USB receipt printer {0} was found; check the cable, then print again (Ctrl+P).</source>
+        <translation>未找到 USB 小票打印机 {0}；请检查连接线，然后重新打印（Ctrl+P）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The receipt printer {0} stopped while printing; check the paper, then print again (Ctrl+P).</source>
+        <translation>小票打印机 {0} 打印中途停止；请检查纸张，然后重新打印（Ctrl+P）。</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Printing the receipt…</source>
+        <translation>正在打印小票…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Receipt printed.</source>
+        <translation>小票已打印。</translation>
+    </message>
+</context>
+<context>
     <name>QrDialog</name>
     <message>
-        <location filename="../../pos_member/ui/qr_dialog.py" line="+20"/>
+        <location filename="../../pos_member/ui/qr_dialog.py" line="+33"/>
         <source>Card QR</source>
         <translation>会员卡二维码</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Print  [Ctrl+P]</source>
         <translation>打印  [Ctrl+P]</translation>
     </message>
@@ -244,7 +327,12 @@
         <translation>保存 PDF  [Ctrl+S]</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+28"/>
+        <source>The PDF could not be saved in {0}.</source>
+        <translation>无法将 PDF 保存到 {0}。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
@@ -252,27 +340,32 @@
 <context>
     <name>Receipt</name>
     <message>
-        <location filename="../../pos_member/ui/printing.py" line="+45"/>
+        <location filename="../../pos_member/ui/printing.py" line="-253"/>
         <source>Bill</source>
         <translation>消费金额</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+0"/>
+        <source>Refund of sale {0}</source>
+        <translation>退款原单 {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Tier discount</source>
         <translation>等级折扣</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+0"/>
         <source>Coupon {0}</source>
         <translation>优惠券 {0}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Points used ({0})</source>
         <translation>积分抵扣（{0}）</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
         <source>Stored value</source>
         <translation>储值支付</translation>
     </message>
@@ -282,9 +375,39 @@
         <translation>应付</translation>
     </message>
     <message>
+        <location line="+0"/>
+        <source>Refunded</source>
+        <translation>退款金额</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cash back</source>
+        <translation>退还现金</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stored value back</source>
+        <translation>退回储值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points given back</source>
+        <translation>退回积分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Spent points bought back ({0})</source>
+        <translation>已用积分折现扣回（{0}）</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>Points earned</source>
         <translation>获得积分</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Points reversed</source>
+        <translation>扣回积分</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -297,22 +420,33 @@
         <translation>储值余额</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-11"/>
         <source>Cashier</source>
         <translation>收银员</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Sale</source>
         <translation>单号</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+1"/>
+        <source>Refund</source>
+        <translation>退款单</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>REFUND</source>
+        <translation>退款小票</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+97"/>
         <source>Card</source>
         <translation>卡号</translation>
     </message>
@@ -755,7 +889,7 @@
         <translation>退款</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Refunded ¥ {0}: ¥ {1} back in cash, {2} points reversed, approved by {3}.</source>
         <translation>已退款 ¥ {0}：退现金 ¥ {1}，冲回 {2} 积分，批准人 {3}。</translation>
     </message>
@@ -900,15 +1034,15 @@
         <translation>积分已调整，当前余额 {0}。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+15"/>
         <location line="+7"/>
         <source>No receipt yet: confirm a sale first.</source>
         <translation>还没有小票：请先确认一笔销售。</translation>
     </message>
     <message>
         <location line="+7"/>
-        <source>The receipt could not be saved: {0}</source>
-        <translation>小票无法保存：{0}</translation>
+        <source>The receipt could not be saved in {0}.</source>
+        <translation>无法将小票保存到 {0}。</translation>
     </message>
     <message>
         <location line="+2"/>
