@@ -29,7 +29,7 @@ ENCODING = "gb18030"
 CONNECT_TIMEOUT_S = 5.0  # a cashier waits this long at most for an offline printer
 
 
-@dataclass
+@dataclass(eq=False)  # an exception compares and hashes by identity
 class PrinterUnavailable(Exception):
     """The receipt did not reach the printer. `reason`: bad_address | offline | no_usb | write_failed."""
 
