@@ -7,8 +7,8 @@ Enter moves amount -> points -> stored value; Enter on the last field, or F12 an
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -26,21 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_member.domain.errors import InvalidInput
-from pos_member.domain.money import format_yuan, parse_points, parse_yuan
+from pos_member.domain.money import format_yuan
 from pos_member.domain.quote import Quote
 from pos_member.services.checkout import SaleRequest
+from pos_member.ui.number_fields import PointsField, YuanField
 
 CATEGORIES = ("general", "grocery", "fresh", "dairy", "bakery", "drinks", "household", "tobacco")
-_AMOUNT_RE = QRegularExpression(r"[0-9]{0,9}(\.[0-9]{0,2})?")
-_POINTS_RE = QRegularExpression(r"[0-9]{0,10}")
-
-
-def _amount_field(name: str) -> QLineEdit:
-    field = QLineEdit(objectName=name)
-    field.setValidator(QRegularExpressionValidator(_AMOUNT_RE, field))
-    field.setAlignment(Qt.AlignmentFlag.AlignRight)
-    return field
 
 
 class SalePanel(QWidget):
@@ -52,19 +42,18 @@ class SalePanel(QWidget):
         super().__init__(parent)
         self.quote: Quote | None = None
         self.stored_balance_fen = 0
-        self.amount = _amount_field("amount")
+        # each field's name is what its row says, so a refusal names the field the cashier sees
+        self.amount = YuanField(self.tr("Amount (¥)"), "amount")
         self.line_category = QComboBox(objectName="lineCategory")
         self.line_category.setEditable(True)
         self.line_category.addItems(CATEGORIES)
         self.line_category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.line_amount = _amount_field("lineAmount")
+        self.line_amount = YuanField(self.tr("Category line amount (¥)"), "lineAmount", required=True)
         self.lines = QListWidget(objectName="lines")
         self.lines.setMaximumHeight(64)
-        self.points = QLineEdit(objectName="points")
-        self.points.setValidator(QRegularExpressionValidator(_POINTS_RE, self.points))
-        self.points.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.points = PointsField(self.tr("Points to use"), "points")
         self.points_max = QLabel(objectName="hint")
-        self.stored = _amount_field("storedValue")
+        self.stored = YuanField(self.tr("Stored value (¥)"), "storedValue", allow_zero=True)
         self.stored_hint = QLabel(objectName="hint")
         # the member's usable coupons to pick from; a coupon QR scanned or typed lands here too
         self.coupon = QComboBox(objectName="coupon")
@@ -152,11 +141,11 @@ class SalePanel(QWidget):
 
     def add_line(self) -> None:
         category = " ".join(self.line_category.currentText().split()).lower() or "general"
-        try:
-            fen = parse_yuan(self.line_amount.text(), category)
-        except InvalidInput as exc:
-            self.show_error(str(exc))
+        refusal = self.line_amount.refusal()
+        if refusal is not None:
+            self.show_error(refusal)
             return
+        fen = self.line_amount.value() or 0
         item_text = f"{category}  ¥ {format_yuan(fen)}"
         self.lines.addItem(item_text)
         self.lines.item(self.lines.count() - 1).setData(Qt.ItemDataRole.UserRole, (category, fen))
@@ -168,12 +157,13 @@ class SalePanel(QWidget):
     def request(self, code: str) -> SaleRequest | None:
         """The sale as typed, or None when there is nothing to price yet. Raises InvalidInput."""
         lines = self.line_items()
-        amount_text = self.amount.text().strip()
-        if not amount_text and not lines:
+        # every figure is read (and a bad one marked) even when the bill is still empty
+        typed = self.amount.value()
+        points = self.points.value() or 0
+        stored = self.stored.value() or 0
+        if typed is None and not lines:
             return None
-        amount = parse_yuan(amount_text, "amount") if amount_text else sum(fen for _, fen in lines)
-        points = parse_points(self.points.text() or "0", "redeem_points")
-        stored = parse_yuan(self.stored.text() or "0", "stored_value", allow_zero=True)
+        amount = typed if typed is not None else sum(fen for _, fen in lines)
         return SaleRequest(code, amount, lines, points, stored, self.coupon_code())
 
     def coupon_code(self) -> str | None:
