@@ -31,7 +31,8 @@ class CameraView(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         # the box keeps the camera's 16:9, so the member panel below gets the rest of the column
-        self.image.setFixedHeight(max(135, self.width() * 9 // 16))
+        # at most 360 high: on a wide screen the member panel under it matters more than a bigger picture
+        self.image.setFixedHeight(max(135, min(self.width() * 9 // 16, 360)))
         super().resizeEvent(event)
 
     def show_frame(self, image: QImage) -> None:

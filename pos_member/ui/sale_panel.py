@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from pos_member.domain.money import format_yuan
 from pos_member.domain.quote import Quote
 from pos_member.services.checkout import SaleRequest
+from pos_member.ui.fitted_label import FittedLabel
 from pos_member.ui.number_fields import PointsField, YuanField
 
 CATEGORIES = ("general", "grocery", "fresh", "dairy", "bakery", "drinks", "household", "tobacco")
@@ -59,17 +61,20 @@ class SalePanel(QWidget):
         self.coupon = QComboBox(objectName="coupon")
         self.coupon.setEditable(True)
         self.coupon.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.coupon_note = QLabel(objectName="hint")
-        self.coupon_note.setWordWrap(True)
-        self.error = QLabel(objectName="error")
-        self.error.setWordWrap(True)
+        # fixed heights: a long note or refusal is cut with "…" (all of it in the tooltip), never pushing
+        # "To pay" or Confirm off a 768-pixel screen
+        self.coupon_note = FittedLabel(2, "couponNote")
+        self.error = FittedLabel(2, "error")
         self.table = QTableWidget(0, 7, objectName="quoteLines")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # the columns share the width (a narrow till cuts a header with "…" rather than hiding a column)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(24)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.summary: dict[str, QLabel] = {}
         self._build()
         for field in (self.amount, self.points, self.stored):
@@ -86,6 +91,7 @@ class SalePanel(QWidget):
         bill = QGroupBox(self.tr("Bill and payment"))
         form = QFormLayout(bill)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(4)
         form.addRow(self.tr("Amount (¥) [F3]"), self.amount)
         line_row = QHBoxLayout()
         line_row.addWidget(self.line_category, 3)
@@ -93,37 +99,56 @@ class SalePanel(QWidget):
         line_row.addWidget(self.lines, 4)
         form.addRow(self.tr("Category line [F4]"), line_row)
         prow = QHBoxLayout()
-        prow.addWidget(self.points, 1)
-        prow.addWidget(self.points_max, 1)
+        prow.addWidget(self.points, 3)
+        prow.addWidget(self.points_max, 2)
         form.addRow(self.tr("Points to use [F5]"), prow)
         srow = QHBoxLayout()
-        srow.addWidget(self.stored, 1)
-        srow.addWidget(self.stored_hint, 1)
+        srow.addWidget(self.stored, 3)
+        srow.addWidget(self.stored_hint, 2)
         form.addRow(self.tr("Stored value (¥) [F6]"), srow)
-        crow = QHBoxLayout()
-        crow.addWidget(self.coupon, 1)
-        crow.addWidget(self.coupon_note, 1)
-        form.addRow(self.tr("Coupon [F8]"), crow)
+        form.addRow(self.tr("Coupon [F8]"), self.coupon)
+        form.addRow("", self.coupon_note)
+        for hint in (self.points_max, self.stored_hint):
+            hint.setMinimumWidth(0)
+            hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.coupon.setMinimumContentsLength(8)
+        self.coupon.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.line_category.setMinimumContentsLength(6)
+        self.line_category.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.table.setHorizontalHeaderLabels([
             self.tr("#"), self.tr("Category"), self.tr("Amount"), self.tr("Discount"), self.tr("Points ¥"),
             self.tr("Stored ¥"), self.tr("Earns")])
+        # the lines table gives up height first; it keeps room for its header and about two lines
+        self.table.setMinimumHeight(90)
+        # the figures in two pairs of columns, "To pay" across under them: half the height of one column
         totals = QGridLayout()
-        rows = (("total", self.tr("Bill")), ("discount", self.tr("Tier discount")),
-                ("coupon", self.tr("Coupon")), ("points", self.tr("Points used")),
-                ("stored", self.tr("Stored value")),
-                ("earned", self.tr("Points earned")), ("payable", self.tr("To pay")))
-        for row, (key, caption) in enumerate(rows):
-            label, value = QLabel(caption), QLabel(objectName="payable" if key == "payable" else "figure")
-            if key == "payable":
-                label.setObjectName("payableCaption")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight)
-            totals.addWidget(label, row, 0)
-            totals.addWidget(value, row, 1)
+        totals.setVerticalSpacing(2)
+        pairs = (("total", self.tr("Bill")), ("points", self.tr("Points used")),
+                 ("discount", self.tr("Tier discount")), ("stored", self.tr("Stored value")),
+                 ("coupon", self.tr("Coupon")), ("earned", self.tr("Points earned")))
+        for index, (key, caption) in enumerate(pairs):
+            row, column = divmod(index, 2)
+            label, value = QLabel(caption, objectName="figureCaption"), QLabel(objectName="figure")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            totals.addWidget(label, row, column * 2)
+            totals.addWidget(value, row, column * 2 + 1)
             self.summary[key] = value
+        totals.setColumnStretch(1, 1)
+        totals.setColumnStretch(3, 1)
+        totals.setColumnMinimumWidth(2, 0)
+        payable_caption = QLabel(self.tr("To pay"), objectName="payableCaption")
+        payable = QLabel(objectName="payable")
+        payable.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.summary["payable"] = payable
+        pay_row = QHBoxLayout()
+        pay_row.addWidget(payable_caption)
+        pay_row.addWidget(payable, 1)
         quote_box = QGroupBox(self.tr("Quote"))
         qlayout = QVBoxLayout(quote_box)
+        qlayout.setSpacing(4)
         qlayout.addWidget(self.table, 1)
         qlayout.addLayout(totals)
+        qlayout.addLayout(pay_row)
         qlayout.addWidget(self.error)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
