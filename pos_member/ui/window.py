@@ -127,8 +127,8 @@ class TillWindow(QMainWindow):
         code_box = QGroupBox(self.tr("Member code  [F2]"))
         QVBoxLayout(code_box).addWidget(self.code)
         left.addWidget(code_box)
-        left.addWidget(self.camera)
-        left.addWidget(self.member_panel, 1)
+        left.addWidget(self.camera, 2)  # up to its 16:9; the member panel first gets all it needs
+        left.addWidget(self.member_panel, 3)
         right = QVBoxLayout()
         receipt_box = QGroupBox(self.tr("Receipt  [Ctrl+P, Ctrl+S PDF]"))
         QVBoxLayout(receipt_box).addWidget(self.receipt)
