@@ -108,9 +108,8 @@ class SalePanel(QWidget):
         form.addRow(self.tr("Stored value (¥) [F6]"), srow)
         form.addRow(self.tr("Coupon [F8]"), self.coupon)
         form.addRow("", self.coupon_note)
-        for hint in (self.points_max, self.stored_hint):
-            hint.setMinimumWidth(0)
-            hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        for hint in (self.points_max, self.stored_hint):  # a figure is never cut: the field gives way
+            hint.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.coupon.setMinimumContentsLength(8)
         self.coupon.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.line_category.setMinimumContentsLength(6)
