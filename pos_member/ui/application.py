@@ -31,7 +31,11 @@ def font_scale(screen: QScreen | None) -> float:
     if screen is None:
         return 1.0
     size = screen.availableGeometry().size()
-    return max(1.0, min(size.width() / 1366, size.height() / 768, MAX_FONT_SCALE))
+    return font_scale_for(size.width(), size.height())
+
+
+def font_scale_for(width: int, height: int) -> float:
+    return round(max(1.0, min(width / 1366, height / 768, MAX_FONT_SCALE)), 2)
 
 
 def style_application(app: QApplication, scale: float = 1.0) -> None:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from pos_member.paths import resource
 from tests.gui.conftest import seed_store
@@ -82,3 +83,33 @@ def test_everything_essential_is_on_screen_and_whole(tmp_path, clock, width, hei
     # the long note and error are cut to their lines, the whole sentence kept in the tooltip
     for fitted in report["fitted"].values():
         assert fitted["shown"] == fitted["full"] and fitted["full"]
+
+
+def test_type_scales_with_a_bigger_screen_only():
+    from pos_member.ui.application import font_scale_for
+
+    assert font_scale_for(1024, 768) == 1.0
+    assert font_scale_for(1366, 768) == 1.0
+    assert font_scale_for(1600, 900) == 1.17
+    assert font_scale_for(1920, 1080) == 1.3
+    assert font_scale_for(3840, 2160) == 1.3
+
+
+def test_a_long_sentence_is_cut_to_its_lines_and_kept_whole(qtbot):
+    from pos_member.ui.fitted_label import FittedLabel
+
+    label = FittedLabel(2)
+    qtbot.addWidget(label)
+    label.resize(300, label.height())
+    label.show()
+    height = label.height()
+    sentence = "This coupon needs a bill of at least ¥ 300.00 in fresh, dairy and bakery; " * 4
+    label.setText(sentence)
+    shown = QLabel.text(label).split("\n")
+    assert len(shown) == 2 and shown[-1].endswith("…")
+    assert label.text() == sentence and label.toolTip() == sentence
+    assert label.height() == height  # the label never grows: what is under it stays put
+    label.setText("Short.")
+    assert QLabel.text(label) == "Short."
+    label.clear()
+    assert label.text() == "" and QLabel.text(label) == ""
