@@ -47,7 +47,7 @@ screenshots: venv translations
 
 system-deps:
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libzbar0 postgresql xvfb imagemagick \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libzbar0 postgresql xvfb imagemagick openbox xdotool \
 	  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 \
 	  libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-noto-cjk libpulse0 \
 	  poppler-utils

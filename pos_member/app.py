@@ -170,7 +170,7 @@ class TillApp:
 
 def run_app(home: str | None) -> int:
     from pos_member.cli_commands import setup_logging
-    from pos_member.ui.application import create_application
+    from pos_member.ui.application import create_application, show_maximised
 
     setup_logging(home)
     paths = resolve_paths(home)
@@ -186,8 +186,7 @@ def run_app(home: str | None) -> int:
         show_fatal(exc)
         till.shutdown()
         return 3
-    window.resize(1440, 900)  # the size the layout is drawn for; maximised where a window manager allows
-    window.showMaximized()
+    show_maximised(window)  # the whole available screen, with or without a window manager
     code = app.exec()
     till.shutdown()
     return code

@@ -58,3 +58,26 @@ def parse_points(text: str | int, field: str = "points", allow_zero: bool = True
         raise InvalidInput("must be greater than 0", field)
     return value
 
+
+
+# The largest manual points correction either way; the adjustment service refuses beyond it as well.
+MAX_POINTS_ADJUST = 10_000_000
+_MINUS_SIGNS = ("-", "\u2212")  # the form's label shows U+2212; a keyboard types "-"
+
+
+def parse_signed_points(text: str | int, field: str = "points", limit: int = MAX_POINTS_ADJUST) -> int:
+    """Parse a points correction such as "+50", "50" or "-20": a whole number, not 0, at most `limit` either way."""
+    raw = str(text).strip()
+    sign = 1
+    if raw[:1] in _MINUS_SIGNS:
+        sign, raw = -1, raw[1:]
+    elif raw.startswith("+"):
+        raw = raw[1:]
+    if not raw.isdigit() or not raw.isascii():
+        raise InvalidInput(f"{text!r} is not a whole number of points", field)
+    if len(raw) > 10 or int(raw) > limit:
+        raise InvalidInput(f"{text!r} is too large (at most {limit} either way)", field)
+    value = sign * int(raw)
+    if value == 0:
+        raise InvalidInput("must not be 0", field)  # the adjustment service's own words
+    return value

@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 
 from pos_member.config import save_settings
 from pos_member.domain.errors import InvalidInput, NeedsManager
-from pos_member.domain.money import format_yuan, parse_yuan
+from pos_member.domain.money import format_yuan, parse_signed_points, parse_yuan
 from pos_member.scanner import available_decoders
 from pos_member.services import cards, members, refunds, stored_value
 from pos_member.services.context import Store
@@ -117,7 +117,8 @@ class TillActions(QObject):
         intro = self.tr("Refund the sale to {0} of ¥ {1} ({2}); ¥ {3} can still be refunded.").format(
             sale["name"], format_yuan(sale["total_fen"]), sale["business_time"][:16].replace("T", " "),
             format_yuan(left))
-        fields = [FieldSpec("amount", self.tr("Amount (¥), empty = all that is left"), "amount"),
+        fields = [FieldSpec("amount", self.tr("Amount (¥)"), "amount", required=False,
+                            placeholder=self.tr("empty = all that is left")),
                   manager_pin_field(self.w)]
 
         def submit(dialog: FormDialog, values: dict[str, str]) -> None:
@@ -245,10 +246,7 @@ class TillActions(QObject):
                   FieldSpec("reason", self.tr("Reason")), manager_pin_field(self.w)]
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
-            try:
-                delta = int(v["delta"])
-            except ValueError as exc:
-                raise InvalidInput("must be a whole number such as 50 or -20", "points") from exc
+            delta = parse_signed_points(v["delta"], "points")  # the dialog has already refused a bad entry
             self._run(dialog, stored_value.adjust_points, self.w.store, self.w.current_code, delta, v["reason"],
                       v["manager_pin"], staff_id=self._staff_id, done=self._adjusted)
 

@@ -8,6 +8,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 READ_FLASH_MS = 900
+MIN_IMAGE_HEIGHT = 110
 
 
 class CameraView(QWidget):
@@ -15,8 +16,9 @@ class CameraView(QWidget):
         super().__init__(parent)
         self.image = QLabel(objectName="cameraImage")
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image.setMinimumSize(240, 135)
-        self.image.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # between a strip and 16:9 of the column's width: the member panel under it gets its room first
+        self.image.setMinimumSize(200, MIN_IMAGE_HEIGHT)
+        self.image.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.caption = QLabel(objectName="cameraCaption")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setWordWrap(True)
@@ -30,8 +32,8 @@ class CameraView(QWidget):
         self.set_message(self.tr("Camera starting…"))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        # the box keeps the camera's 16:9, so the member panel below gets the rest of the column
-        self.image.setFixedHeight(max(135, self.width() * 9 // 16))
+        # never taller than the camera's 16:9 (nor 360): the member panel below gets the rest of the column
+        self.image.setMaximumHeight(max(MIN_IMAGE_HEIGHT, min(self.width() * 9 // 16, 360)))
         super().resizeEvent(event)
 
     def show_frame(self, image: QImage) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QGuiApplication, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,19 +25,27 @@ from PySide6.QtWidgets import (
 
 from pos_member.config import Settings
 from pos_member.ui.i18n import LANGUAGES
+from pos_member.ui.number_fields import NumberField, SignedPointsField, YuanField
 
-_VALIDATORS = {"amount": r"[0-9]{0,9}(\.[0-9]{0,2})?", "pin": r"[0-9]{0,8}", "int": r"-?[0-9]{0,8}",
-               "phone": r"[0-9+ -]{0,20}", "date": r"[0-9-]{0,10}"}
+# Typing aids for codes; money and points are NumberFields instead, which never drop what was typed
+_VALIDATORS = {"pin": r"[0-9]{0,8}", "phone": r"[0-9+ -]{0,20}", "date": r"[0-9-]{0,10}"}
+
+
+def _screen_width(widget: QWidget | None) -> int:
+    screen = widget.screen() if widget is not None else QGuiApplication.primaryScreen()
+    return screen.availableGeometry().width() if screen is not None else 1024
 
 
 @dataclass
 class FieldSpec:
     key: str
     label: str
-    kind: str = "text"  # text | amount | pin | int | phone | date | choice
+    kind: str = "text"  # text | amount (yuan) | pin | int (signed points) | phone | date | choice
     choices: list[tuple[str, str]] = field(default_factory=list)  # (value, shown text)
     initial: str = ""
     placeholder: str = ""
+    required: bool = True  # for amount and int: may the field be left empty?
+    name: str = ""  # the field's name in a refusal sentence; the label when empty
 
 
 class FormDialog(QDialog):
@@ -48,8 +56,9 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName("formDialog")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(min(520, _screen_width(parent) - 40))
         self.inputs: dict[str, QLineEdit | QComboBox] = {}
+        self.labels: dict[str, QLabel] = {}
         self.busy = False
         layout = QVBoxLayout(self)
         if intro:
@@ -60,7 +69,9 @@ class FormDialog(QDialog):
         for spec in fields:
             widget = self._make_input(spec)
             self.inputs[spec.key] = widget
-            form.addRow(spec.label, widget)
+            self.labels[spec.key] = QLabel(spec.label)
+            self.labels[spec.key].setWordWrap(True)  # a long Chinese label must not widen the dialog
+            form.addRow(self.labels[spec.key], widget)
         layout.addLayout(form)
         self.error = QLabel(objectName="error")
         self.error.setWordWrap(True)
@@ -82,7 +93,14 @@ class FormDialog(QDialog):
             index = combo.findData(spec.initial)
             combo.setCurrentIndex(max(0, index))
             return combo
-        edit = QLineEdit(spec.initial, objectName=spec.key)
+        edit: QLineEdit
+        if spec.kind == "amount":
+            edit = YuanField(spec.name or spec.label, spec.key, required=spec.required)
+        elif spec.kind == "int":
+            edit = SignedPointsField(spec.name or spec.label, spec.key, required=spec.required)
+        else:
+            edit = QLineEdit(objectName=spec.key)
+        edit.setText(spec.initial)
         edit.setPlaceholderText(spec.placeholder)
         if spec.kind in _VALIDATORS:
             edit.setValidator(QRegularExpressionValidator(QRegularExpression(_VALIDATORS[spec.kind]), edit))
@@ -106,8 +124,24 @@ class FormDialog(QDialog):
             out[key] = widget.currentData() if isinstance(widget, QComboBox) else widget.text().strip()
         return out
 
+    def refusal(self) -> tuple[QLineEdit, str] | None:
+        """The first typed figure the domain's parser refuses (that field is marked), with its sentence."""
+        for widget in self.inputs.values():
+            if isinstance(widget, NumberField):
+                sentence = widget.refusal()
+                if sentence is not None:
+                    return widget, sentence
+        return None
+
     def _submit(self) -> None:
         if self.busy:  # one submission at a time: a second Enter must not top up twice
+            return
+        refused = self.refusal()
+        if refused is not None:  # checked here, so a refused figure never reaches a service
+            widget, sentence = refused
+            self.error.setText(sentence)
+            widget.setFocus()
+            widget.selectAll()
             return
         self.busy = True
         self.error.clear()

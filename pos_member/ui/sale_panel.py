@@ -7,8 +7,8 @@ Enter moves amount -> points -> stored value; Enter on the last field, or F12 an
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,29 +18,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from pos_member.domain.errors import InvalidInput
-from pos_member.domain.money import format_yuan, parse_points, parse_yuan
+from pos_member.domain.money import format_yuan
 from pos_member.domain.quote import Quote
 from pos_member.services.checkout import SaleRequest
+from pos_member.ui.fitted_label import FittedLabel
+from pos_member.ui.number_fields import PointsField, YuanField
 
 CATEGORIES = ("general", "grocery", "fresh", "dairy", "bakery", "drinks", "household", "tobacco")
-_AMOUNT_RE = QRegularExpression(r"[0-9]{0,9}(\.[0-9]{0,2})?")
-_POINTS_RE = QRegularExpression(r"[0-9]{0,10}")
-
-
-def _amount_field(name: str) -> QLineEdit:
-    field = QLineEdit(objectName=name)
-    field.setValidator(QRegularExpressionValidator(_AMOUNT_RE, field))
-    field.setAlignment(Qt.AlignmentFlag.AlignRight)
-    return field
 
 
 class SalePanel(QWidget):
@@ -52,35 +44,37 @@ class SalePanel(QWidget):
         super().__init__(parent)
         self.quote: Quote | None = None
         self.stored_balance_fen = 0
-        self.amount = _amount_field("amount")
+        # each field's name is what its row says, so a refusal names the field the cashier sees
+        self.amount = YuanField(self.tr("Amount (¥)"), "amount")
         self.line_category = QComboBox(objectName="lineCategory")
         self.line_category.setEditable(True)
         self.line_category.addItems(CATEGORIES)
         self.line_category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.line_amount = _amount_field("lineAmount")
+        self.line_amount = YuanField(self.tr("Category line amount (¥)"), "lineAmount", required=True)
         self.lines = QListWidget(objectName="lines")
         self.lines.setMaximumHeight(64)
-        self.points = QLineEdit(objectName="points")
-        self.points.setValidator(QRegularExpressionValidator(_POINTS_RE, self.points))
-        self.points.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.points = PointsField(self.tr("Points to use"), "points")
         self.points_max = QLabel(objectName="hint")
-        self.stored = _amount_field("storedValue")
+        self.stored = YuanField(self.tr("Stored value (¥)"), "storedValue", allow_zero=True)
         self.stored_hint = QLabel(objectName="hint")
         # the member's usable coupons to pick from; a coupon QR scanned or typed lands here too
         self.coupon = QComboBox(objectName="coupon")
         self.coupon.setEditable(True)
         self.coupon.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.coupon_note = QLabel(objectName="hint")
-        self.coupon_note.setWordWrap(True)
-        self.error = QLabel(objectName="error")
-        self.error.setWordWrap(True)
+        # fixed heights: a long note or refusal is cut with "…" (all of it in the tooltip), never pushing
+        # "To pay" or Confirm off a 768-pixel screen
+        self.coupon_note = FittedLabel(2, "couponNote")
+        self.error = FittedLabel(2, "error")
         self.table = QTableWidget(0, 7, objectName="quoteLines")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # the columns share the width (a narrow till cuts a header with "…" rather than hiding a column)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(24)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.summary: dict[str, QLabel] = {}
         self._build()
         for field in (self.amount, self.points, self.stored):
@@ -97,6 +91,7 @@ class SalePanel(QWidget):
         bill = QGroupBox(self.tr("Bill and payment"))
         form = QFormLayout(bill)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(4)
         form.addRow(self.tr("Amount (¥) [F3]"), self.amount)
         line_row = QHBoxLayout()
         line_row.addWidget(self.line_category, 3)
@@ -104,37 +99,55 @@ class SalePanel(QWidget):
         line_row.addWidget(self.lines, 4)
         form.addRow(self.tr("Category line [F4]"), line_row)
         prow = QHBoxLayout()
-        prow.addWidget(self.points, 1)
-        prow.addWidget(self.points_max, 1)
+        prow.addWidget(self.points, 3)
+        prow.addWidget(self.points_max, 2)
         form.addRow(self.tr("Points to use [F5]"), prow)
         srow = QHBoxLayout()
-        srow.addWidget(self.stored, 1)
-        srow.addWidget(self.stored_hint, 1)
+        srow.addWidget(self.stored, 3)
+        srow.addWidget(self.stored_hint, 2)
         form.addRow(self.tr("Stored value (¥) [F6]"), srow)
-        crow = QHBoxLayout()
-        crow.addWidget(self.coupon, 1)
-        crow.addWidget(self.coupon_note, 1)
-        form.addRow(self.tr("Coupon [F8]"), crow)
+        form.addRow(self.tr("Coupon [F8]"), self.coupon)
+        form.addRow("", self.coupon_note)
+        for hint in (self.points_max, self.stored_hint):  # a figure is never cut: the field gives way
+            hint.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        self.coupon.setMinimumContentsLength(8)
+        self.coupon.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.line_category.setMinimumContentsLength(6)
+        self.line_category.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.table.setHorizontalHeaderLabels([
             self.tr("#"), self.tr("Category"), self.tr("Amount"), self.tr("Discount"), self.tr("Points ¥"),
             self.tr("Stored ¥"), self.tr("Earns")])
+        # the lines table gives up height first; it keeps room for its header and about two lines
+        self.table.setMinimumHeight(90)
+        # the figures in two pairs of columns, "To pay" across under them: half the height of one column
         totals = QGridLayout()
-        rows = (("total", self.tr("Bill")), ("discount", self.tr("Tier discount")),
-                ("coupon", self.tr("Coupon")), ("points", self.tr("Points used")),
-                ("stored", self.tr("Stored value")),
-                ("earned", self.tr("Points earned")), ("payable", self.tr("To pay")))
-        for row, (key, caption) in enumerate(rows):
-            label, value = QLabel(caption), QLabel(objectName="payable" if key == "payable" else "figure")
-            if key == "payable":
-                label.setObjectName("payableCaption")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight)
-            totals.addWidget(label, row, 0)
-            totals.addWidget(value, row, 1)
+        totals.setVerticalSpacing(2)
+        pairs = (("total", self.tr("Bill")), ("points", self.tr("Points used")),
+                 ("discount", self.tr("Tier discount")), ("stored", self.tr("Stored value")),
+                 ("coupon", self.tr("Coupon")), ("earned", self.tr("Points earned")))
+        for index, (key, caption) in enumerate(pairs):
+            row, column = divmod(index, 2)
+            label, value = QLabel(caption, objectName="figureCaption"), QLabel(objectName="figure")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            totals.addWidget(label, row, column * 2)
+            totals.addWidget(value, row, column * 2 + 1)
             self.summary[key] = value
+        totals.setColumnStretch(1, 1)
+        totals.setColumnStretch(3, 1)
+        totals.setColumnMinimumWidth(2, 0)
+        payable_caption = QLabel(self.tr("To pay"), objectName="payableCaption")
+        payable = QLabel(objectName="payable")
+        payable.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.summary["payable"] = payable
+        pay_row = QHBoxLayout()
+        pay_row.addWidget(payable_caption)
+        pay_row.addWidget(payable, 1)
         quote_box = QGroupBox(self.tr("Quote"))
         qlayout = QVBoxLayout(quote_box)
+        qlayout.setSpacing(4)
         qlayout.addWidget(self.table, 1)
         qlayout.addLayout(totals)
+        qlayout.addLayout(pay_row)
         qlayout.addWidget(self.error)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -152,11 +165,11 @@ class SalePanel(QWidget):
 
     def add_line(self) -> None:
         category = " ".join(self.line_category.currentText().split()).lower() or "general"
-        try:
-            fen = parse_yuan(self.line_amount.text(), category)
-        except InvalidInput as exc:
-            self.show_error(str(exc))
+        refusal = self.line_amount.refusal()
+        if refusal is not None:
+            self.show_error(refusal)
             return
+        fen = self.line_amount.value() or 0
         item_text = f"{category}  ¥ {format_yuan(fen)}"
         self.lines.addItem(item_text)
         self.lines.item(self.lines.count() - 1).setData(Qt.ItemDataRole.UserRole, (category, fen))
@@ -168,12 +181,13 @@ class SalePanel(QWidget):
     def request(self, code: str) -> SaleRequest | None:
         """The sale as typed, or None when there is nothing to price yet. Raises InvalidInput."""
         lines = self.line_items()
-        amount_text = self.amount.text().strip()
-        if not amount_text and not lines:
+        # every figure is read (and a bad one marked) even when the bill is still empty
+        typed = self.amount.value()
+        points = self.points.value() or 0
+        stored = self.stored.value() or 0
+        if typed is None and not lines:
             return None
-        amount = parse_yuan(amount_text, "amount") if amount_text else sum(fen for _, fen in lines)
-        points = parse_points(self.points.text() or "0", "redeem_points")
-        stored = parse_yuan(self.stored.text() or "0", "stored_value", allow_zero=True)
+        amount = typed if typed is not None else sum(fen for _, fen in lines)
         return SaleRequest(code, amount, lines, points, stored, self.coupon_code())
 
     def coupon_code(self) -> str | None:

@@ -16,7 +16,6 @@ from PySide6.QtGui import QCloseEvent, QImage
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QPushButton,
@@ -37,6 +36,7 @@ from pos_member.services.lookup import MemberView
 from pos_member.services.staff import StaffMember, sign_in
 from pos_member.ui.actions import TillActions
 from pos_member.ui.camera_view import CameraView
+from pos_member.ui.fitted_label import FittedLabel
 from pos_member.ui.help_overlay import HelpOverlay
 from pos_member.ui.member_panel import MemberPanel
 from pos_member.ui.printing import Receipt, member_qr
@@ -114,37 +114,42 @@ class TillWindow(QMainWindow):
         self.confirm_button = QPushButton(self.tr("Confirm sale  [F12]"), objectName="confirm")
         self.confirm_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.confirm_button.clicked.connect(self.confirm_sale)
-        self.message = QLabel(objectName="message")
-        self.message.setWordWrap(True)
+        self.message = FittedLabel(2, "message")  # two lines at most: Confirm and the status bar stay put
         self.receipt = QTextBrowser(objectName="receipt")
         self.receipt.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.receipt.setPlaceholderText(self.tr("The receipt of the last sale shows here."))
         self.sales = SalesList()
 
+        # Three columns over one row for what was said and Confirm. Built to fit 1024x768 (the status bar
+        # included) in English and Chinese: the columns share the width by stretch from small minimums, and
+        # only the tables, the receipt and the member panel's blank grow with the height.
         left = QVBoxLayout()
         code_box = QGroupBox(self.tr("Member code  [F2]"))
         QVBoxLayout(code_box).addWidget(self.code)
         left.addWidget(code_box)
-        left.addWidget(self.camera)
-        left.addWidget(self.member_panel, 1)
-        middle = QVBoxLayout()
-        middle.addWidget(self.sale, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.message, 1)
-        row.addWidget(self.confirm_button)
-        middle.addLayout(row)
+        left.addWidget(self.camera, 2)  # up to its 16:9; the member panel first gets all it needs
+        left.addWidget(self.member_panel, 3)
         right = QVBoxLayout()
-        receipt_box = QGroupBox(self.tr("Receipt  [Ctrl+P print, Ctrl+S PDF]"))
+        receipt_box = QGroupBox(self.tr("Receipt  [Ctrl+P, Ctrl+S PDF]"))
         QVBoxLayout(receipt_box).addWidget(self.receipt)
         sales_box = QGroupBox(self.tr("Last sales  [F7; Ctrl+R refund]"))
         QVBoxLayout(sales_box).addWidget(self.sales)
+        for box in (receipt_box, sales_box):
+            box.setMinimumWidth(200)
         right.addWidget(receipt_box, 1)
         right.addWidget(sales_box, 1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 8)
+        columns.addWidget(self.sale, 13)
+        columns.addLayout(right, 8)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.confirm_button, 0, Qt.AlignmentFlag.AlignVCenter)
         page = QWidget()
-        columns = QHBoxLayout(page)
-        columns.addLayout(left, 9)
-        columns.addLayout(middle, 13)
-        columns.addLayout(right, 10)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(8, 6, 8, 4)
+        outer.addLayout(columns, 1)
+        outer.addLayout(bottom)
         return page
 
     def guarded(self, handler: Callable[[], None]) -> None:

@@ -4,7 +4,7 @@
 <context>
     <name>CameraView</name>
     <message>
-        <location filename="../../pos_member/ui/camera_view.py" line="+30"/>
+        <location filename="../../pos_member/ui/camera_view.py" line="+32"/>
         <source>Camera starting…</source>
         <translation>摄像头启动中…</translation>
     </message>
@@ -35,7 +35,7 @@
 <context>
     <name>Dialogs</name>
     <message>
-        <location filename="../../pos_member/ui/dialogs.py" line="+138"/>
+        <location filename="../../pos_member/ui/dialogs.py" line="+172"/>
         <source>Manager PIN</source>
         <translation>店长 PIN 码</translation>
     </message>
@@ -623,12 +623,12 @@
 <context>
     <name>SalePanel</name>
     <message>
-        <location filename="../../pos_member/ui/sale_panel.py" line="+97"/>
+        <location filename="../../pos_member/ui/sale_panel.py" line="+91"/>
         <source>Bill and payment</source>
         <translation>账单与支付</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Amount (¥) [F3]</source>
         <translation>金额（¥） [F3]</translation>
     </message>
@@ -648,12 +648,12 @@
         <translation>使用储值（¥） [F6]</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Coupon [F8]</source>
         <translation>优惠券 [F8]</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+10"/>
         <source>#</source>
         <translation>#</translation>
     </message>
@@ -688,47 +688,67 @@
         <translation>得积分</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Bill</source>
         <translation>消费金额</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Tier discount</source>
         <translation>等级折扣</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
         <source>Points used</source>
         <translation>积分抵扣</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+2"/>
         <source>Coupon</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
         <source>Stored value</source>
         <translation>储值支付</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-79"/>
+        <source>Amount (¥)</source>
+        <translation>金额（¥）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Category line amount (¥)</source>
+        <translation>分类明细金额（¥）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Points to use</source>
+        <translation>使用积分</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stored value (¥)</source>
+        <translation>使用储值（¥）</translation>
+    </message>
+    <message>
+        <location line="+70"/>
         <source>Points earned</source>
         <translation>获得积分</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+11"/>
         <source>To pay</source>
         <translation>应付</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
         <source>Quote</source>
         <translation>结算明细</translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+119"/>
         <source>balance ¥ {0}</source>
         <translation>余额 ¥ {0}</translation>
     </message>
@@ -880,8 +900,13 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>Amount (¥), empty = all that is left</source>
-        <translation>金额（¥），留空 = 全部剩余</translation>
+        <source>Amount (¥)</source>
+        <translation>退款金额（¥）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>empty = all that is left</source>
+        <translation>留空 = 全部剩余</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -1024,7 +1049,7 @@
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+7"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
@@ -1126,22 +1151,17 @@
         <translation>确认结账  [F12]</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>The receipt of the last sale shows here.</source>
         <translation>最近一笔销售的小票显示在这里。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>Member code  [F2]</source>
         <translation>会员码  [F2]</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Receipt  [Ctrl+P print, Ctrl+S PDF]</source>
-        <translation>小票  [Ctrl+P 打印，Ctrl+S PDF]</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+8"/>
         <source>Last sales  [F7; Ctrl+R refund]</source>
         <translation>最近销售  [F7；Ctrl+R 退款]</translation>
     </message>
@@ -1276,7 +1296,12 @@
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../pos_member/ui/window.py" line="+35"/>
+        <location filename="../../pos_member/ui/window.py" line="-2"/>
+        <source>Receipt  [Ctrl+P, Ctrl+S PDF]</source>
+        <translation>小票  [Ctrl+P 打印，Ctrl+S PDF]</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>Demo store: cashier PIN {0}, manager PIN {1}</source>
         <translation>演示店：收银员 PIN {0}，店长 PIN {1}</translation>
     </message>

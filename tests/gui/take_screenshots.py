@@ -1,11 +1,16 @@
-"""Screenshots of the till under a real X server: signed in, member shown, quote shown.
+"""Screenshots of the till under a real X server, at the two commonest till screens (1024x768, 1366x768),
+in English and Chinese: a member read by the camera, a sale just recorded (its receipt shown) and the next
+bill quoted with points, stored value and a coupon.
 
     python -m tests.gui.take_screenshots [--out resources/screenshots] [--lang en|zh_CN|both]
+                                         [--size 1024x768|1366x768|both]
 
-With no DISPLAY it starts its own Xvfb on a free display number and stops it afterwards (only that one).
-A demo store is built in a temp dir; the "camera" is a still picture of the counter, then of a member's
-card, replayed through the real frame source and decoder, so the member panel is filled by a real scan.
-English files are named till-<step>.png, Chinese ones till-<step>-zh_CN.png.
+Each screen size gets its own Xvfb of exactly that size on a free display number, with no window manager
+(as a kiosk till), stopped afterwards (only that one); the till opens as `pos-member` opens it, filling the
+screen. A demo store is built in a temp dir; the "camera" is a still picture of the counter, then of a
+member's card, replayed through the real frame source and decoder, so the member panel is filled by a real
+scan. Files are named till-<W>x<H>.png and till-<W>x<H>-zh_CN.png, saved with a palette (no dithering) to keep
+the repository small.
 """
 
 from __future__ import annotations
@@ -20,8 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-WIDTH, HEIGHT = 1440, 900
-STEPS = ("signed-in", "member", "quote")
+SIZES = ("1024x768", "1366x768")
 
 
 def _free_display() -> int:
@@ -31,14 +35,14 @@ def _free_display() -> int:
     raise RuntimeError("no free X display number between :90 and :199")
 
 
-def _with_xvfb(argv: list[str]) -> int:
-    """Run this script again under an Xvfb we start (and stop) ourselves."""
+def _with_xvfb(argv: list[str], size: str) -> int:
+    """Run this script again under an Xvfb of `size` that we start (and stop) ourselves."""
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
         print("Xvfb is not installed (apt-get install xvfb), and there is no DISPLAY", file=sys.stderr)
         return 2
     number = _free_display()
-    server = subprocess.Popen([xvfb, f":{number}", "-screen", "0", f"{WIDTH + 80}x{HEIGHT + 80}x24", "-nolisten", "tcp"],
+    server = subprocess.Popen([xvfb, f":{number}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):  # wait for the socket, at most ~5 s
@@ -46,7 +50,8 @@ def _with_xvfb(argv: list[str]) -> int:
                 break
             time.sleep(0.05)
         env = dict(os.environ, DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb")
-        return subprocess.call([sys.executable, "-m", "tests.gui.take_screenshots", *argv], env=env)
+        return subprocess.call([sys.executable, "-m", "tests.gui.take_screenshots", *argv, "--size", size],
+                               env=env)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -70,6 +75,8 @@ def _settle(app, seconds: float = 0.4) -> None:
 
 def take(out: Path, language: str) -> list[Path]:
     import cv2
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage
     from sqlalchemy import text
 
     from pos_member.app import TillApp
@@ -77,11 +84,10 @@ def take(out: Path, language: str) -> list[Path]:
     from pos_member.services import cards
     from pos_member.services.context import open_store
     from pos_member.services.demo import DEMO_CASHIER_PIN, build_demo_store
-    from pos_member.ui.application import create_application
+    from pos_member.ui.application import create_application, show_maximised
     from tests.scanner_frames import blank_frame, render_qr_frame
 
     app, _translators = create_application(language)
-    suffix = "" if language == "en" else f"-{language}"
     saved: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="pos-shots-") as tmp:
         home = Path(tmp) / "home"
@@ -96,7 +102,7 @@ def take(out: Path, language: str) -> list[Path]:
         qr = cards.card_qr(store, card_no).qr
         from pos_member.services.coupons import issue_coupon
 
-        issue_coupon(store, card_no, "save10")  # a coupon in the wallet, as the panel shows it
+        coupon = issue_coupon(store, card_no, "save10")  # a coupon in the wallet, used on the next bill
         issue_coupon(store, card_no, "parking")
         store.close()
         counter, card = Path(tmp) / "counter.png", Path(tmp) / "card.png"
@@ -105,36 +111,39 @@ def take(out: Path, language: str) -> list[Path]:
 
         till = TillApp(str(home), settings=Settings(camera_source=str(counter), language=language))
         window = till.start()
-        window.resize(WIDTH, HEIGHT)
-        window.show()
+        show_maximised(window)  # the whole screen, as on a till without a window manager
         _wait(app, lambda: window.signin.pin.isVisible())
         window.signin.pin.setText(DEMO_CASHIER_PIN)
         window.signin._submit()
         _wait(app, lambda: window.staff is not None and window.sales.rowCount() > 0)
         _wait(app, lambda: window.camera.frames_shown > 3)
-        _settle(app)
-
-        def shot(step: str) -> None:
-            path = out / f"till-{step}{suffix}.png"
-            window.grab().save(str(path))
-            saved.append(path)
-
-        shot("signed-in")
         window.settings.camera_source = str(card)
         till.start_scanner()  # as the settings dialog does when the camera changes
         _wait(app, lambda: window.member is not None)
-        _settle(app, 0.2)  # the green "read" frame is still on
-        shot("member")
+        _settle(app, 0.3)
+        window.sale.amount.setText("35.80")  # a first sale, so its receipt shows
+        window.sale.changed.emit()
+        _wait(app, lambda: window.sale.quote is not None)
+        window.confirm_sale()
+        _wait(app, lambda: window.last_receipt is not None and window.worker.pending == 0)
         window.sale.amount.setText("268.00")
         window.sale.changed.emit()
         _wait(app, lambda: window.sale.quote is not None)
         window.sale.use_max_points()
         _wait(app, lambda: window.sale.quote is not None and window.sale.quote.points_redeemed > 0)
         window.sale.stored.setText("50.00")
-        window.sale.changed.emit()
+        window.sale.use_coupon(coupon["code"])
         _wait(app, lambda: window.sale.quote is not None and window.sale.quote.stored_value_fen == 5000)
+        window.focus_field(window.sale.stored)
         _settle(app)
-        shot("quote")
+        size = f"{window.width()}x{window.height()}"
+        suffix = "" if language == "en" else f"-{language}"
+        path = out / f"till-{size}{suffix}.png"
+        # a palette, without dithering: a tenth of the bytes, and flat colours stay flat
+        image = window.grab().toImage().convertToFormat(
+            QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither | Qt.ImageConversionFlag.AvoidDither)
+        image.save(str(path), "PNG", 9)
+        saved.append(path)
         window.close()
         till.shutdown()
     return saved
@@ -144,9 +153,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="resources/screenshots")
     parser.add_argument("--lang", default="both", choices=["en", "zh_CN", "both"])
+    parser.add_argument("--size", default="both", choices=[*SIZES, "both"])
     args = parser.parse_args()
     if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb":
-        return _with_xvfb(sys.argv[1:])
+        sizes = SIZES if args.size == "both" else (args.size,)
+        argv = [arg for arg in sys.argv[1:] if arg not in ("--size", args.size)]
+        return max(_with_xvfb(argv, size) for size in sizes)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     languages = ["en", "zh_CN"] if args.lang == "both" else [args.lang]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtWidgets import QLabel
 
 from pos_member.app import TillApp
 from pos_member.config import Settings
@@ -134,7 +135,7 @@ def test_chinese_interface(qtbot, zh_translator, till_app):
     assert window.confirm_button.text() == "确认结账  [F12]"
     assert window.status.staff.text() == "已登录：Carl Cashier（收银员）"
     qtbot.keyClick(window.code, Qt.Key.Key_F1)
-    texts = [label.text() for label in window.help.findChildren(type(window.message))]
+    texts = [label.text() for label in window.help.findChildren(QLabel)]
     assert "快捷键" in texts and "确认结账（在最后一栏按回车也可）" in texts
 
 

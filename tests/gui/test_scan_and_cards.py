@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from pos_member.config import load_settings
 from pos_member.services import cards, checkout
@@ -68,7 +69,7 @@ def test_refund_with_manager_pin(qtbot, till_app, window, people):
     assert window.sales.hasFocus()
     qtbot.keyClick(window.sales, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     dialog = window.till_actions.dialog
-    assert dialog is not None and "250.00" in dialog.findChild(type(window.message), "dialogIntro").text()
+    assert dialog is not None and "250.00" in dialog.findChild(QLabel, "dialogIntro").text()
     pin = dialog.inputs["manager_pin"]
     qtbot.keyClick(dialog.inputs["amount"], Qt.Key.Key_Return)  # empty amount = the whole sale
     assert dialog.focusWidget() is pin

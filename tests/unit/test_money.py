@@ -1,7 +1,7 @@
 import pytest
 
 from pos_member.domain.errors import InvalidInput
-from pos_member.domain.money import format_yuan, parse_points, parse_yuan
+from pos_member.domain.money import format_yuan, parse_points, parse_signed_points, parse_yuan
 
 
 @pytest.mark.parametrize("text, fen", [
@@ -38,3 +38,21 @@ def test_format_yuan_round_trips():
 def test_parse_points_refuses(text):
     with pytest.raises(InvalidInput):
         parse_points(text)
+
+
+@pytest.mark.parametrize("text, points", [("50", 50), ("+50", 50), ("-20", -20), ("\u221220", -20),
+                                          (" 7 ", 7), ("10000000", 10_000_000), ("-10000000", -10_000_000)])
+def test_parse_signed_points_accepts_a_correction_either_way(text, points):
+    assert parse_signed_points(text, "delta") == points
+
+
+@pytest.mark.parametrize("text, words", [
+    ("1.5", "whole number"), ("abc", "whole number"), ("", "whole number"), ("-", "whole number"),
+    ("１２", "whole number"), ("--5", "whole number"), ("10000001", "too large"), ("-99999999999", "too large"),
+    ("0", "not be 0"), ("-0", "not be 0"),
+])
+def test_parse_signed_points_refuses_with_the_field_named(text, words):
+    with pytest.raises(InvalidInput) as caught:
+        parse_signed_points(text, "delta")
+    assert caught.value.field == "delta"
+    assert words in caught.value.message
