@@ -653,7 +653,7 @@
         <translation>优惠券 [F8]</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>#</source>
         <translation>#</translation>
     </message>
@@ -713,7 +713,7 @@
         <translation>储值支付</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-78"/>
         <source>Amount (¥)</source>
         <translation>金额（¥）</translation>
     </message>
@@ -733,7 +733,7 @@
         <translation>使用储值（¥）</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+69"/>
         <source>Points earned</source>
         <translation>获得积分</translation>
     </message>
