@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from pos_member.config import save_settings
 from pos_member.domain.errors import InvalidInput, NeedsManager
 from pos_member.domain.money import format_yuan, parse_yuan
+from pos_member.domain.reasons import Reason
 from pos_member.scanner import available_decoders
 from pos_member.services import cards, members, refunds, stored_value
 from pos_member.services.context import Store
@@ -243,7 +244,7 @@ class TillActions(QObject):
             try:
                 delta = int(v["delta"])
             except ValueError as exc:
-                raise InvalidInput("must be a whole number such as 50 or -20", "points") from exc
+                raise InvalidInput(Reason.NOT_WHOLE_POINTS, "points", text=v["delta"]) from exc
             self._run(dialog, stored_value.adjust_points, self.w.store, self.w.current_code, delta, v["reason"],
                       v["manager_pin"], staff_id=self._staff_id, done=self._adjusted)
 
