@@ -13,10 +13,13 @@ from pos_member.domain.errors import InvalidInput
 from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import (
     EXPIRY_POLICIES,
+    LABEL_KINDS,
+    LABEL_LANGUAGES,
     CardType,
     CouponTemplate,
     Earning,
     Expiry,
+    Labels,
     Promotion,
     Qualification,
     Risk,
@@ -193,6 +196,26 @@ def _card_types(table: _Table, tier_codes: set[str]) -> dict[str, CardType]:
     return types
 
 
+def _labels(table: _Table, known: dict[str, set[str]]) -> Labels:
+    """[labels.<language>.<kind>] code = "name": what the till calls things in each language."""
+    labels: Labels = {}
+    for language in list(table.data):
+        if language not in LABEL_LANGUAGES:
+            raise InvalidInput(Reason.RULES_BAD_LANGUAGE, table.where(language), value=str(language))
+        by_kind = table.table(language)
+        labels[language] = {}
+        for kind in LABEL_KINDS:
+            names = by_kind.table(kind, required=False)
+            for code in list(names.data):
+                if kind in known and code not in known[kind]:
+                    raise InvalidInput(Reason.RULES_UNKNOWN_KEY, names.where(code))
+            labels[language][kind] = {str(code): names.str(code) for code in list(names.data)}
+            names.done()
+        by_kind.done()
+    table.done()
+    return labels
+
+
 def rules_from_dict(data: dict[str, Any]) -> Rules:
     root = _Table(data, "")
     redemption, refunds, limits = root.table("redemption"), root.table("refunds"), root.table("limits")
@@ -233,6 +256,9 @@ def rules_from_dict(data: dict[str, Any]) -> Rules:
         if tier.birthday_coupon and tier.birthday_coupon not in coupon_templates:
             raise InvalidInput(Reason.RULES_UNKNOWN_TEMPLATE, f"tiers.{tier.code}.birthday_coupon",
                                template=tier.birthday_coupon)
+    card_types = _card_types(root.table("card_types"), {t.code for t in tiers})
+    known = {"tiers": {t.code for t in tiers}, "card_types": set(card_types),
+             "coupon_templates": set(coupon_templates)}
     rules = Rules(
         label=root.str("label"),
         earning=_earning(root.table("earning")),
@@ -248,8 +274,9 @@ def rules_from_dict(data: dict[str, Any]) -> Rules:
         referrer_points=referral.int("referrer_points", 0, 0, 1_000_000),
         tiers=tiers,
         topup_steps=tuple(steps),
-        card_types=_card_types(root.table("card_types"), {t.code for t in tiers}),
+        card_types=card_types,
         coupon_templates=coupon_templates,
+        labels=_labels(root.table("labels", False), known),
     )
     for table in (redemption, refunds, limits, expiry_t, qual_t, risk_t, referral, root):
         table.done()
