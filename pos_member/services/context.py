@@ -84,6 +84,12 @@ class Store:
             self._rules = (latest, parse_rules_toml(toml_text))
         return self._rules
 
+    @property
+    def cached_rules(self) -> Rules | None:
+        """The rules last read by `rules()`, without touching the database (the till's names read these)."""
+        cached = self._rules
+        return cached[1] if cached else None
+
     def close(self) -> None:
         self.db.dispose()
 

@@ -69,6 +69,7 @@ def issue_coupon(store: Store, member_code: str, template_code: str, staff_id: i
 
 def _coupon_dict(store: Store, row: Any) -> dict[str, Any]:
     return {"code": row.code, "qr": coupon_qr_text(store.identity.chain_key, row.code), "name": row.name,
+            "template": row.template,
             "kind": row.kind, "valid_from": row.valid_from, "valid_to": row.valid_to, "status": row.status}
 
 

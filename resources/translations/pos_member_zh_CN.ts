@@ -99,9 +99,17 @@
     </message>
 </context>
 <context>
+    <name>Language</name>
+    <message>
+        <location filename="../../pos_member/ui/names.py" line="+29"/>
+        <source>en</source>
+        <translation>zh_CN</translation>
+    </message>
+</context>
+<context>
     <name>MemberPanel</name>
     <message>
-        <location filename="../../pos_member/ui/member_panel.py" line="+33"/>
+        <location filename="../../pos_member/ui/member_panel.py" line="+34"/>
         <source>Scan a card or type a card number, phone or member number.</source>
         <translation>请扫描会员卡，或输入卡号、手机号或会员号。</translation>
     </message>
@@ -186,27 +194,7 @@
         <translation>卡 {0} 已于 {1} 过期</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Standard</source>
-        <translation>普通</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Silver</source>
-        <translation>银卡</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Gold</source>
-        <translation>金卡</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Diamond</source>
-        <translation>钻石</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>lost</source>
         <translation>已挂失</translation>
     </message>
@@ -320,42 +308,17 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../pos_member/ui/messages.py" line="+28"/>
-        <source>Card {0} was reported lost and is refused.</source>
-        <translation>卡 {0} 已挂失，拒绝使用。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Card {0} was replaced by a newer card and is refused.</source>
-        <translation>卡 {0} 已换新卡，旧卡拒绝使用。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Card {0} is frozen; a manager can unfreeze it.</source>
-        <translation>卡 {0} 已冻结，需店长解冻。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Card {0} expired on {1}; renew it first.</source>
-        <translation>卡 {0} 已于 {1} 过期，请先续卡。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>This QR is from an older print of card {0} and is refused.</source>
-        <translation>此二维码是卡 {0} 的旧版本，拒绝使用。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location filename="../../pos_member/ui/messages.py" line="+56"/>
         <source>This QR code&apos;s signature is not valid: forged or from another chain.</source>
         <translation>二维码签名无效：伪造或来自其他连锁。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
         <source>This is not a member code.</source>
         <translation>这不是会员码。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+11"/>
         <source>This member was anonymised and cannot be used.</source>
         <translation>该会员已匿名化，不能使用。</translation>
     </message>
@@ -365,9 +328,594 @@
         <translation>该会员没有卡，请先发卡。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-10"/>
         <source>This phone code has expired; ask the member to refresh it.</source>
         <translation>手机会员码已过期，请会员刷新。</translation>
+    </message>
+    <message>
+        <location line="-32"/>
+        <source>{field}: type an amount in yuan, such as 128.50.</source>
+        <translation>{field}：请输入以元为单位的金额，例如 128.50。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: at most 2 decimal places (0.01 yuan).</source>
+        <translation>{field}：最多两位小数（0.01 元）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: must not be negative.</source>
+        <translation>{field}：不能为负数。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: must be greater than 0.</source>
+        <translation>{field}：必须大于 0。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: must not be 0.</source>
+        <translation>{field}：不能为 0。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: this figure is too large (at most ¥ {max}).</source>
+        <translation>{field}：数值过大（最多 ¥ {max}）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: type a whole number of points.</source>
+        <translation>{field}：积分须为整数。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: this figure is too large.</source>
+        <translation>{field}：数值过大。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: above the store&apos;s limit of ¥ {limit}.</source>
+        <translation>{field}：超过本店上限 ¥ {limit}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: above the top-up limit of ¥ {limit}.</source>
+        <translation>{field}：超过单次充值上限 ¥ {limit}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The lines add up to ¥ {lines} but the bill is ¥ {amount}.</source>
+        <translation>各行合计 ¥ {lines}，与账单金额 ¥ {amount} 不符。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The member has only {points} points.</source>
+        <translation>会员只有 {points} 积分。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>At least {min} points at a time.</source>
+        <translation>每次至少使用 {min} 积分。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>At most {allowed} points on this bill ({percent}% of it).</source>
+        <translation>本单最多可用 {allowed} 积分（账单的 {percent}%）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: must be a multiple of {step}.</source>
+        <translation>{field}：须为 {step} 的倍数。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Today the member may redeem {left} more points (daily cap).</source>
+        <translation>该会员今天还可使用 {left} 积分（每日上限）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Today this store may redeem {left} more points (the store&apos;s daily cap).</source>
+        <translation>本店今天还可兑换 {left} 积分（门店每日上限）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only {available} points are confirmed by HQ for this member; points earned here since the last sync can be used after it.</source>
+        <translation>总部只确认了该会员的 {available} 积分；上次同步后在本店获得的积分须等下次同步后才能使用。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Until the next sync this member may redeem {left} more points (offline cap).</source>
+        <translation>下次同步前该会员还可使用 {left} 积分（离线上限）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Until the next sync this till may redeem {left} more points today (offline cap).</source>
+        <translation>下次同步前本收银台今天还可兑换 {left} 积分（离线上限）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The member has only ¥ {balance} stored value.</source>
+        <translation>会员储值余额只有 ¥ {balance}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stored value is more than the ¥ {left} left to pay.</source>
+        <translation>储值超过了待付的 ¥ {left}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stored value would go below zero.</source>
+        <translation>储值余额将变为负数，无法办理。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points would go below zero.</source>
+        <translation>积分将变为负数，无法办理。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scan or type the member&apos;s code first.</source>
+        <translation>请先扫描或输入会员码。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Card number {card} has a wrong check digit; was it mistyped?</source>
+        <translation>卡号 {card} 校验位不对，是否输错了？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;{text}&apos; is not a card number, member QR, phone or member number.</source>
+        <translation>“{text}”不是卡号、会员二维码、手机号或会员号。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Card {card} was reported lost and is refused.</source>
+        <translation>卡 {card} 已挂失，拒绝使用。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card {card} was replaced by a newer card and is refused.</source>
+        <translation>卡 {card} 已换新卡，旧卡拒绝使用。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card {card} is frozen; a manager can unfreeze it.</source>
+        <translation>卡 {card} 已冻结，需店长解冻。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card {card} expired on {date}; renew it first.</source>
+        <translation>卡 {card} 已于 {date} 过期，请先续卡。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This QR is from an older print of card {card} and is refused.</source>
+        <translation>此二维码是卡 {card} 的旧版本，拒绝使用。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This member no longer exists.</source>
+        <translation>该会员已不存在。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card {card} is {status}; this cannot be done to it.</source>
+        <translation>卡 {card} 当前{status}，不能办理此操作。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card {card} was already replaced by card {new_card}.</source>
+        <translation>卡 {card} 已换成新卡 {new_card}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card {card} is {status}; only an active card is reprinted.</source>
+        <translation>卡 {card} 当前{status}，只有正常使用的卡才能补印。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card {card} is {status}; it cannot be renewed.</source>
+        <translation>卡 {card} 当前{status}，不能续卡。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card {card} never expires; there is nothing to renew.</source>
+        <translation>卡 {card} 永久有效，无需续卡。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An anonymised member cannot get a new card.</source>
+        <translation>已匿名化的会员不能办新卡。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This till has used up its card numbers; call support.</source>
+        <translation>本收银台的卡号已用完，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This till has used up its member numbers; call support.</source>
+        <translation>本收银台的会员号已用完，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This coupon QR&apos;s signature is not valid: forged or from another chain.</source>
+        <translation>优惠券二维码签名无效：伪造或来自其他连锁。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This coupon cannot be used on this sale: {why}</source>
+        <translation>这张优惠券不能用于本单：{why}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>belongs to another member</source>
+        <translation>属于其他会员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>already used</source>
+        <translation>已使用过</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no longer valid</source>
+        <translation>已失效</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>valid from {date}</source>
+        <translation>{date} 起才可使用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expired on {date}</source>
+        <translation>已于 {date} 过期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>needs a bill of {min} (this one is {bill})</source>
+        <translation>账单需满 ¥ {min}（本单 ¥ {bill}）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>gift: {name}</source>
+        <translation>赠品：{name}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{off} off ({name})</source>
+        <translation>减 ¥ {off}（{name}）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{percent}% off, {off} ({name})</source>
+        <translation>优惠 {percent}%，减 ¥ {off}（{name}）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The rules have no coupon &apos;{code}&apos;; they have {choices}.</source>
+        <translation>规则中没有优惠券“{code}”；现有：{choices}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The rules have no tier &apos;{tier}&apos;.</source>
+        <translation>规则中没有等级“{tier}”。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No member is in this group.</source>
+        <translation>这个范围内没有会员。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: must not be empty.</source>
+        <translation>{field}：不能为空。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: at most {max} characters.</source>
+        <translation>{field}：最多 {max} 个字符。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: &apos;{text}&apos; is not a date; write YYYY-MM-DD.</source>
+        <translation>{field}：“{text}”不是日期，请按 YYYY-MM-DD 填写。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: {text} is not a plausible birthday.</source>
+        <translation>{field}：{text} 不是合理的生日。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: &apos;{text}&apos; is not a mobile number (11 digits starting with 1).</source>
+        <translation>{field}：“{text}”不是手机号（以 1 开头的 11 位数字）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone {phone} already belongs to member {member}.</source>
+        <translation>手机号 {phone} 已属于会员 {member}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: must be one of {choices}.</source>
+        <translation>{field}：只能是 {choices} 之一。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: must be {low} to {high}.</source>
+        <translation>{field}：须在 {low} 到 {high} 之间。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: must be at least {low}.</source>
+        <translation>{field}：至少为 {low}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was changed.</source>
+        <translation>没有需要修改的内容。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An anonymised member cannot be edited.</source>
+        <translation>已匿名化的会员不能修改。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This member is already anonymised.</source>
+        <translation>该会员已经匿名化。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: a PIN is 4 to 8 digits.</source>
+        <translation>{field}：密码为 4 到 8 位数字。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No staff member has this PIN.</source>
+        <translation>没有员工使用这个密码。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{field}: say why the points are adjusted.</source>
+        <translation>{field}：请说明调整积分的原因。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pick a sale first.</source>
+        <translation>请先选择一笔销售。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No sale {sale} in this store.</source>
+        <translation>本店没有单号为 {sale} 的销售。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This sale has already been fully refunded.</source>
+        <translation>这笔销售已全额退款。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This sale has no line {line}.</source>
+        <translation>这笔销售没有第 {line} 行。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Line {line} has already been fully refunded.</source>
+        <translation>第 {line} 行已全额退款。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only ¥ {left} of line {line} is left to refund.</source>
+        <translation>第 {line} 行只剩 ¥ {left} 可退。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only ¥ {left} of this sale is left to refund.</source>
+        <translation>这笔销售只剩 ¥ {left} 可退。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This refund needs a manager&apos;s PIN.</source>
+        <translation>这笔退款需要店长密码。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: &apos;{text}&apos; must be exactly 3 digits, such as 001.</source>
+        <translation>{field}：“{text}”须为 3 位数字，例如 001。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This data folder already holds a store.</source>
+        <translation>此数据文件夹中已有门店。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This store is not set up yet.</source>
+        <translation>本店尚未设置。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This store has no loyalty rules yet.</source>
+        <translation>本店还没有会员规则。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The store file was written by a newer version of this app; update the app first.</source>
+        <translation>门店数据文件由更新版本的程序写入，请先升级本程序。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cannot read {path}: {detail}</source>
+        <translation>无法读取 {path}：{detail}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>These rules are the ones in force already.</source>
+        <translation>这些规则已经在生效中。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: dates are written YYYY-MM-DD.</source>
+        <translation>{field}：日期格式为 YYYY-MM-DD。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: the end must be after the start.</source>
+        <translation>{field}：结束日期须晚于开始日期。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;{text}&apos; must look like CATEGORY=YUAN, such as food=12.50.</source>
+        <translation>“{text}”的格式须为 品类=金额，例如 food=12.50。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;{text}&apos; must look like N or N=YUAN, such as 2 or 2=10.50.</source>
+        <translation>“{text}”的格式须为 行号 或 行号=金额，例如 2 或 2=10.50。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Give either an amount or lines, not both.</source>
+        <translation>金额和明细行只能二选一。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: must be a table.</source>
+        <translation>规则 {field}：必须是一个表。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: must be a whole number, not {value}.</source>
+        <translation>规则 {field}：必须是整数，而不是 {value}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: must be between {low} and {high}, not {value}.</source>
+        <translation>规则 {field}：须在 {low} 到 {high} 之间，而不是 {value}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: must be a non-empty text.</source>
+        <translation>规则 {field}：不能为空文本。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: must be one of {choices}, not {value}.</source>
+        <translation>规则 {field}：只能是 {choices} 之一，而不是 {value}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: must be a list.</source>
+        <translation>规则 {field}：必须是列表。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: not a known key (a typo?).</source>
+        <translation>规则 {field}：未知的键（是否拼错了？）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: must be a date YYYY-MM-DD, not {value}.</source>
+        <translation>规则 {field}：须为 YYYY-MM-DD 格式的日期，而不是 {value}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: weekdays are 1 (Monday) to 7.</source>
+        <translation>规则 {field}：星期须为 1（星期一）到 7。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: only &apos;down&apos; is supported.</source>
+        <translation>规则 {field}：只支持“down”（向下取整）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules: at least one tier is needed.</source>
+        <translation>规则：至少需要一个会员等级。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules: the first tier must start at 0.</source>
+        <translation>规则：第一个等级的门槛必须为 0。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: must be above the previous tier&apos;s {threshold}.</source>
+        <translation>规则 {field}：须高于上一等级的 {threshold}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules: tier codes must be unique.</source>
+        <translation>规则：等级代码不能重复。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: coupon codes are 1-24 of a-z, 0-9, _.</source>
+        <translation>规则 {field}：优惠券代码须为 1 到 24 个 a-z、0-9 或 _ 字符。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: names an unknown tier &apos;{tier}&apos;.</source>
+        <translation>规则 {field}：引用了未知等级“{tier}”。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules: a &apos;standard&apos; card type is needed.</source>
+        <translation>规则：必须定义“standard”卡类型。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: must divide 100 or be a multiple of 100.</source>
+        <translation>规则 {field}：须能整除 100 或为 100 的倍数。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: must be at least 1 for this policy.</source>
+        <translation>规则 {field}：此过期策略下至少为 1。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: names an unknown coupon &apos;{template}&apos;.</source>
+        <translation>规则 {field}：引用了未知优惠券“{template}”。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The rules file is not valid TOML: {detail}</source>
+        <translation>规则文件不是有效的 TOML：{detail}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: is missing.</source>
+        <translation>规则 {field}：缺少此项。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: not a known key; did you mean &apos;{key}&apos;?</source>
+        <translation>规则 {field}：未知的键，是否应为“{key}”？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules {field}: &apos;{value}&apos; is not a language the till ships.</source>
+        <translation>规则 {field}：收银台不支持语言“{value}”。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sync with HQ failed: {detail}</source>
+        <translation>与总部同步失败：{detail}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Another sync of this till is running.</source>
+        <translation>本收银台正在进行另一次同步。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refused: {text}</source>
+        <translation>已拒绝：{text}</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -375,7 +923,7 @@
         <translation>账单金额</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Stored value</source>
         <translation>储值</translation>
     </message>
@@ -386,110 +934,168 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+8"/>
         <source>Coupon</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <location line="+23"/>
+        <location line="-8"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Mobile phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PIN</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manager PIN</source>
+        <translation>店长密码</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Member code</source>
+        <translation>会员码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Line</source>
+        <translation>明细行</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Card type</source>
+        <translation>卡类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sale</source>
+        <translation>销售单</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Store name</source>
+        <translation>门店名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Store code</source>
+        <translation>门店代码</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Till number</source>
+        <translation>收银台编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tier</source>
+        <translation>会员等级</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Birthday month</source>
+        <translation>生日月份</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Days without a purchase</source>
+        <translation>未消费天数</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>reported lost</source>
+        <translation>已挂失</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>frozen</source>
+        <translation>已冻结</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>replaced</source>
+        <translation>已换卡</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>applied: {0}</source>
+        <translation>可用：{0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not applied: {0}</source>
+        <translation>不可用：{0}</translation>
+    </message>
+    <message>
+        <location line="-138"/>
+        <location line="+2"/>
         <source>This is not a coupon code (10 letters and digits).</source>
         <translation>这不是优惠券码（10 位字母和数字）。</translation>
     </message>
     <message>
-        <location line="-21"/>
-        <source>{0}: type an amount in yuan, such as 128.50.</source>
-        <translation>{0}：请输入以元为单位的金额，例如 128.50。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0}: at most 2 decimal places (0.01 yuan).</source>
-        <translation>{0}：最多两位小数（0.01 元）。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0}: type a whole number of points.</source>
-        <translation>{0}：积分须为整数。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0}: must not be negative.</source>
-        <translation>{0}：不能为负数。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0}: must be greater than 0.</source>
-        <translation>{0}：必须大于 0。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0}: this figure is too large.</source>
-        <translation>{0}：数值过大。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0}: above the store&apos;s limit of ¥ {1}.</source>
-        <translation>{0}：超过本店上限 ¥ {1}。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0}: must be a multiple of {1}.</source>
-        <translation>{0}：须为 {1} 的倍数。</translation>
-    </message>
-    <message>
-        <location line="+13"/>
+        <location line="+1"/>
         <source>No such coupon in this store.</source>
         <translation>本店没有这张优惠券。</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>This coupon cannot be used on this sale: {0}</source>
-        <translation>这张优惠券不能用于本单：{0}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="-15"/>
+        <location line="+1"/>
+        <location line="+1"/>
         <source>No member or card matches this code.</source>
         <translation>没有与此号码匹配的会员或卡。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+42"/>
         <source>Wrong manager PIN.</source>
         <translation>店长密码错误。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
         <source>This needs a manager&apos;s PIN.</source>
         <translation>此操作需要店长密码。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>At most {0} points on this bill.</source>
-        <translation>本单最多可用 {0} 积分。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The member has only {0} points.</source>
-        <translation>会员只有 {0} 积分。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>At least {0} points at a time.</source>
-        <translation>每次至少使用 {0} 积分。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The member has only ¥ {0} stored value.</source>
-        <translation>会员储值余额只有 ¥ {0}。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Stored value is more than the ¥ {0} left to pay.</source>
-        <translation>储值超过了待付的 ¥ {0}。</translation>
     </message>
 </context>
 <context>
     <name>SalePanel</name>
     <message>
-        <location filename="../../pos_member/ui/sale_panel.py" line="+97"/>
+        <location filename="../../pos_member/ui/sale_panel.py" line="+100"/>
         <source>Bill and payment</source>
         <translation>账单与支付</translation>
     </message>
@@ -725,7 +1331,7 @@
 <context>
     <name>TillActions</name>
     <message>
-        <location filename="../../pos_member/ui/actions.py" line="+66"/>
+        <location filename="../../pos_member/ui/actions.py" line="+68"/>
         <source>This needs a manager&apos;s PIN.</source>
         <translation>此操作需要店长 PIN 码。</translation>
     </message>
@@ -760,22 +1366,7 @@
         <translation>已退款 ¥ {0}：退现金 ¥ {1}，冲回 {2} 积分，批准人 {3}。</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>Standard</source>
-        <translation>普通</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>VIP</source>
-        <translation>VIP</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Annual</source>
-        <translation>年卡</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+10"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
