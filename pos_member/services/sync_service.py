@@ -1,7 +1,8 @@
-"""Sync as the till uses it: enrol, one sync cycle, status, the offline-redemption rule, and the
+"""Sync as the till uses it: enrol, one sync cycle, status, the offline-redemption figures, and the
 one-sync-per-device file lock. The background worker is in sync_worker.py.
 
-Offline redemption (ARCHITECTURE "Offline spending"), enforced only once the store is enrolled in a chain:
+Offline redemption (ARCHITECTURE "Offline spending"), enforced only once the store is enrolled in a chain (this
+module reads the figures; pos_member/domain/redemption.py decides, for the quote and the sale alike):
 - confirmed balance = entries of other devices (they came from HQ) + this device's entries HQ acknowledged;
 - a redemption may not exceed confirmed balance minus this device's pending (unacknowledged) debits, so points
   earned here and not yet pushed cannot be spent twice in two stores;
