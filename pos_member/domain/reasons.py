@@ -154,6 +154,14 @@ class Reason(StrEnum):
     RULES_BAD_LANGUAGE = "rules_bad_language"
     # sync with HQ
     SYNC_FAILED = "sync_failed"
+    HQ_UNREACHABLE = "hq_unreachable"
+    HQ_TOKEN_REFUSED = "hq_token_refused"
+    HQ_REFUSED = "hq_refused"
+    HQ_SERVER_ERROR = "hq_server_error"
+    HQ_BAD_REQUEST = "hq_bad_request"
+    HQ_NOT_JSON = "hq_not_json"
+    HQ_STUCK = "hq_stuck"
+    NOT_ENROLLED = "not_enrolled"
     SYNC_BUSY = "sync_busy"
     # a refusal made before reasons were typed (a free sentence); none of ours is left, see tests/unit
     UNTYPED = "untyped"
@@ -292,7 +300,15 @@ ENGLISH: dict[Reason, str] = {
     Reason.RULES_MISSING: "is missing",
     Reason.RULES_DID_YOU_MEAN: "is not a known key; did you mean '{key}'?",
     Reason.RULES_BAD_LANGUAGE: "'{value}' is not a language the till ships (en, zh_CN)",
-    Reason.SYNC_FAILED: "{detail}",
+    Reason.SYNC_FAILED: "{why}",
+    Reason.HQ_UNREACHABLE: "HQ unreachable: {error}",
+    Reason.HQ_TOKEN_REFUSED: "HQ refused this till's token (revoked?); enrol it again with a new code",
+    Reason.HQ_REFUSED: "{detail}",
+    Reason.HQ_SERVER_ERROR: "HQ answered {status}: {detail}",
+    Reason.HQ_BAD_REQUEST: "HQ refused the request ({status}): {detail}",
+    Reason.HQ_NOT_JSON: "HQ sent a reply that is not JSON",
+    Reason.HQ_STUCK: "HQ did not advance past local_seq {through}; will retry",
+    Reason.NOT_ENROLLED: "this till is not enrolled with HQ: run `pos-member enrol URL CODE`",
     Reason.SYNC_BUSY: "another sync of this till is running",
     Reason.UNTYPED: "{text}",
 }

@@ -65,7 +65,7 @@ def enrol(store: Store, hq_url: str, code: str, timeout: float = 30.0) -> dict[s
     try:
         result = SyncClient(sync_store(store), timeout=timeout).enrol(hq_url, code)
     except SyncError as exc:
-        raise SyncFailed(Reason.SYNC_FAILED, "enrol", detail=str(exc)) from exc
+        raise SyncFailed(Reason.SYNC_FAILED, "enrol", why=exc.reason, **exc.params) from exc
     finally:
         store._identity = None  # the chain key may have changed
     return result
@@ -77,7 +77,7 @@ def sync_once(store: Store, attempts: int = 4, timeout: float = 30.0, pull: bool
     try:
         report = sync_with_retries(SyncClient(sync_store(store), timeout=timeout), attempts=attempts, pull=pull)
     except SyncError as exc:
-        raise SyncFailed(Reason.SYNC_FAILED, "sync", detail=str(exc)) from exc
+        raise SyncFailed(Reason.SYNC_FAILED, "sync", why=exc.reason, **exc.params) from exc
     return report.__dict__ | {"status": sync_status(store)}
 
 

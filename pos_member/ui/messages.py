@@ -8,6 +8,7 @@ the field's name on the screen. Nothing here reads the service's English sentenc
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
@@ -155,7 +156,16 @@ def _sentences() -> dict[Reason, str]:  # noqa: PLR0915 - one table, read top to
         Reason.RULES_MISSING: translate("Refusal", "Rules {field}: is missing."),
         Reason.RULES_DID_YOU_MEAN: translate("Refusal", "Rules {field}: not a known key; did you mean '{key}'?"),
         Reason.RULES_BAD_LANGUAGE: translate("Refusal", "Rules {field}: '{value}' is not a language the till ships."),
-        Reason.SYNC_FAILED: translate("Refusal", "Sync with HQ failed: {detail}"),
+        Reason.SYNC_FAILED: translate("Refusal", "Sync with HQ failed: {why}"),
+        Reason.HQ_UNREACHABLE: translate("Refusal", "HQ cannot be reached ({error})."),
+        Reason.HQ_TOKEN_REFUSED: translate(
+            "Refusal", "HQ refused this till's token (revoked?); enrol the till again with a new code."),
+        Reason.HQ_REFUSED: translate("Refusal", "HQ refused ({status}): {detail}"),
+        Reason.HQ_SERVER_ERROR: translate("Refusal", "HQ had a problem ({status}); the till will try again."),
+        Reason.HQ_BAD_REQUEST: translate("Refusal", "HQ could not read this till's request ({status}): {detail}"),
+        Reason.HQ_NOT_JSON: translate("Refusal", "HQ sent a reply the till cannot read; it will try again."),
+        Reason.HQ_STUCK: translate("Refusal", "HQ did not take this till's entries; the till will try again."),
+        Reason.NOT_ENROLLED: translate("Refusal", "This till is not enrolled with HQ."),
         Reason.SYNC_BUSY: translate("Refusal", "Another sync of this till is running."),
         Reason.UNTYPED: translate("Refusal", "Refused: {text}"),
     }
@@ -206,6 +216,15 @@ def sentence(reason: Reason, params: Params, field: str | None = None, field_nam
 def till_sentence(exc: PosError, field_name: str | None = None, widget: QWidget | None = None) -> str:
     """The sentence for a refusal in the till's language."""
     return sentence(exc.reason, exc.params, exc.field, field_name, widget)
+
+
+def sync_error_sentence(status: Mapping[str, Any]) -> str | None:
+    """The last sync error of a sync status (sync_service.sync_status) in the till's language; the stored
+    English sentence when the error was recorded before errors were typed."""
+    typed = status.get("last_error_reason")
+    if isinstance(typed, dict) and typed.get("reason") in Reason._value2member_map_:
+        return sentence(Reason(typed["reason"]), typed.get("params") or {})
+    return status.get("last_error") or None
 
 
 def coupon_note(verdict: CouponVerdict | None, widget: QWidget | None = None) -> str:

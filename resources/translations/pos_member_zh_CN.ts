@@ -308,7 +308,7 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../pos_member/ui/messages.py" line="+56"/>
+        <location filename="../../pos_member/ui/messages.py" line="+57"/>
         <source>This QR code&apos;s signature is not valid: forged or from another chain.</source>
         <translation>二维码签名无效：伪造或来自其他连锁。</translation>
     </message>
@@ -904,8 +904,48 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Sync with HQ failed: {detail}</source>
-        <translation>与总部同步失败：{detail}</translation>
+        <source>Sync with HQ failed: {why}</source>
+        <translation>与总部同步失败：{why}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ cannot be reached ({error}).</source>
+        <translation>无法连接总部（{error}）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ refused this till&apos;s token (revoked?); enrol the till again with a new code.</source>
+        <translation>总部拒绝了本收银台的令牌（可能已被吊销），请用新的注册码重新注册本收银台。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>HQ refused ({status}): {detail}</source>
+        <translation>总部拒绝（{status}）：{detail}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ had a problem ({status}); the till will try again.</source>
+        <translation>总部出现问题（{status}），收银台稍后会重试。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ could not read this till&apos;s request ({status}): {detail}</source>
+        <translation>总部无法读取本收银台的请求（{status}）：{detail}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ sent a reply the till cannot read; it will try again.</source>
+        <translation>总部的回复无法读取，收银台稍后会重试。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ did not take this till&apos;s entries; the till will try again.</source>
+        <translation>总部没有接收本收银台的记录，收银台稍后会重试。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This till is not enrolled with HQ.</source>
+        <translation>本收银台尚未在总部注册。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1054,7 +1094,7 @@
         <translation>正常</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+40"/>
         <source>applied: {0}</source>
         <translation>可用：{0}</translation>
     </message>
@@ -1064,7 +1104,7 @@
         <translation>不可用：{0}</translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-156"/>
         <location line="+2"/>
         <source>This is not a coupon code (10 letters and digits).</source>
         <translation>这不是优惠券码（10 位字母和数字）。</translation>
@@ -1267,7 +1307,7 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../pos_member/ui/sync_panel.py" line="+35"/>
+        <location filename="../../pos_member/ui/sync_panel.py" line="+36"/>
         <source>HQ sync</source>
         <translation>总部同步</translation>
     </message>

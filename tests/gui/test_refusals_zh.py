@@ -239,3 +239,26 @@ def test_shift_f5_then_f12_takes_the_most_points_offline(qtbot, till_app, people
         redeemed = conn.execute(text("SELECT points_redeemed FROM sales ORDER BY business_time DESC, rowid DESC "
                                      "LIMIT 1")).scalar_one()
     assert redeemed == 1700
+
+
+def test_a_failed_sync_reads_in_chinese(zh, store):
+    """HQ unreachable: the refusal and the stored last error are typed, so the till says them in Chinese."""
+    import socket
+
+    from pos_member.services import sync_service
+    from pos_member.ui.messages import sync_error_sentence, till_sentence
+
+    with socket.socket() as probe:  # a port on this machine that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with store.db.write() as conn:
+        conn.execute(text("INSERT INTO sync_state (key, value) VALUES ('token', 'device-token'), "
+                          "('hq_url', :url)"), {"url": f"http://127.0.0.1:{port}"})
+    with pytest.raises(sync_service.SyncFailed) as caught:
+        sync_service.sync_once(store, attempts=1, timeout=5)
+    assert caught.value.params["why"] == Reason.HQ_UNREACHABLE
+    assert str(caught.value) == "sync: HQ unreachable: ConnectionError"
+    assert till_sentence(caught.value) == "与总部同步失败：无法连接总部（ConnectionError）。"
+    status = sync_service.sync_status(store)
+    assert status["last_error"] == "HQ unreachable: ConnectionError"
+    assert sync_error_sentence(status) == "无法连接总部（ConnectionError）。"
