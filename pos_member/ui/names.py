@@ -39,8 +39,14 @@ def current_rules(widget: QWidget | None = None) -> Rules:
 
 
 def display_name(kind: str, code: str, widget: QWidget | None = None, fallback: str | None = None) -> str:
-    """A tier, card type, coupon template or category as the till names it now."""
-    return current_rules(widget).display_name(kind, code, language(), fallback)
+    """A tier, card type, coupon template or category as the till names it now. A store whose rules predate
+    labels (no table for this language at all) borrows the default rules' label for the same code."""
+    rules, lang = current_rules(widget), language()
+    if lang not in rules.labels:
+        borrowed = _default_rules().labels.get(lang, {}).get(kind, {}).get(code)
+        if borrowed:
+            return borrowed
+    return rules.display_name(kind, code, lang, fallback)
 
 
 def coupon_name(coupon: dict[str, Any], widget: QWidget | None = None) -> str:
@@ -52,8 +58,7 @@ def coupon_name(coupon: dict[str, Any], widget: QWidget | None = None) -> str:
 def category_code(text: str, widget: QWidget | None = None) -> str:
     """The category code behind what the cashier picked or typed: a shown name (any language) or a code."""
     typed = " ".join(text.split())
-    rules = current_rules(widget)
-    for names in rules.labels.values():
+    for names in [*current_rules(widget).labels.values(), *_default_rules().labels.values()]:
         for code, name in names.get("categories", {}).items():
             if typed.casefold() == name.casefold():
                 return code
