@@ -202,7 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("refused %s: %s", args.command, exc)
         print(f"error: {exc}", file=sys.stderr)
         if args.json:
-            print(json.dumps({"error": str(exc), "field": exc.field, "code": exc.code}, ensure_ascii=False))
+            print(json.dumps({"error": str(exc), "field": exc.field, "code": exc.code, "reason": exc.reason.value,
+                              "params": exc.params}, ensure_ascii=False))
         return 1
     except Exception as exc:  # never a traceback in front of a person: log it, say one sentence
         log.exception("internal error in %s", args.command)

@@ -12,6 +12,7 @@ from pos_member.config import Paths, resolve_paths
 from pos_member.domain.codes import card_qr_text
 from pos_member.domain.errors import InvalidInput
 from pos_member.domain.money import parse_points, parse_yuan
+from pos_member.domain.reasons import Reason
 from pos_member.services import cards, checkout, history, members, refunds, setup, staff, stored_value
 from pos_member.services.context import Store, open_store
 from pos_member.services.staff import CONSOLE_STAFF_ID, sign_in
@@ -50,7 +51,7 @@ def _lines(raw: list[str]) -> tuple[tuple[str, int], ...]:
     for item in raw:
         category, sep, amount = item.partition("=")
         if not sep or not category.strip():
-            raise InvalidInput(f"{item!r} must look like CATEGORY=YUAN, e.g. food=12.50", "line")
+            raise InvalidInput(Reason.BAD_LINE_SPEC, "line", text=item)
         lines.append((category.strip().lower(), parse_yuan(amount, f"line {category.strip()}")))
     return tuple(lines)
 
@@ -142,7 +143,7 @@ def _refund_lines(raw: list[str]) -> dict[int, int | None]:
     for item in raw:
         number, sep, amount = item.partition("=")
         if not number.strip().isdigit():
-            raise InvalidInput(f"{item!r} must look like N or N=YUAN, e.g. 2 or 2=10.50", "line")
+            raise InvalidInput(Reason.BAD_REFUND_LINE_SPEC, "line", text=item)
         lines[int(number)] = parse_yuan(amount, f"line {number}") if sep else None
     return lines
 
@@ -151,7 +152,7 @@ def refund(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
     amount = parse_yuan(args.amount, "amount") if args.amount is not None else None
     lines = _refund_lines(args.line)
     if amount is not None and lines:
-        raise InvalidInput("give either --amount or --line, not both", "amount")
+        raise InvalidInput(Reason.AMOUNT_OR_LINES, "amount")
     return refunds.refund_sale(store, args.sale_id, amount, args.manager_pin, staff_id, lines or None).as_dict()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from pos_member.config import Paths
 from pos_member.domain.errors import InvalidInput
+from pos_member.domain.reasons import Reason
 from pos_member.services import coupons, jobs, reports, rules_admin
 from pos_member.services.context import Store
 from pos_member.services.history import tier_history
@@ -88,7 +89,7 @@ def jobs_run(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
     try:
         day = date.fromisoformat(args.date) if args.date else store.clock().date()
     except ValueError as exc:
-        raise InvalidInput(f"{args.date!r} is not a date; write YYYY-MM-DD", "date") from exc
+        raise InvalidInput(Reason.NOT_A_DATE, "date", text=str(args.date)) from exc
     return {"date": day.isoformat()} | jobs.run_jobs(store, day, args.only)
 
 

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import requests
 
+from pos_member.domain.reasons import Reason, english
 from sync import protocol as p
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class SyncStore(Protocol):
     def save_enrolment(self, hq_url: str, reply: dict[str, Any]) -> None: ...
     def align_push_cursor(self, hq_through: int) -> None: ...
     def align_pull_cursor(self, epochs: list[dict[str, Any]]) -> None: ...
-    def record_outcome(self, ok: bool, error: str | None) -> None: ...
+    def record_outcome(self, ok: bool, error: str | None, reason: SyncError | None = None) -> None: ...
     def pending_records(self, limit: int) -> list[tuple[dict[str, Any], tuple[str, str, int]]]: ...
     def ack_records(self, sent: list[tuple[str, str, int]], rejected: list[dict[str, Any]]) -> None: ...
     def pending_entries(self, limit: int, after: int | None = None) -> list[dict[str, Any]]: ...
@@ -42,7 +43,13 @@ class SyncStore(Protocol):
 
 
 class SyncError(Exception):
-    """Transient: network down, HQ 5xx, timeout. Retry with backoff."""
+    """Transient: network down, HQ 5xx, timeout. Retry with backoff. Typed like a PosError: a reason and its
+    figures, the English sentence made from them (pos_member/domain/reasons.py)."""
+
+    def __init__(self, reason: Reason, **params: int | str) -> None:
+        self.reason, self.params = reason, params
+        self.message = english(reason, params)
+        super().__init__(self.message)
 
 
 class AuthError(SyncError):
@@ -98,20 +105,20 @@ class SyncClient:
         try:
             response = self.session.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
         except requests.RequestException as exc:  # refused, reset, timeout, truncated body
-            raise SyncError(f"HQ unreachable: {type(exc).__name__}") from exc
+            raise SyncError(Reason.HQ_UNREACHABLE, error=type(exc).__name__) from exc
         if response.status_code == 401:
-            raise AuthError("HQ refused this till's token (revoked?); enrol it again with a new code")
+            raise AuthError(Reason.HQ_TOKEN_REFUSED)
         if response.status_code in (403, 409):
-            raise AuthError(_detail(response))
+            raise AuthError(Reason.HQ_REFUSED, status=response.status_code, detail=_detail(response))
         if response.status_code >= 500 or response.status_code == 429:
-            raise SyncError(f"HQ answered {response.status_code}: {_detail(response)}")
+            raise SyncError(Reason.HQ_SERVER_ERROR, status=response.status_code, detail=_detail(response))
         if response.status_code != 200:
             # a 4xx other than the above means we sent something HQ cannot read: a bug, not a fault to retry
-            raise AuthError(f"HQ refused the request ({response.status_code}): {_detail(response)}")
+            raise AuthError(Reason.HQ_BAD_REQUEST, status=response.status_code, detail=_detail(response))
         try:
             return response.json()
         except ValueError as exc:
-            raise SyncError("HQ sent a reply that is not JSON") from exc
+            raise SyncError(Reason.HQ_NOT_JSON) from exc
 
     # ---- enrolment ------------------------------------------------------------------------------------
     def enrol(self, hq_url: str, code: str) -> dict[str, Any]:
@@ -125,7 +132,7 @@ class SyncClient:
     def sync_once(self, pull: bool = True) -> SyncReport:
         info = self.store.connection_info()
         if info is None:
-            raise NotEnrolled("this till is not enrolled with HQ: run `pos-member enrol URL CODE`")
+            raise NotEnrolled(Reason.NOT_ENROLLED)
         url, token = info
         report = SyncReport()
         try:
@@ -137,7 +144,7 @@ class SyncClient:
             if pull:
                 self._pull(url, token, report)
         except SyncError as exc:
-            self.store.record_outcome(False, str(exc))
+            self.store.record_outcome(False, str(exc), exc)
             raise
         self.store.record_outcome(True, None)
         return report
@@ -185,7 +192,7 @@ class SyncClient:
                 if last_through is not None and through <= last_through:
                     if call is not None:
                         call.result()  # let the request in flight finish before giving up this cycle
-                    raise SyncError(f"HQ did not advance past local_seq {through}; will retry")
+                    raise SyncError(Reason.HQ_STUCK, through=through)
                 last_through = through
                 if call is None:
                     return

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from pos_member.domain.errors import InvalidInput
+from pos_member.domain.reasons import Reason
 
 _CARD_NO = re.compile(r"[0-9]{13}")
 _MEMBER_NO = re.compile(r"M[0-9]{11}")
@@ -36,14 +37,14 @@ def luhn_valid(number: str) -> bool:
 
 def make_card_no(store_code: str, device_no: int, seq: int) -> str:
     if not (0 <= device_no <= 99 and 0 < seq < 10_000_000):
-        raise InvalidInput("card sequence exhausted for this device", "card_no")
+        raise InvalidInput(Reason.CARD_SEQ_EXHAUSTED, "card_no")
     body = f"{store_code}{device_no:02d}{seq:07d}"
     return body + luhn_check_digit(body)
 
 
 def make_member_no(store_code: str, device_no: int, seq: int) -> str:
     if not (0 <= device_no <= 99 and 0 < seq < 1_000_000):
-        raise InvalidInput("member sequence exhausted for this device", "member_no")
+        raise InvalidInput(Reason.MEMBER_SEQ_EXHAUSTED, "member_no")
     return f"M{store_code}{device_no:02d}{seq:06d}"
 
 
@@ -63,7 +64,7 @@ def normalise_phone(text: str, field: str = "phone") -> str:
     elif raw.startswith("0086"):
         raw = raw[4:]
     if not _PHONE.fullmatch(raw):
-        raise InvalidInput(f"{text!r} is not a mobile number (11 digits starting with 1)", field)
+        raise InvalidInput(Reason.NOT_A_PHONE, field, text=text)
     return raw
 
 
@@ -82,5 +83,5 @@ def mask_phone(phone: str | None) -> str:
 
 def validate_store_code(text: str) -> str:
     if not re.fullmatch(r"[0-9]{3}", text or ""):
-        raise InvalidInput(f"{text!r} must be exactly 3 digits, e.g. 001", "store_code")
+        raise InvalidInput(Reason.BAD_STORE_CODE, "store_code", text=text)
     return text

@@ -5,26 +5,24 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from pos_member.domain.errors import CardRefused
+from pos_member.domain.reasons import Reason
 
 
 def card_problem(card_no: str, status: str, expires_on: str | None, today: date) -> CardRefused | None:
     if status == "lost":
-        return CardRefused(f"card {card_no} was reported lost and is refused", "lost")
+        return CardRefused(Reason.LOST, card=card_no)
     if status == "replaced":
-        return CardRefused(f"card {card_no} was replaced by a newer card and is refused", "replaced")
+        return CardRefused(Reason.REPLACED, card=card_no)
     if status == "frozen":
-        return CardRefused(f"card {card_no} is frozen; a manager can unfreeze it", "frozen")
+        return CardRefused(Reason.FROZEN, card=card_no)
     if expires_on and today > date.fromisoformat(expires_on):
-        return CardRefused(f"card {card_no} expired on {expires_on}; renew it first", "expired")
+        return CardRefused(Reason.EXPIRED, card=card_no, date=expires_on)
     return None
 
 
 def old_version_problem(card_no: str, scanned: int, current: int) -> CardRefused | None:
     if scanned != current:
-        return CardRefused(
-            f"this QR is from an older print of card {card_no} (version {scanned}, now {current}) and is refused",
-            "old_version",
-        )
+        return CardRefused(Reason.OLD_VERSION, card=card_no, scanned=scanned, current=current)
     return None
 
 

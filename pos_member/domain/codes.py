@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from pos_member.domain.cardno import is_card_no, is_member_no, is_phone, luhn_valid, normalise_phone
 from pos_member.domain.errors import CardRefused, InvalidInput
+from pos_member.domain.reasons import Reason
 
 DYNAMIC_STEP_S = 30
 DYNAMIC_SKEW_STEPS = 1  # accept the previous and next 30 s window: phone and till clocks drift
@@ -58,7 +59,7 @@ def _signed_by_any(keys: Keys, message: str, signature: str) -> bool:
 
 
 def _forged() -> CardRefused:
-    return CardRefused("QR code signature is not valid: forged or from another chain", "forged")
+    return CardRefused(Reason.FORGED)
 
 
 def _parse_qr(key: Keys, text: str, unix_time: int) -> ParsedCode:
@@ -71,39 +72,37 @@ def _parse_qr(key: Keys, text: str, unix_time: int) -> ParsedCode:
         _, card_no, version_text, step_text, sig = parts
         signed = f"PM2|{card_no}|{version_text}|{step_text}"
     else:
-        raise CardRefused("QR code is not a member code", "malformed")
+        raise CardRefused(Reason.MALFORMED)
     if not (is_card_no(card_no) and version_text.isdigit() and len(version_text) <= 6):
-        raise CardRefused("QR code is not a member code", "malformed")
+        raise CardRefused(Reason.MALFORMED)
     if not _signed_by_any(key, signed, sig):
         raise _forged()
     if scheme == "PM2":
         if not step_text.isdigit():
             raise _forged()
         if abs(int(step_text) - unix_time // DYNAMIC_STEP_S) > DYNAMIC_SKEW_STEPS:
-            raise CardRefused("this phone code has expired; ask the member to refresh it", "expired_code")
+            raise CardRefused(Reason.EXPIRED_CODE)
     return ParsedCode("qr", card_no, int(version_text))
 
 
 def parse_member_code(text: str, key: Keys, unix_time: int) -> ParsedCode:
     """Classify `text` as a signed QR, a card number, a phone number or a member number."""
     if not isinstance(text, str):
-        raise InvalidInput("no member code given", "code")
+        raise InvalidInput(Reason.NO_CODE, "code")
     raw = text.strip()
     if not raw:
-        raise InvalidInput("no member code given", "code")
+        raise InvalidInput(Reason.NO_CODE, "code")
     if len(raw) > _MAX_CODE_LENGTH or not raw.isprintable() or not raw.isascii():
-        raise CardRefused("this is not a member code", "malformed")
+        raise CardRefused(Reason.MALFORMED)
     if raw.startswith(("PM1.", "PM2.")):
         return _parse_qr(key, raw, unix_time)
     compact = raw.replace(" ", "").replace("-", "")
     if is_card_no(compact):
         if not luhn_valid(compact):
-            raise InvalidInput(f"card number {compact} has a wrong check digit (mistyped?)", "code")
+            raise InvalidInput(Reason.BAD_CHECK_DIGIT, "code", card=compact)
         return ParsedCode("card_no", compact)
     if is_member_no(raw.upper()):
         return ParsedCode("member_no", raw.upper())
     if is_phone(compact) or compact.startswith(("+86", "0086")):
         return ParsedCode("phone", normalise_phone(compact, "code"))
-    raise InvalidInput(
-        f"{raw[:20]!r} is not a card number, member QR, phone or member number", "code"
-    )
+    raise InvalidInput(Reason.UNKNOWN_CODE_FORMAT, "code", text=raw[:20])

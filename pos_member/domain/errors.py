@@ -1,7 +1,10 @@
-"""Errors the domain raises. Every one carries a sentence a cashier can read and, where it applies, the
-field or rule that caused it, so the CLI and the GUI can show one line instead of a traceback."""
+"""Errors the domain raises. Every one carries a reason code (domain/reasons.py), the figures that go with it
+and, where it applies, the field or rule that caused it; the sentence is made from them, in English here (the
+CLI, logs, HQ) and in the till's language by pos_member/ui/messages.py. Nothing parses the sentence."""
 
 from __future__ import annotations
+
+from pos_member.domain.reasons import Reason, english
 
 
 class PosError(Exception):
@@ -9,10 +12,15 @@ class PosError(Exception):
 
     code = "refused"
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, reason: Reason | str, field: str | None = None, **params: int | str) -> None:
+        if not isinstance(reason, Reason):
+            # a free sentence (code written before reasons were typed): kept readable, flagged as untyped
+            reason, params = Reason.UNTYPED, {"text": str(reason)}
+        self.reason: Reason = reason
+        self.params: dict[str, int | str] = params
         self.field = field
+        self.message = english(reason, params)
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
@@ -31,13 +39,12 @@ class NotFound(PosError):
 
 
 class CardRefused(PosError):
-    """A card (or its QR code) that must not be accepted at the till."""
+    """A card (or its QR code) that must not be accepted at the till; `reason` says why (lost, frozen, ...)."""
 
     code = "card_refused"
 
-    def __init__(self, message: str, reason: str, field: str | None = "code") -> None:
-        super().__init__(message, field)
-        self.reason = reason  # forged | old_version | lost | frozen | expired | replaced | malformed
+    def __init__(self, reason: Reason | str, field: str | None = "code", **params: int | str) -> None:
+        super().__init__(reason, field, **params)
 
 
 class RuleRefused(PosError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pos_member.domain.errors import InvalidInput
+from pos_member.domain.reasons import Reason
 
 # The largest single amount the till accepts (1,000,000 yuan). Anything above is a typo or an attack.
 MAX_AMOUNT_FEN = 100_000_000
@@ -15,25 +16,25 @@ _AMOUNT = re.compile(r"([0-9]+)(?:\.([0-9]*))?")  # [0-9], not \d: \d matches ot
 def parse_yuan(text: str, field: str = "amount", allow_zero: bool = False) -> int:
     """Parse a yuan string such as "128.50" into fen, refusing anything ambiguous."""
     if not isinstance(text, str):
-        raise InvalidInput("must be a yuan amount such as 128.50", field)
+        raise InvalidInput(Reason.NOT_AN_AMOUNT, field, text=str(text)[:20])
     raw = text.strip()
     if raw.startswith("-"):
-        raise InvalidInput(f"must not be negative (got {raw!r})", field)
+        raise InvalidInput(Reason.NEGATIVE, field, text=raw)
     if raw.startswith("+"):
         raw = raw[1:]
     match = _AMOUNT.fullmatch(raw)
     if not match or (match.group(2) is not None and match.group(2) == ""):
-        raise InvalidInput(f"{text!r} is not an amount; write yuan like 128.50", field)
+        raise InvalidInput(Reason.NOT_AN_AMOUNT, field, text=text)
     whole, frac = match.group(1), match.group(2) or ""
     if len(frac) > 2:
-        raise InvalidInput(f"{text!r} has more than 2 decimal places; the smallest unit is 0.01", field)
+        raise InvalidInput(Reason.TOO_MANY_DECIMALS, field, text=text)
     if len(whole) > 9:
-        raise InvalidInput(f"{text!r} is too large (at most {format_yuan(MAX_AMOUNT_FEN)})", field)
+        raise InvalidInput(Reason.TOO_LARGE, field, text=text, max_fen=MAX_AMOUNT_FEN)
     fen = int(whole) * 100 + int(frac.ljust(2, "0"))
     if fen > MAX_AMOUNT_FEN:
-        raise InvalidInput(f"{text!r} is too large (at most {format_yuan(MAX_AMOUNT_FEN)})", field)
+        raise InvalidInput(Reason.TOO_LARGE, field, text=text, max_fen=MAX_AMOUNT_FEN)
     if fen == 0 and not allow_zero:
-        raise InvalidInput("must be greater than 0", field)
+        raise InvalidInput(Reason.ZERO, field, text=text)
     return fen
 
 
@@ -48,14 +49,14 @@ def parse_points(text: str | int, field: str = "points", allow_zero: bool = True
     """Parse a whole number of points; points are never fractional or negative on input."""
     raw = str(text).strip()
     if raw.startswith("-"):
-        raise InvalidInput(f"must not be negative (got {raw!r})", field)
+        raise InvalidInput(Reason.NEGATIVE, field, text=raw)
     if not raw.isdigit() or not raw.isascii():
-        raise InvalidInput(f"{text!r} is not a whole number of points", field)
+        raise InvalidInput(Reason.NOT_WHOLE_POINTS, field, text=str(text))
     if len(raw) > 10:
-        raise InvalidInput(f"{text!r} is too large", field)
+        raise InvalidInput(Reason.POINTS_TOO_LARGE, field, text=raw)
     value = int(raw)
     if value == 0 and not allow_zero:
-        raise InvalidInput("must be greater than 0", field)
+        raise InvalidInput(Reason.ZERO, field, text=raw)
     return value
 
 
@@ -74,10 +75,10 @@ def parse_signed_points(text: str | int, field: str = "points", limit: int = MAX
     elif raw.startswith("+"):
         raw = raw[1:]
     if not raw.isdigit() or not raw.isascii():
-        raise InvalidInput(f"{text!r} is not a whole number of points", field)
+        raise InvalidInput(Reason.NOT_WHOLE_POINTS, field, text=str(text))
     if len(raw) > 10 or int(raw) > limit:
-        raise InvalidInput(f"{text!r} is too large (at most {limit} either way)", field)
+        raise InvalidInput(Reason.POINTS_TOO_LARGE, field, text=str(text))
     value = sign * int(raw)
     if value == 0:
-        raise InvalidInput("must not be 0", field)  # the adjustment service's own words
+        raise InvalidInput(Reason.NOT_ZERO, field, text=str(text))  # the adjustment service's own reason
     return value

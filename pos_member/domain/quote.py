@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pos_member.domain.allocation import allocate
-from pos_member.domain.coupons import CouponOffer, evaluate
+from pos_member.domain.coupons import CouponOffer, CouponVerdict, evaluate
 from pos_member.domain.errors import InvalidInput, RuleRefused
-from pos_member.domain.money import format_yuan
+from pos_member.domain.reasons import Reason
+from pos_member.domain.redemption import RedemptionFigures, check_redemption, fen_to_points, max_redeemable
 from pos_member.domain.rules import Rules, Tier
+
+__all__ = ["Balances", "EarnContext", "Quote", "QuoteLine", "fen_to_points", "make_quote", "points_to_fen"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class Quote:
     points_earned: int
     coupon_code: str | None = None
     coupon_fen: int = 0
-    coupon_note: str | None = None
+    coupon_verdict: CouponVerdict | None = None  # applied or not, and why: a reason, never a sentence
     earn_multiplier_percent: int = 100  # tier x promotion x birthday, for the receipt
     line_details: tuple[QuoteLine, ...] = field(default=(), compare=False)
 
@@ -86,20 +89,18 @@ class Quote:
         """What the member really paid, for tier qualification: cash plus stored value."""
         return self.payable_fen + self.stored_value_fen
 
+    @property
+    def coupon_applied(self) -> bool:
+        return self.coupon_verdict is not None and self.coupon_verdict.applies
+
+    @property
+    def coupon_note(self) -> str | None:
+        """The English note (CLI, logs); the till makes its own from `coupon_verdict`."""
+        return self.coupon_verdict.note if self.coupon_verdict else None
+
 
 def points_to_fen(points: int, rules: Rules) -> int:
     return points * 100 // rules.points_per_yuan
-
-
-def fen_to_points(fen: int, rules: Rules) -> int:
-    return fen * rules.points_per_yuan // 100
-
-
-def max_redeemable(bill_fen: int, balance_points: int, rules: Rules) -> int:
-    cap_points = fen_to_points(bill_fen * rules.max_bill_percent // 100, rules)
-    unit = max(1, rules.points_per_yuan // 100)  # points that convert to whole fen
-    allowed = max(0, min(balance_points, cap_points) // unit * unit)
-    return allowed if allowed >= rules.min_redeem_points else 0
 
 
 def check_lines(total_fen: int, lines: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
@@ -107,9 +108,7 @@ def check_lines(total_fen: int, lines: list[tuple[str, int]]) -> tuple[tuple[str
         return (("general", total_fen),)
     line_sum = sum(fen for _, fen in lines)
     if line_sum != total_fen:
-        raise InvalidInput(
-            f"lines add up to {format_yuan(line_sum)} but the amount is {format_yuan(total_fen)}", "line"
-        )
+        raise InvalidInput(Reason.LINES_MISMATCH, "line", lines_fen=line_sum, amount_fen=total_fen)
     return tuple(lines)
 
 
@@ -136,15 +135,19 @@ def make_quote(
     stored_value_fen: int = 0,
     coupon: CouponOffer | None = None,
     context: EarnContext | None = None,
+    figures: RedemptionFigures | None = None,
 ) -> Quote:
+    """`figures` are what limits the points beyond the balance (daily and offline caps, see redemption.py);
+    without them only the balance and the bill cap apply."""
     if total_fen <= 0:
-        raise InvalidInput("must be greater than 0", "amount")
+        raise InvalidInput(Reason.ZERO, "amount")
     if total_fen > rules.max_sale_fen:
-        raise InvalidInput(f"is above the store's limit of {format_yuan(rules.max_sale_fen)}", "amount")
+        raise InvalidInput(Reason.ABOVE_SALE_LIMIT, "amount", limit_fen=rules.max_sale_fen)
     if redeem_points < 0:
-        raise InvalidInput("must not be negative", "redeem_points")
+        raise InvalidInput(Reason.NEGATIVE, "redeem_points", text=str(redeem_points))
     if stored_value_fen < 0:
-        raise InvalidInput("must not be negative", "stored_value")
+        raise InvalidInput(Reason.NEGATIVE, "stored_value", text=str(stored_value_fen))
+    figures = figures or RedemptionFigures(balances.points)
     context = context or EarnContext("", date.today())
     checked = check_lines(total_fen, lines)
     amounts = [fen for _, fen in checked]
@@ -153,26 +156,16 @@ def make_quote(
     discounts = allocate(discount, amounts)
     after_discount = total_fen - discount
 
-    coupon_fen, coupon_note = 0, None
+    coupon_fen, verdict = 0, None
     if coupon is not None:
         verdict = evaluate(coupon, after_discount, context.day)
         coupon_fen = verdict.off_fen if verdict.applies else 0
-        coupon_note = ("applied: " if verdict.applies else "not applied: ") + verdict.note
     left_lines = [a - d for a, d in zip(amounts, discounts, strict=True)]
     coupons = allocate(coupon_fen, left_lines)
     after_coupon = after_discount - coupon_fen
 
-    allowed = max_redeemable(after_coupon, balances.points, rules)
-    if redeem_points and redeem_points > balances.points:
-        raise RuleRefused(f"the member has only {balances.points} points", "redeem_points")
-    if redeem_points and redeem_points < rules.min_redeem_points:
-        raise RuleRefused(f"at least {rules.min_redeem_points} points at a time", "redeem_points")
-    if redeem_points > allowed:
-        raise RuleRefused(
-            f"at most {allowed} points on this bill ({rules.max_bill_percent}% of it)", "redeem_points"
-        )
-    if (redeem_points * 100) % rules.points_per_yuan:
-        raise InvalidInput(f"must be a multiple of {rules.points_per_yuan // 100}", "redeem_points")
+    allowed = max_redeemable(after_coupon, figures, rules)
+    check_redemption(redeem_points, after_coupon, figures, rules)
     points_cash = points_to_fen(redeem_points, rules)
     left_lines = [left - c for left, c in zip(left_lines, coupons, strict=True)]
     points_cash_lines = allocate(points_cash, left_lines)
@@ -180,11 +173,9 @@ def make_quote(
     left = after_coupon - points_cash
 
     if stored_value_fen > balances.stored_value_fen:
-        raise RuleRefused(
-            f"the member has only {format_yuan(balances.stored_value_fen)} stored value", "stored_value"
-        )
+        raise RuleRefused(Reason.STORED_OVER_BALANCE, "stored_value", balance_fen=balances.stored_value_fen)
     if stored_value_fen > left:
-        raise RuleRefused(f"is more than the {format_yuan(left)} left to pay", "stored_value")
+        raise RuleRefused(Reason.STORED_OVER_LEFT, "stored_value", left_fen=left)
     bonus_part = (stored_value_fen * balances.stored_bonus_fen // balances.stored_value_fen
                   if balances.stored_value_fen else 0)
     paid_part = stored_value_fen - bonus_part
@@ -203,6 +194,6 @@ def make_quote(
         max_redeemable_points=allowed, points_redeemed=redeem_points, points_cash_fen=points_cash,
         stored_value_fen=stored_value_fen, stored_paid_fen=paid_part, stored_bonus_fen=bonus_part,
         payable_fen=left - stored_value_fen, points_earned=sum(line.points_earned for line in details),
-        coupon_code=coupon.code if coupon else None, coupon_fen=coupon_fen, coupon_note=coupon_note,
+        coupon_code=coupon.code if coupon else None, coupon_fen=coupon_fen, coupon_verdict=verdict,
         earn_multiplier_percent=multiplier, line_details=details,
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pos_member.domain.allocation import allocate
 from pos_member.domain.errors import InvalidInput, RuleRefused
-from pos_member.domain.money import format_yuan
+from pos_member.domain.reasons import Reason
 
 
 @dataclass(frozen=True)
@@ -71,24 +71,23 @@ def requested_amounts(lines: list[LineFigures], amount_fen: int | None,
     proportion to what is left, or everything left."""
     remaining = {line.line_no: line.amount_fen - line.refunded_fen for line in lines}
     if sum(remaining.values()) <= 0:
-        raise RuleRefused("this sale has already been fully refunded", "sale")
+        raise RuleRefused(Reason.SALE_FULLY_REFUNDED, "sale")
     if by_line:
         wanted = {}
         for line_no, amount in by_line.items():
             if line_no not in remaining:
-                raise InvalidInput(f"this sale has no line {line_no}", "line")
+                raise InvalidInput(Reason.NO_SUCH_LINE, "line", line=line_no)
             wanted[line_no] = remaining[line_no] if amount is None else amount
             if wanted[line_no] <= 0 and amount is None:
-                raise RuleRefused(f"line {line_no} has already been fully refunded", "line")
+                raise RuleRefused(Reason.LINE_FULLY_REFUNDED, "line", line=line_no)
             if wanted[line_no] > remaining[line_no]:
-                raise RuleRefused(f"only {format_yuan(remaining[line_no])} of line {line_no} is left to refund",
-                                  "line")
+                raise RuleRefused(Reason.LINE_REFUND_OVER, "line", left_fen=remaining[line_no], line=line_no)
         return wanted
     left = sum(remaining.values())
     if amount_fen is None:
         return {n: r for n, r in remaining.items() if r > 0}
     if amount_fen > left:
-        raise RuleRefused(f"only {format_yuan(left)} of this sale is left to refund", "amount")
+        raise RuleRefused(Reason.REFUND_OVER, "amount", left_fen=left)
     order = list(remaining)
     return dict(zip(order, allocate(amount_fen, [remaining[n] for n in order]), strict=True))
 
@@ -97,7 +96,7 @@ def refund_figures(lines: list[LineFigures], wanted: dict[int, int], points_bala
                    points_per_yuan: int) -> RefundFigures:
     total = sum(wanted.values())
     if total <= 0:
-        raise RuleRefused("must be greater than 0", "amount")
+        raise RuleRefused(Reason.ZERO, "amount")
     parts = []
     for line in lines:
         amount = wanted.get(line.line_no, 0)

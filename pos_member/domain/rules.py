@@ -12,6 +12,10 @@ from pos_member.paths import resource
 
 DEFAULT_RULES_PATH = resource("default_rules.toml")
 EXPIRY_POLICIES = ("none", "months_after_earning", "end_of_next_year", "inactive_months")
+LABEL_LANGUAGES = ("en", "zh_CN")  # the languages the till ships
+LABEL_KINDS = ("tiers", "card_types", "coupon_templates", "categories")
+# language -> kind -> code -> the name shown at the till
+Labels = dict[str, dict[str, dict[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,22 @@ class Rules:
     topup_steps: tuple[TopupStep, ...]
     card_types: dict[str, CardType]
     coupon_templates: dict[str, CouponTemplate]
+    labels: Labels = field(default_factory=dict)
+
+    def display_name(self, kind: str, code: str, language: str = "en", fallback: str | None = None) -> str:
+        """The name the till shows for a tier, card type, coupon template or line category: the rules'
+        label in `language`, else the English label, else the document's own `name` (or `fallback`, e.g. the
+        name a coupon was issued with), else the code as it is."""
+        for lang in (language, "en"):
+            label = self.labels.get(lang, {}).get(kind, {}).get(code)
+            if label:
+                return label
+        if fallback:
+            return fallback
+        own = {"tiers": {t.code: t.name for t in self.tiers},
+               "card_types": {c.code: c.name for c in self.card_types.values()},
+               "coupon_templates": {c.code: c.name for c in self.coupon_templates.values()}}.get(kind, {})
+        return own.get(code, code)
 
     def tier(self, code: str) -> Tier:
         for tier in self.tiers:

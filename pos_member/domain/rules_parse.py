@@ -10,12 +10,16 @@ from datetime import date
 from typing import Any
 
 from pos_member.domain.errors import InvalidInput
+from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import (
     EXPIRY_POLICIES,
+    LABEL_KINDS,
+    LABEL_LANGUAGES,
     CardType,
     CouponTemplate,
     Earning,
     Expiry,
+    Labels,
     Promotion,
     Qualification,
     Risk,
@@ -32,7 +36,7 @@ class _Table:
 
     def __init__(self, data: Any, path: str) -> None:
         if not isinstance(data, dict):
-            raise InvalidInput("must be a table", path or "rules")
+            raise InvalidInput(Reason.RULES_NOT_TABLE, path or "rules")
         self.data, self.path, self.used = data, path, set()
 
     def where(self, key: str) -> str:
@@ -41,8 +45,8 @@ class _Table:
     def missing(self, key: str) -> InvalidInput:
         typo = difflib.get_close_matches(key, [k for k in self.data if k not in self.used], n=1, cutoff=0.8)
         if typo:
-            return InvalidInput(f"is not a known key; did you mean {key!r}?", self.where(typo[0]))
-        return InvalidInput("is missing", self.where(key))
+            return InvalidInput(Reason.RULES_DID_YOU_MEAN, self.where(typo[0]), key=key)
+        return InvalidInput(Reason.RULES_MISSING, self.where(key))
 
     def int(self, key: str, default: int | None = None, low: int = 0, high: int = _BIG) -> int:
         self.used.add(key)
@@ -52,18 +56,18 @@ class _Table:
             return default
         value = self.data[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInput(f"must be a whole number, got {value!r}", self.where(key))
+            raise InvalidInput(Reason.RULES_NOT_INT, self.where(key), value=repr(value))
         if not low <= value <= high:
-            raise InvalidInput(f"must be between {low} and {high}, got {value}", self.where(key))
+            raise InvalidInput(Reason.RULES_OUT_OF_RANGE, self.where(key), low=low, high=high, value=value)
         return value
 
     def str(self, key: str, default: str | None = None, choices: tuple[str, ...] = ()) -> str:
         self.used.add(key)
         value = self.data.get(key, default)
         if not isinstance(value, str) or not value.strip():
-            raise InvalidInput("must be a non-empty string", self.where(key))
+            raise InvalidInput(Reason.RULES_EMPTY_STRING, self.where(key))
         if choices and value not in choices:
-            raise InvalidInput(f"must be one of {', '.join(choices)}; got {value!r}", self.where(key))
+            raise InvalidInput(Reason.RULES_NOT_CHOICE, self.where(key), choices=", ".join(choices), value=repr(value))
         return value
 
     def table(self, key: str, required: bool = True) -> _Table:
@@ -76,20 +80,20 @@ class _Table:
         self.used.add(key)
         value = self.data.get(key, [])
         if not isinstance(value, list):
-            raise InvalidInput("must be a list", self.where(key))
+            raise InvalidInput(Reason.RULES_NOT_LIST, self.where(key))
         return value
 
     def done(self) -> None:
         for key in self.data:
             if key not in self.used:
-                raise InvalidInput("is not a known key (a typo?)", self.where(key))
+                raise InvalidInput(Reason.RULES_UNKNOWN_KEY, self.where(key))
 
 
 def _date(text: Any, where: str) -> str:
     try:
         return date.fromisoformat(text).isoformat()
     except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"must be a date YYYY-MM-DD, got {text!r}", where) from exc
+        raise InvalidInput(Reason.RULES_BAD_DATE, where, value=repr(text)) from exc
 
 
 def _percent_map(table: _Table) -> dict[str, int]:
@@ -105,7 +109,7 @@ def _promotions(items: list[Any], path: str) -> tuple[Promotion, ...]:
         weekdays = table.list("weekdays")
         for day in weekdays:
             if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 7:
-                raise InvalidInput("must list ISO weekdays 1 (Monday) to 7", table.where("weekdays"))
+                raise InvalidInput(Reason.RULES_BAD_WEEKDAYS, table.where("weekdays"))
         dates = tuple(_date(d, table.where("dates")) for d in table.list("dates"))
         start = _date(table.data["from"], table.where("from")) if "from" in table.data else None
         end = _date(table.data["to"], table.where("to")) if "to" in table.data else None
@@ -125,7 +129,7 @@ def _earning(table: _Table) -> Earning:
         promotions=_promotions(table.list("promotions"), table.where("promotions")),
     )
     if "rounding" in table.data and table.str("rounding") != "down":
-        raise InvalidInput("only 'down' is supported: points are rounded down per line", table.where("rounding"))
+        raise InvalidInput(Reason.RULES_ROUNDING, table.where("rounding"))
     table.used.add("rounding")
     table.done()
     return earning
@@ -133,7 +137,7 @@ def _earning(table: _Table) -> Earning:
 
 def _tiers(items: list[Any]) -> tuple[Tier, ...]:
     if not items:
-        raise InvalidInput("must list at least one [[tiers]] entry", "tiers")
+        raise InvalidInput(Reason.RULES_NO_TIERS, "tiers")
     tiers = []
     for index, item in enumerate(items):
         table = _Table(item, f"tiers[{index}]")
@@ -144,13 +148,13 @@ def _tiers(items: list[Any]) -> tuple[Tier, ...]:
                           item.get("birthday_coupon")))
         table.done()
     if tiers[0].threshold != 0:
-        raise InvalidInput("the first tier must start at 0", "tiers[0].threshold")
+        raise InvalidInput(Reason.RULES_FIRST_TIER, "tiers[0].threshold")
     for index, (before, after) in enumerate(zip(tiers, tiers[1:], strict=False)):
         if after.threshold <= before.threshold:
-            raise InvalidInput(f"must be above the previous tier's ({before.threshold}): tiers rise",
-                               f"tiers[{index + 1}].threshold")
+            raise InvalidInput(Reason.RULES_TIERS_RISE, f"tiers[{index + 1}].threshold",
+                               threshold=before.threshold)
     if len({t.code for t in tiers}) != len(tiers):
-        raise InvalidInput("tier codes must be unique", "tiers")
+        raise InvalidInput(Reason.RULES_TIER_CODES_UNIQUE, "tiers")
     return tuple(tiers)
 
 
@@ -158,7 +162,7 @@ def _coupon_templates(table: _Table) -> dict[str, CouponTemplate]:
     templates = {}
     for code in list(table.data):
         if not re.fullmatch(r"[a-z0-9_]{1,24}", code):
-            raise InvalidInput("template codes are 1-24 of a-z, 0-9, _", table.where(code))
+            raise InvalidInput(Reason.RULES_TEMPLATE_CODE, table.where(code))
         item = table.table(code)
         kind = item.str("kind", choices=("amount_off", "percent_off", "gift"))
         template = CouponTemplate(
@@ -182,14 +186,34 @@ def _card_types(table: _Table, tier_codes: set[str]) -> dict[str, CardType]:
         item.used.add("starting_tier")
         starting = item.data.get("starting_tier")
         if starting is not None and starting not in tier_codes:
-            raise InvalidInput(f"names unknown tier {starting!r}", item.where("starting_tier"))
+            raise InvalidInput(Reason.RULES_UNKNOWN_TIER, item.where("starting_tier"), tier=str(starting))
         types[code] = CardType(code, item.str("name"), item.int("fee_fen"), item.int("valid_days", high=3660),
                                starting)
         item.done()
     table.done()
     if "standard" not in types:
-        raise InvalidInput("must define a 'standard' card type", "card_types")
+        raise InvalidInput(Reason.RULES_NO_STANDARD_CARD, "card_types")
     return types
+
+
+def _labels(table: _Table, known: dict[str, set[str]]) -> Labels:
+    """[labels.<language>.<kind>] code = "name": what the till calls things in each language."""
+    labels: Labels = {}
+    for language in list(table.data):
+        if language not in LABEL_LANGUAGES:
+            raise InvalidInput(Reason.RULES_BAD_LANGUAGE, table.where(language), value=str(language))
+        by_kind = table.table(language)
+        labels[language] = {}
+        for kind in LABEL_KINDS:
+            names = by_kind.table(kind, required=False)
+            for code in list(names.data):
+                if kind in known and code not in known[kind]:
+                    raise InvalidInput(Reason.RULES_UNKNOWN_KEY, names.where(code))
+            labels[language][kind] = {str(code): names.str(code) for code in list(names.data)}
+            names.done()
+        by_kind.done()
+    table.done()
+    return labels
 
 
 def rules_from_dict(data: dict[str, Any]) -> Rules:
@@ -201,11 +225,11 @@ def rules_from_dict(data: dict[str, Any]) -> Rules:
     points_per_yuan = redemption.int("points_per_yuan", low=1, high=100_000)
     if 100 % points_per_yuan and points_per_yuan % 100:
         # keep points-to-fen conversion exact in whole fen: 1, 2, 4, 5, 10, 20, 25, 50, 100, 200, 500...
-        raise InvalidInput("must divide 100 or be a multiple of 100", "redemption.points_per_yuan")
+        raise InvalidInput(Reason.RULES_POINTS_PER_YUAN, "redemption.points_per_yuan")
     policy = expiry_t.str("policy", "none", EXPIRY_POLICIES)
     expiry = Expiry(policy, expiry_t.int("months", 0 if policy in ("none", "end_of_next_year") else None, 0, 240))
     if policy in ("months_after_earning", "inactive_months") and expiry.months < 1:
-        raise InvalidInput("must be at least 1 for this policy", "expiry.months")
+        raise InvalidInput(Reason.RULES_EXPIRY_MONTHS, "expiry.months")
     qualification = Qualification(
         measure=qual_t.str("measure", "spend", ("spend", "points")),
         window=qual_t.str("window", "rolling_months", ("rolling_months", "calendar_year")),
@@ -230,8 +254,11 @@ def rules_from_dict(data: dict[str, Any]) -> Rules:
     coupon_templates = _coupon_templates(root.table("coupon_templates", False))
     for tier in tiers:
         if tier.birthday_coupon and tier.birthday_coupon not in coupon_templates:
-            raise InvalidInput(f"names unknown coupon template {tier.birthday_coupon!r}",
-                               f"tiers.{tier.code}.birthday_coupon")
+            raise InvalidInput(Reason.RULES_UNKNOWN_TEMPLATE, f"tiers.{tier.code}.birthday_coupon",
+                               template=tier.birthday_coupon)
+    card_types = _card_types(root.table("card_types"), {t.code for t in tiers})
+    known = {"tiers": {t.code for t in tiers}, "card_types": set(card_types),
+             "coupon_templates": set(coupon_templates)}
     rules = Rules(
         label=root.str("label"),
         earning=_earning(root.table("earning")),
@@ -247,8 +274,9 @@ def rules_from_dict(data: dict[str, Any]) -> Rules:
         referrer_points=referral.int("referrer_points", 0, 0, 1_000_000),
         tiers=tiers,
         topup_steps=tuple(steps),
-        card_types=_card_types(root.table("card_types"), {t.code for t in tiers}),
+        card_types=card_types,
         coupon_templates=coupon_templates,
+        labels=_labels(root.table("labels", False), known),
     )
     for table in (redemption, refunds, limits, expiry_t, qual_t, risk_t, referral, root):
         table.done()
@@ -259,5 +287,5 @@ def parse_rules_toml(text: str) -> Rules:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"is not valid TOML: {exc}", "rules") from exc
+        raise InvalidInput(Reason.RULES_NOT_TOML, "rules", detail=str(exc)) from exc
     return rules_from_dict(data)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Row, select
 from pos_member.domain.cards import expiry_after
 from pos_member.domain.codes import card_qr_text
 from pos_member.domain.errors import InvalidInput, RuleRefused
+from pos_member.domain.reasons import Reason
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
 from pos_member.services.lookup import resolve
@@ -41,7 +42,7 @@ def _result(store: Store, card: Row, fee_fen: int = 0) -> CardResult:
 def _target(conn: Connection, store: Store, code: str) -> tuple[Row, Row]:
     member, card = resolve(conn, store, code, for_use=False)
     if card is None:
-        raise RuleRefused("this member has no card", "code")
+        raise RuleRefused(Reason.NO_CARD, "code")
     return member, card
 
 
@@ -51,7 +52,7 @@ def _set_status(store: Store, code: str, manager_pin: str | None, action: str, a
         manager = require_manager(conn, store, manager_pin, f"card {action}")
         member, card = _target(conn, store, code)
         if card.status not in allowed_from:
-            raise RuleRefused(f"card {card.card_no} is {card.status}; cannot {action} it", "code")
+            raise RuleRefused(Reason.CARD_STATUS_BLOCKS, "code", card=card.card_no, status=card.status, action=action)
         now = store.now()
         conn.execute(t.cards.update().where(t.cards.c.card_no == card.card_no).values(
             status=new_status, updated_at=now))
@@ -80,9 +81,9 @@ def replace(store: Store, code: str, manager_pin: str | None, staff_id: int = CO
         manager = require_manager(conn, store, manager_pin, "card replacement")
         member, card = _target(conn, store, code)
         if member.status == "anonymised":
-            raise RuleRefused("an anonymised member cannot get a new card", "code")
+            raise RuleRefused(Reason.ANONYMISED_NO_NEW_CARD, "code")
         if card.status == "replaced":
-            raise RuleRefused(f"card {card.card_no} was already replaced by {card.replaced_by}", "code")
+            raise RuleRefused(Reason.CARD_ALREADY_REPLACED, "code", card=card.card_no, new_card=str(card.replaced_by))
         _, rules = store.rules(conn)
         card_type = card.card_type if card.card_type in rules.card_types else "standard"
         new_no = issue_card_row(conn, store, rules, member.id, card_type, staff_id, expires_on=card.expires_on)
@@ -101,7 +102,7 @@ def reprint(store: Store, code: str, manager_pin: str | None, staff_id: int = CO
         manager = require_manager(conn, store, manager_pin, "card reprint")
         member, card = _target(conn, store, code)
         if card.status != "active":
-            raise RuleRefused(f"card {card.card_no} is {card.status}; only an active card is reprinted", "code")
+            raise RuleRefused(Reason.REPRINT_NOT_ACTIVE, "code", card=card.card_no, status=card.status)
         now = store.now()
         conn.execute(t.cards.update().where(t.cards.c.card_no == card.card_no).values(
             version=card.version + 1, updated_at=now))
@@ -116,11 +117,11 @@ def renew(store: Store, code: str, staff_id: int = CONSOLE_STAFF_ID) -> CardResu
     with store.db.write() as conn:
         member, card = _target(conn, store, code)
         if card.status in ("lost", "replaced"):
-            raise RuleRefused(f"card {card.card_no} is {card.status}; it cannot be renewed", "code")
+            raise RuleRefused(Reason.RENEW_NOT_ACTIVE, "code", card=card.card_no, status=card.status)
         _, rules = store.rules(conn)
         kind = rules.card_types.get(card.card_type)
         if kind is None or kind.valid_days <= 0 or card.expires_on is None:
-            raise InvalidInput(f"card {card.card_no} never expires; nothing to renew", "code")
+            raise InvalidInput(Reason.NEVER_EXPIRES, "code", card=card.card_no)
         today = store.clock().date()
         start = max(today, date.fromisoformat(card.expires_on) + timedelta(days=1))
         expires_on = expiry_after(start, kind.valid_days)

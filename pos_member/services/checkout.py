@@ -16,14 +16,16 @@ from sqlalchemy import Connection, Row, bindparam, select
 from pos_member.domain.coupons import CouponOffer, parse_coupon_code
 from pos_member.domain.errors import NotFound, RuleRefused
 from pos_member.domain.quote import Balances, EarnContext, Quote, make_quote
+from pos_member.domain.reasons import Reason
+from pos_member.domain.redemption import RedemptionFigures
 from pos_member.domain.rules import Rules
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import Posting, post
 from pos_member.services.lookup import resolve
-from pos_member.services.loyalty import award_referral, check_redemption_caps, lot_expires_on, upgrade_at_once
+from pos_member.services.loyalty import award_referral, lot_expires_on, redeemed_today, upgrade_at_once
 from pos_member.services.staff import CONSOLE_STAFF_ID
-from pos_member.services.sync_service import check_offline_redemption
+from pos_member.services.sync_service import offline_position
 from pos_member.storage import tables as t
 
 _INSERT_SALE = t.sales.insert()
@@ -70,9 +72,19 @@ def coupon_offer(conn: Connection, store: Store, text_code: str, member_id: int)
     code = parse_coupon_code(text_code, store.identity.verify_keys)
     row = conn.execute(_COUPON, {"key": code}).first()
     if row is None:
-        raise NotFound(f"no coupon {code} in this store", "coupon")
+        raise NotFound(Reason.NO_SUCH_COUPON, "coupon", code=code)
     return CouponOffer(row.code, row.kind, row.name, row.amount_off_fen, row.min_spend_fen, row.percent_off,
-                       row.max_off_fen, row.valid_from, row.valid_to, row.status, row.member_id == member_id)
+                       row.max_off_fen, row.valid_from, row.valid_to, row.status, row.member_id == member_id,
+                       row.template)
+
+
+def redemption_figures(conn: Connection, store: Store, member: Row) -> RedemptionFigures:
+    """What limits this member's points today, read in the caller's transaction. With no points there is
+    nothing to limit, and the ledger sums are skipped (most members at a till, most of the time)."""
+    if member.points <= 0:
+        return RedemptionFigures(member.points)
+    by_member, in_store = redeemed_today(conn, store, member.id)
+    return RedemptionFigures(member.points, by_member, in_store, offline_position(conn, store, member.id))
 
 
 def _quote_for(conn: Connection, store: Store, member: Row, rules: Rules, request: SaleRequest) -> Quote:
@@ -82,7 +94,8 @@ def _quote_for(conn: Connection, store: Store, member: Row, rules: Rules, reques
     offer = coupon_offer(conn, store, request.coupon, member.id) if request.coupon else None
     return make_quote(request.amount_fen, list(request.lines), rules.tier(member.tier_code), balances, rules,
                       request.redeem_points, request.stored_value_fen, offer,
-                      EarnContext(store.identity.store_code, today, birthday_month))
+                      EarnContext(store.identity.store_code, today, birthday_month),
+                      redemption_figures(conn, store, member))
 
 
 def quote_sale(store: Store, request: SaleRequest) -> Quote:
@@ -106,11 +119,9 @@ def commit_sale(store: Store, request: SaleRequest, staff_id: int = CONSOLE_STAF
         member, card = resolve(conn, store, request.code, for_use=True)
         rules_version, rules = store.rules(conn)
         quote = _quote_for(conn, store, member, rules, request)
-        if request.coupon and not (quote.coupon_note or "").startswith("applied"):
-            raise RuleRefused(f"cannot be used on this sale: {quote.coupon_note.removeprefix('not applied: ')}",
-                              "coupon")
-        check_redemption_caps(conn, store, rules, member.id, quote.points_redeemed)
-        check_offline_redemption(conn, store, rules, member.id, quote.points_redeemed)
+        verdict = quote.coupon_verdict
+        if verdict is not None and not verdict.applies:
+            raise RuleRefused(Reason.COUPON_NOT_APPLICABLE, "coupon", why=verdict.reason, **verdict.params)
         first_purchase = conn.execute(_HAS_SALE, {"key": member.id}).first() is None
         sale_id, now = new_id(), store.now()
         conn.execute(_INSERT_SALE, {

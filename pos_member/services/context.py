@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Connection, select
 
 from pos_member.domain.errors import StorageError
+from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import Rules, parse_rules_toml
 from pos_member.storage import tables as t
 from pos_member.storage.engine import Database
@@ -76,12 +77,18 @@ class Store:
         """The current rules version and document; cached until a newer version appears."""
         latest = conn.execute(_LATEST_RULES).scalar()
         if latest is None:
-            raise StorageError("this store has no rules yet; run `pos-member init` first", "rules")
+            raise StorageError(Reason.NO_RULES, "rules")
         if self._rules is None or self._rules[0] != latest:
             toml_text = conn.execute(select(t.rules_versions.c.toml).where(
                 t.rules_versions.c.version == latest)).scalar_one()
             self._rules = (latest, parse_rules_toml(toml_text))
         return self._rules
+
+    @property
+    def cached_rules(self) -> Rules | None:
+        """The rules last read by `rules()`, without touching the database (the till's names read these)."""
+        cached = self._rules
+        return cached[1] if cached else None
 
     def close(self) -> None:
         self.db.dispose()
@@ -109,9 +116,7 @@ def load_identity(db: Database) -> Identity:
     with db.read() as conn:
         values = read_settings(conn)
     if "store_code" not in values:
-        raise StorageError(
-            "this store is not set up yet: run `pos-member init` (or `pos-member demo`)", "store"
-        )
+        raise StorageError(Reason.NOT_SET_UP, "store")
     return Identity(
         store_code=values["store_code"], store_name=values["store_name"], device_id=values["device_id"],
         device_no=int(values["device_no"]), chain_key=bytes.fromhex(values["chain_key"]),

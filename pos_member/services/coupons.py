@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, select, text
 
 from pos_member.domain.coupons import coupon_qr_text, new_coupon_code
 from pos_member.domain.errors import InvalidInput, RuleRefused
+from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import CouponTemplate, Rules
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
@@ -31,8 +32,8 @@ class Segment:
 
 def template_of(rules: Rules, code: str) -> CouponTemplate:
     if code not in rules.coupon_templates:
-        raise InvalidInput(f"no coupon template {code!r}; the rules have {', '.join(rules.coupon_templates)}",
-                           "template")
+        raise InvalidInput(Reason.NO_COUPON_TEMPLATE, "template", code=code,
+                           choices=", ".join(rules.coupon_templates))
     return rules.coupon_templates[code]
 
 
@@ -68,6 +69,7 @@ def issue_coupon(store: Store, member_code: str, template_code: str, staff_id: i
 
 def _coupon_dict(store: Store, row: Any) -> dict[str, Any]:
     return {"code": row.code, "qr": coupon_qr_text(store.identity.chain_key, row.code), "name": row.name,
+            "template": row.template,
             "kind": row.kind, "valid_from": row.valid_from, "valid_to": row.valid_to, "status": row.status}
 
 
@@ -99,19 +101,19 @@ def segment_members(conn: Connection, segment: Segment, today: date) -> list[int
 def run_campaign(store: Store, template_code: str, segment: Segment, manager_pin: str | None,
                  staff_id: int = CONSOLE_STAFF_ID) -> dict[str, Any]:
     if segment.birthday_month is not None and not 1 <= segment.birthday_month <= 12:
-        raise InvalidInput("must be 1 to 12", "birthday_month")
+        raise InvalidInput(Reason.OUT_OF_RANGE, "birthday_month", low=1, high=12)
     if segment.dormant_days is not None and segment.dormant_days < 1:
-        raise InvalidInput("must be at least 1", "dormant_days")
+        raise InvalidInput(Reason.AT_LEAST, "dormant_days", low=1)
     with store.db.write() as conn:
         manager = require_manager(conn, store, manager_pin, "a coupon campaign")
         _, rules = store.rules(conn)
         template = template_of(rules, template_code)
         if segment.tier and segment.tier not in {tier.code for tier in rules.tiers}:
-            raise InvalidInput(f"no tier {segment.tier!r}", "tier")
+            raise InvalidInput(Reason.NO_SUCH_TIER, "tier", tier=segment.tier)
         today = store.clock().date()
         members = segment_members(conn, segment, today)
         if not members:
-            raise RuleRefused("no member is in this segment", "segment")
+            raise RuleRefused(Reason.EMPTY_SEGMENT, "segment")
         campaign_id = conn.execute(t.campaigns.insert(), {
             "template": template.code, "segment": json.dumps(segment.describe()), "issued_count": len(members),
             "staff_id": staff_id, "created_at": store.now()}).inserted_primary_key[0]

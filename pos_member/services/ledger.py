@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, text
 
 from pos_member.domain.errors import RuleRefused
+from pos_member.domain.reasons import Reason
 from pos_member.services.context import Store, new_id
 from pos_member.storage import tables as t
 
@@ -92,9 +93,9 @@ def post(
     # The services check balances before posting; this is the last line of defence (the transaction rolls
     # back, so nothing is written).
     if balances.stored_paid_fen < 0 or balances.stored_bonus_fen < 0:
-        raise RuleRefused("stored value would go below zero", "stored_value")
+        raise RuleRefused(Reason.STORED_BELOW_ZERO, "stored_value")
     if change["points"] < 0 and balances.points < 0 and not allow_negative_points:
-        raise RuleRefused("points would go below zero", "points")
+        raise RuleRefused(Reason.POINTS_BELOW_ZERO, "points")
     return rows
 
 

@@ -11,6 +11,7 @@ from pos_member.domain.cardno import mask_phone
 from pos_member.domain.cards import card_problem, old_version_problem
 from pos_member.domain.codes import parse_member_code
 from pos_member.domain.errors import CardRefused, NotFound, PosError
+from pos_member.domain.reasons import Reason
 from pos_member.services.context import Store
 from pos_member.storage import tables as t
 
@@ -96,7 +97,7 @@ def resolve(conn: Connection, store: Store, code: str, for_use: bool) -> tuple[R
     if parsed.kind in ("qr", "card_no"):
         card = conn.execute(_CARD_BY_NO, {"key": parsed.value}).first()
         if card is None:
-            raise NotFound(f"no card {parsed.value} in this store", "code")
+            raise NotFound(Reason.NO_SUCH_CARD, "code", card=parsed.value)
         if parsed.version is not None:
             stale = old_version_problem(card.card_no, parsed.version, card.version)
             if stale:
@@ -107,14 +108,16 @@ def resolve(conn: Connection, store: Store, code: str, for_use: bool) -> tuple[R
         member = conn.execute(query, {"key": parsed.value}).first()
         if member is None:
             shown = mask_phone(parsed.value) if parsed.kind == "phone" else parsed.value
-            raise NotFound(f"no member with {parsed.kind.replace('_', ' ')} {shown}", "code")
+            if parsed.kind == "phone":
+                raise NotFound(Reason.NO_MEMBER_WITH_PHONE, "code", phone=shown)
+            raise NotFound(Reason.NO_MEMBER_WITH_NO, "code", member=shown)
         member = surviving(conn, member)
         card = current_card(conn, member.id)
     if for_use:
         if member.status == "anonymised":
-            raise CardRefused("this member was anonymised and cannot be used", "anonymised")
+            raise CardRefused(Reason.ANONYMISED)
         if card is None:
-            raise CardRefused("this member has no card; issue one first", "no_card")
+            raise CardRefused(Reason.NO_CARD)
         problem = card_problem(card.card_no, card.status, card.expires_on, store.clock().date())
         if problem:
             raise problem

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, text
 
 from pos_member.domain.calendar import lot_expiry, window_for_sale
-from pos_member.domain.errors import RuleRefused
 from pos_member.domain.rules import Rules
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import Posting, post
@@ -105,18 +104,12 @@ def lot_expires_on(rules: Rules, day: date) -> str | None:
     return expires.isoformat() if expires else None
 
 
-def check_redemption_caps(conn: Connection, store: Store, rules: Rules, member_id: int, points: int) -> None:
-    if not points:
-        return
+def redeemed_today(conn: Connection, store: Store, member_id: int) -> tuple[int, int]:
+    """Points redeemed today (by the member, in this store): the daily caps' figures."""
     day = store.clock().date().isoformat()
     by_member = conn.execute(_REDEEMED_BY_MEMBER, {"m": member_id, "day": day}).scalar_one()
-    if by_member + points > rules.risk.max_redeem_points_per_member_day:
-        left = max(0, rules.risk.max_redeem_points_per_member_day - by_member)
-        raise RuleRefused(f"the member may redeem {left} more points today (daily cap)", "redeem_points")
     in_store = conn.execute(_REDEEMED_IN_STORE, {"s": store.identity.store_code, "day": day}).scalar_one()
-    if in_store + points > rules.risk.max_redeem_points_per_store_day:
-        raise RuleRefused("the store's daily redemption cap is reached; a manager can raise it in the rules",
-                          "redeem_points")
+    return int(by_member), int(in_store)
 
 
 def award_referral(conn: Connection, store: Store, rules: Rules, rules_version: int, member: Row,

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, select
 from pos_member.domain.cardno import make_card_no, make_member_no, mask_phone, normalise_phone
 from pos_member.domain.cards import expiry_after
 from pos_member.domain.errors import InvalidInput, NotFound, RuleRefused
+from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import Rules
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store, new_id
@@ -23,9 +24,9 @@ MAX_NAME_LENGTH = 40
 def check_name(name: str) -> str:
     cleaned = " ".join((name or "").split())
     if not cleaned:
-        raise InvalidInput("must not be empty", "name")
+        raise InvalidInput(Reason.EMPTY, "name")
     if len(cleaned) > MAX_NAME_LENGTH or not cleaned.isprintable():
-        raise InvalidInput(f"must be at most {MAX_NAME_LENGTH} printable characters", "name")
+        raise InvalidInput(Reason.NAME_TOO_LONG, "name", max=MAX_NAME_LENGTH)
     return cleaned
 
 
@@ -35,23 +36,23 @@ def check_birthday(text: str | None, today: date) -> str | None:
     try:
         day = date.fromisoformat(text)
     except ValueError as exc:
-        raise InvalidInput(f"{text!r} is not a date; write YYYY-MM-DD", "birthday") from exc
+        raise InvalidInput(Reason.NOT_A_DATE, "birthday", text=str(text)) from exc
     if day > today or day.year < 1900:
-        raise InvalidInput(f"{text} is not a plausible birthday", "birthday")
+        raise InvalidInput(Reason.IMPLAUSIBLE_BIRTHDAY, "birthday", text=str(text))
     return day.isoformat()
 
 
 def _check_phone_free(conn: Connection, phone: str, member_id: int | None = None) -> None:
     owner = conn.execute(select(t.members.c.id, t.members.c.member_no).where(t.members.c.phone == phone)).first()
     if owner is not None and owner.id != member_id:
-        raise RuleRefused(f"phone {mask_phone(phone)} already belongs to member {owner.member_no}", "phone")
+        raise RuleRefused(Reason.PHONE_TAKEN, "phone", phone=mask_phone(phone), member=owner.member_no)
 
 
 def issue_card_row(conn: Connection, store: Store, rules: Rules, member_id: int, card_type: str,
                    staff_id: int, expires_on: str | None = None) -> str:
     """Insert a new active card (and its fee, if the type has one); returns the card number."""
     if card_type not in rules.card_types:
-        raise InvalidInput(f"must be one of {', '.join(rules.card_types)}", "card_type")
+        raise InvalidInput(Reason.NOT_ONE_OF, "card_type", choices=", ".join(rules.card_types))
     kind = rules.card_types[card_type]
     identity = store.identity
     card_no = make_card_no(identity.store_code, identity.device_no, next_counter(conn, "card_seq"))
@@ -87,7 +88,7 @@ def register_member(store: Store, name: str, phone: str, birthday: str | None = 
         manager = require_manager(conn, store, manager_pin, "registering a member") if manager_pin else None
         _, rules = store.rules(conn)
         if card_type not in rules.card_types:
-            raise InvalidInput(f"must be one of {', '.join(rules.card_types)}", "card_type")
+            raise InvalidInput(Reason.NOT_ONE_OF, "card_type", choices=", ".join(rules.card_types))
         _check_phone_free(conn, phone)
         referrer_id = None
         if referrer:
@@ -122,11 +123,11 @@ def edit_member(store: Store, code: str, name: str | None = None, phone: str | N
     if birthday is not None:
         changes["birthday"] = check_birthday(birthday, store.clock().date())
     if not changes:
-        raise InvalidInput("nothing to change: give --name, --phone or --birthday", "member")
+        raise InvalidInput(Reason.NOTHING_TO_CHANGE, "member")
     with store.db.write() as conn:
         member, _ = resolve(conn, store, code, for_use=False)
         if member.status == "anonymised":
-            raise RuleRefused("an anonymised member cannot be edited", "member")
+            raise RuleRefused(Reason.ANONYMISED_NO_EDIT, "member")
         if "phone" in changes:
             _check_phone_free(conn, changes["phone"], member.id)
         now = store.now()
@@ -144,7 +145,7 @@ def anonymise_member(store: Store, code: str, manager_pin: str | None,
         manager = require_manager(conn, store, manager_pin, "anonymising a member")
         member, _ = resolve(conn, store, code, for_use=False)
         if member.status == "anonymised":
-            raise RuleRefused("this member is already anonymised", "member")
+            raise RuleRefused(Reason.ALREADY_ANONYMISED, "member")
         now = store.now()
         conn.execute(t.members.update().where(t.members.c.id == member.id).values(
             name="(anonymised)", phone=None, birthday=None, status="anonymised", updated_at=now))
@@ -160,5 +161,5 @@ def anonymise_member(store: Store, code: str, manager_pin: str | None,
 def member_by_id(conn: Connection, member_id: int):
     row = conn.execute(select(t.members).where(t.members.c.id == member_id)).first()
     if row is None:
-        raise NotFound(f"no member #{member_id}", "member")
+        raise NotFound(Reason.NO_MEMBER_ID, "member", id=member_id)
     return row

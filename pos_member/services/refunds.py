@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, select
 
 from pos_member.domain.errors import InvalidInput, NeedsManager, NotFound
 from pos_member.domain.money import format_yuan
+from pos_member.domain.reasons import Reason
 from pos_member.domain.refund import LineFigures, RefundFigures, refund_figures, requested_amounts
 from pos_member.domain.rules import Rules, parse_rules_toml
 from pos_member.services.audit import append_audit
@@ -90,11 +91,11 @@ def refund_sale(store: Store, sale_id: str, amount_fen: int | None, manager_pin:
     or (neither) whatever is left of the sale."""
     sale_id = (sale_id or "").strip().lower()
     if not sale_id:
-        raise InvalidInput("no sale id given", "sale_id")
+        raise InvalidInput(Reason.NO_SALE_ID, "sale_id")
     with store.db.write() as conn:
         sale = conn.execute(select(t.sales).where(t.sales.c.sale_id == sale_id)).first()
         if sale is None:
-            raise NotFound(f"no sale {sale_id} in this store", "sale_id")
+            raise NotFound(Reason.NO_SUCH_SALE, "sale_id", sale=sale_id)
         current_version, current = store.rules(conn)
         rules = current if sale.rules_version == current_version else _rules_of(conn, sale.rules_version)
         member = member_by_id(conn, sale.member_id)
@@ -147,7 +148,7 @@ def refund_sale(store: Store, sale_id: str, amount_fen: int | None, manager_pin:
                      approved_by=manager.id if manager else None, entries=entries)
         balance = member.points - figures.points_reversed + figures.points_restored + figures.clawback_points
         if balance < 0 and manager is None:  # refund_figures guarantees this; kept as a guard
-            raise NeedsManager("this refund needs a manager's PIN", "manager_pin")
+            raise NeedsManager(Reason.REFUND_NEEDS_MANAGER, "manager_pin")
         stored = member.stored_paid_fen + member.stored_bonus_fen + figures.stored_value_restored_fen
         return RefundResult(refund_id, sale_id, figures, balance, manager.name if manager else None, coupon,
                             member.member_no, stored)

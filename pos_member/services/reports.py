@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from pos_member.domain.errors import InvalidInput
 from pos_member.domain.quote import points_to_fen
+from pos_member.domain.reasons import Reason
 from pos_member.services.context import Store
 from pos_member.services.loyalty import points_lapsing
 
@@ -32,9 +33,9 @@ def _period(start: str, end: str) -> tuple[str, str]:
     try:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
     except ValueError as exc:
-        raise InvalidInput("dates are YYYY-MM-DD", "period") from exc
+        raise InvalidInput(Reason.BAD_PERIOD_DATES, "period") from exc
     if last <= first:
-        raise InvalidInput("--to must be after --from", "period")
+        raise InvalidInput(Reason.PERIOD_ORDER, "period")
     return first.isoformat(), last.isoformat()
 
 

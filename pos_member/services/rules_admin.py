@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pos_member.domain.errors import InvalidInput, RuleRefused
+from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import Rules, parse_rules_toml
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
@@ -32,7 +33,7 @@ def read_rules_file(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}", "file") from exc
+        raise InvalidInput(Reason.CANNOT_READ_FILE, "file", path=str(path), detail=str(exc.strerror)) from exc
 
 
 def check_rules(path: Path) -> RulesSummary:
@@ -46,7 +47,7 @@ def apply_rules(store: Store, path: Path, manager_pin: str | None) -> RulesSumma
         manager = require_manager(conn, store, manager_pin, "applying new rules")
         _, current = store.rules(conn)
         if current == rules:
-            raise RuleRefused("these rules are the ones in force already", "rules")
+            raise RuleRefused(Reason.RULES_IN_FORCE, "rules")
         version = store_rules_version(conn, store, text, manager.id)
         append_audit(conn, store.now(), manager.id, "rules.apply", str(version), {"label": rules.label})
     return _summary(version, rules)

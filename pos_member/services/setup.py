@@ -8,6 +8,7 @@ from sqlalchemy import Connection, select
 
 from pos_member.domain.cardno import validate_store_code
 from pos_member.domain.errors import InvalidInput, RuleRefused
+from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import default_rules_text, parse_rules_toml
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store, new_chain_key, read_settings
@@ -31,12 +32,12 @@ def init_store(store: Store, store_code: str, store_name: str, manager_pin: str,
     validate_store_code(store_code)
     check_pin_format(manager_pin, "manager_pin")
     if not store_name.strip():
-        raise InvalidInput("must not be empty", "store_name")
+        raise InvalidInput(Reason.EMPTY, "store_name")
     if not 0 <= device_no <= 99:
-        raise InvalidInput("must be 0 to 99", "device_no")
+        raise InvalidInput(Reason.OUT_OF_RANGE, "device_no", low=0, high=99)
     with store.db.write() as conn:
         if "store_code" in read_settings(conn):
-            raise RuleRefused("this data dir already holds a store; use another --home", "store")
+            raise RuleRefused(Reason.STORE_EXISTS, "store")
         values = {
             "store_code": store_code, "store_name": store_name.strip(), "device_id": str(uuid.uuid4()),
             "device_no": str(device_no), "chain_key": chain_key or new_chain_key(),

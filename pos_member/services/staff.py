@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, select
 
 from pos_member.domain.errors import InvalidInput, NeedsManager, NotFound
+from pos_member.domain.reasons import Reason
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
 from pos_member.storage import tables as t
@@ -33,7 +34,7 @@ class StaffMember:
 
 def check_pin_format(pin: str, field: str = "pin") -> str:
     if not re.fullmatch(r"\d{4,8}", pin or ""):
-        raise InvalidInput("must be 4 to 8 digits", field)
+        raise InvalidInput(Reason.BAD_PIN_FORMAT, field)
     return pin
 
 
@@ -43,9 +44,9 @@ def hash_pin(pin: str) -> str:
 
 def add_staff_row(conn: Connection, store: Store, name: str, role: str, pin: str) -> int:
     if role not in ROLES:
-        raise InvalidInput(f"must be one of {', '.join(ROLES)}", "role")
+        raise InvalidInput(Reason.NOT_ONE_OF, "role", choices=", ".join(ROLES))
     if not name.strip():
-        raise InvalidInput("must not be empty", "name")
+        raise InvalidInput(Reason.EMPTY, "name")
     return conn.execute(t.staff.insert().values(
         name=name.strip(), role=role, pin_hash=hash_pin(pin), created_at=store.now()
     )).inserted_primary_key[0]
@@ -65,17 +66,17 @@ def _match_pin(conn: Connection, pin: str, roles: tuple[str, ...]) -> StaffMembe
 def sign_in(conn: Connection, pin: str) -> StaffMember:
     staff = _match_pin(conn, pin or "", ROLES)
     if staff is None:
-        raise NotFound("no staff member has this PIN", "pin")
+        raise NotFound(Reason.NO_STAFF_PIN, "pin")
     return staff
 
 
 def require_manager(conn: Connection, store: Store, pin: str | None, action: str) -> StaffMember:
     """The manager whose PIN this is, or NeedsManager (the caller's transaction then rolls back)."""
     if not pin:
-        raise NeedsManager(f"{action} needs a manager's PIN", "manager_pin")
+        raise NeedsManager(Reason.MANAGER_PIN_NEEDED, "manager_pin", action=action)
     manager = _match_pin(conn, pin, ("manager",))
     if manager is None:
-        raise NeedsManager(f"wrong manager PIN for {action}", "manager_pin")
+        raise NeedsManager(Reason.WRONG_MANAGER_PIN, "manager_pin", action=action)
     return manager
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pos_member.domain.errors import InvalidInput, RuleRefused
-from pos_member.domain.money import format_yuan
+from pos_member.domain.reasons import Reason
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import Posting, post
@@ -33,13 +33,13 @@ def top_up(store: Store, code: str, paid_fen: int, staff_id: int = CONSOLE_STAFF
     """Add paid stored value and its bonus. With `manager_pin` (the till asks for one) the approval is
     checked in the same transaction and recorded in the audit row."""
     if paid_fen <= 0:
-        raise InvalidInput("must be greater than 0", "amount")
+        raise InvalidInput(Reason.ZERO, "amount")
     with store.db.write() as conn:
         manager = require_manager(conn, store, manager_pin, "a top-up") if manager_pin else None
         member, _ = resolve(conn, store, code, for_use=True)
         rules_version, rules = store.rules(conn)
         if paid_fen > rules.max_topup_fen:
-            raise InvalidInput(f"is above the top-up limit of {format_yuan(rules.max_topup_fen)}", "amount")
+            raise InvalidInput(Reason.ABOVE_TOPUP_LIMIT, "amount", limit_fen=rules.max_topup_fen)
         bonus = rules.topup_bonus(paid_fen)
         topup_id, now = new_id(), store.now()
         conn.execute(t.topups.insert().values(topup_id=topup_id, member_id=member.id, staff_id=staff_id,
@@ -59,12 +59,12 @@ def adjust_points(store: Store, code: str, delta: int, reason: str, manager_pin:
     """A manual correction (goodwill, a mistake) as a new `adjust` entry; returns the new balance. Above the
     rules' limit it needs a manager's PIN. Points given are a lot of their own, expiring under the rules."""
     if delta == 0:
-        raise InvalidInput("must not be 0", "points")
+        raise InvalidInput(Reason.NOT_ZERO, "points")
     if abs(delta) > 10_000_000:
-        raise InvalidInput("is too large", "points")
+        raise InvalidInput(Reason.POINTS_TOO_LARGE, "points", text=str(delta))
     reason = " ".join((reason or "").split())
     if not reason:
-        raise InvalidInput("must say why the points are adjusted", "reason")
+        raise InvalidInput(Reason.NO_REASON_GIVEN, "reason")
     with store.db.write() as conn:
         rules_version, rules = store.rules(conn)
         manager = None
@@ -72,7 +72,7 @@ def adjust_points(store: Store, code: str, delta: int, reason: str, manager_pin:
             manager = require_manager(conn, store, manager_pin, f"a points adjustment of {delta}")
         member, _ = resolve(conn, store, code, for_use=False)
         if member.points + delta < 0:
-            raise RuleRefused(f"the member has only {member.points} points", "points")
+            raise RuleRefused(Reason.POINTS_OVER_BALANCE, "points", points=member.points)
         now = store.now()
         expires_on = lot_expires_on(rules, store.clock().date()) if delta > 0 else None
         entries = post(conn, store, member.id, [Posting("points", "adjust", delta, note=reason[:200],

@@ -1,7 +1,8 @@
-"""Sync as the till uses it: enrol, one sync cycle, status, the offline-redemption rule, and the
+"""Sync as the till uses it: enrol, one sync cycle, status, the offline-redemption figures, and the
 one-sync-per-device file lock. The background worker is in sync_worker.py.
 
-Offline redemption (ARCHITECTURE "Offline spending"), enforced only once the store is enrolled in a chain:
+Offline redemption (ARCHITECTURE "Offline spending"), enforced only once the store is enrolled in a chain (this
+module reads the figures; pos_member/domain/redemption.py decides, for the quote and the sale alike):
 - confirmed balance = entries of other devices (they came from HQ) + this device's entries HQ acknowledged;
 - a redemption may not exceed confirmed balance minus this device's pending (unacknowledged) debits, so points
   earned here and not yet pushed cannot be spent twice in two stores;
@@ -22,7 +23,8 @@ from typing import Any
 from sqlalchemy import Connection, select, text
 
 from pos_member.domain.errors import PosError, RuleRefused
-from pos_member.domain.rules import Rules
+from pos_member.domain.reasons import Reason
+from pos_member.domain.redemption import OfflinePosition
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
 from pos_member.storage import tables as t
@@ -63,7 +65,7 @@ def enrol(store: Store, hq_url: str, code: str, timeout: float = 30.0) -> dict[s
     try:
         result = SyncClient(sync_store(store), timeout=timeout).enrol(hq_url, code)
     except SyncError as exc:
-        raise SyncFailed(str(exc), "enrol") from exc
+        raise SyncFailed(Reason.SYNC_FAILED, "enrol", why=exc.reason, **exc.params) from exc
     finally:
         store._identity = None  # the chain key may have changed
     return result
@@ -75,7 +77,7 @@ def sync_once(store: Store, attempts: int = 4, timeout: float = 30.0, pull: bool
     try:
         report = sync_with_retries(SyncClient(sync_store(store), timeout=timeout), attempts=attempts, pull=pull)
     except SyncError as exc:
-        raise SyncFailed(str(exc), "sync") from exc
+        raise SyncFailed(Reason.SYNC_FAILED, "sync", why=exc.reason, **exc.params) from exc
     return report.__dict__ | {"status": sync_status(store)}
 
 
@@ -83,28 +85,17 @@ def sync_status(store: Store) -> dict[str, Any]:
     return sync_store(store).status()
 
 
-def check_offline_redemption(conn: Connection, store: Store, rules: Rules, member_id: int, points: int) -> None:
-    """Called by checkout inside the sale's transaction; refuses a redemption HQ has not confirmed."""
-    if points <= 0:
-        return
+def offline_position(conn: Connection, store: Store, member_id: int) -> OfflinePosition | None:
+    """The offline rule's figures for a member, read inside the quote's or the sale's transaction; None for a
+    store on its own (not enrolled): its ledger is the whole truth and the balance check suffices."""
     state = dict(conn.execute(_SYNC_STATE).all())
     if not state.get("token"):
-        return  # a store on its own: its ledger is the whole truth, the normal balance check suffices
+        return None
     me, through = store.identity.device_id, int(state.get("push_through") or 0)
     row = conn.execute(_POINTS_POSITION, {"me": me, "through": through, "member": member_id}).one()
-    available = row.confirmed - row.pending_debits
-    if points > available:
-        raise RuleRefused(f"only {max(0, available)} points are confirmed by HQ for this member; points earned "
-                          "here since the last sync can be redeemed after it", "redeem_points")
-    if row.pending_redeemed + points > rules.risk.offline_redeem_points_per_member:
-        left = max(0, rules.risk.offline_redeem_points_per_member - row.pending_redeemed)
-        raise RuleRefused(f"until the next sync this member may redeem {left} more points (offline cap)",
-                          "redeem_points")
     today = store.clock().date().isoformat()
     spent_today = conn.execute(_PENDING_REDEEMED_TODAY, {"me": me, "through": through, "day": today}).scalar_one()
-    if spent_today + points > rules.risk.offline_redeem_points_per_store_day:
-        raise RuleRefused("this till's offline redemption cap for today is reached; sync with HQ first",
-                          "redeem_points")
+    return OfflinePosition(int(row.confirmed), int(row.pending_debits), int(row.pending_redeemed), int(spent_today))
 
 
 class SyncBusy(RuleRefused):
@@ -128,7 +119,7 @@ def device_lock(lock_path: Path) -> Iterator[None]:
 
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
-            raise SyncBusy("another sync of this till is running", "sync") from exc
+            raise SyncBusy(Reason.SYNC_BUSY, "sync") from exc
         yield
     finally:
         handle.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import Connection, inspect, text
 
 from pos_member.domain.errors import StorageError
+from pos_member.domain.reasons import Reason
 from pos_member.storage.engine import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -48,10 +49,7 @@ def upgrade_to_head(db: Database) -> None:
         if current == HEAD_REVISION:
             return  # another process migrated it while we waited for the lock
         if current is not None and current not in known_revisions():
-            raise StorageError(
-                f"{db.path} was written by a newer pos-member (schema {current}); update this app first",
-                "database",
-            )
+            raise StorageError(Reason.NEWER_SCHEMA, "database", path=str(db.path), schema=str(current))
         from alembic import command
 
         command.upgrade(alembic_config(conn), "head")

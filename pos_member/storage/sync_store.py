@@ -148,15 +148,20 @@ class SqliteSyncStore:
         conn.execute(_REQUEUE_MEMBERS, params)
         conn.execute(_REQUEUE_CARDS, params)
 
-    def record_outcome(self, ok: bool, error: str | None) -> None:
+    def record_outcome(self, ok: bool, error: str | None, reason: Any = None) -> None:
+        """`error` is the English sentence; `reason` (a SyncError) its reason and figures, kept so the till can
+        say the last error in its own language."""
+        typed = json.dumps({"reason": str(reason.reason), "params": reason.params}) if reason is not None else ""
         with self.db.write() as conn:
             now = self.now()
             self._set(conn, "last_attempt", now)
             if ok:
                 self._set(conn, "last_success", now)
                 self._set(conn, "last_error", "")
+                self._set(conn, "last_error_reason", "")
             else:
                 self._set(conn, "last_error", error or "")
+                self._set(conn, "last_error_reason", typed)
 
     def status(self) -> dict[str, Any]:
         with self.db.read() as conn:
@@ -170,6 +175,7 @@ class SqliteSyncStore:
                 "push_through": through, "pull_cursor": self._cursor(conn, "pull_cursor"),
                 "last_attempt": self._get(conn, "last_attempt"), "last_success": self._get(conn, "last_success"),
                 "last_error": self._get(conn, "last_error") or None,
+                "last_error_reason": json.loads(self._get(conn, "last_error_reason") or "null"),
                 "rejected_entries": conn.execute(select(func.count()).select_from(t.sync_rejections)).scalar_one(),
             }
 

@@ -24,6 +24,7 @@ from pos_member.services import cards, members, refunds, stored_value
 from pos_member.services.context import Store
 from pos_member.services.lookup import show_member
 from pos_member.ui.dialogs import FieldSpec, FormDialog, manager_pin_field, settings_dialog
+from pos_member.ui.names import current_rules, display_name
 from pos_member.ui.printing import PrintFailed, ReceiptPrinting, RefundReceipt, document, save_pdf
 from pos_member.ui.qr_dialog import QrDialog
 from pos_member.ui.tasks import describe_error
@@ -144,7 +145,7 @@ class TillActions(QObject):
     # -- members and cards -----------------------------------------------------------------------
 
     def register_member(self) -> None:
-        types = [("standard", self.tr("Standard")), ("vip", self.tr("VIP")), ("annual", self.tr("Annual"))]
+        types = [(code, display_name("card_types", code, self.w)) for code in current_rules(self.w).card_types]
         fields = [FieldSpec("name", self.tr("Name")), FieldSpec("phone", self.tr("Mobile phone"), "phone"),
                   FieldSpec("birthday", self.tr("Birthday (YYYY-MM-DD, optional)"), "date"),
                   FieldSpec("card_type", self.tr("Card type"), "choice", types, "standard"),

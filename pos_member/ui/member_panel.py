@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from pos_member.domain.money import format_yuan
 from pos_member.services.lookup import MemberView
+from pos_member.ui.names import coupon_name, display_name
 
 TIER_COLOURS = {"standard": "#5f6b7a", "silver": "#8a96a3", "gold": "#b8860b", "diamond": "#1f6fb2"}
 
@@ -60,7 +61,7 @@ class MemberPanel(QFrame):
 
     def show_coupons(self, coupons: list[dict]) -> None:
         """The member's usable coupons: name and last valid day, one a line."""
-        lines = [self.tr("{0} (until {1})").format(c["name"], c["valid_to"]) for c in coupons]
+        lines = [self.tr("{0} (until {1})").format(coupon_name(c, self), c["valid_to"]) for c in coupons]
         self.coupons.setText("\n".join(lines) if lines else self.tr("none"))
         self._coupons_caption.setVisible(self.member is not None)
         self.coupons.setVisible(self.member is not None)
@@ -115,10 +116,7 @@ class MemberPanel(QFrame):
         return member.card_problem or ""
 
     def tier_name(self, code: str) -> str:
-        # the default rules' tiers; a store's own tier codes are shown as they are
-        names = {"standard": self.tr("Standard"), "silver": self.tr("Silver"), "gold": self.tr("Gold"),
-                 "diamond": self.tr("Diamond")}
-        return names.get(code, code.capitalize())
+        return display_name("tiers", code, self)  # the rules' label in the till's language
 
     def status_text(self, status: str) -> str:
         return {"lost": self.tr("lost"), "frozen": self.tr("frozen"), "replaced": self.tr("replaced"),

@@ -30,6 +30,8 @@ from pos_member.domain.money import format_yuan
 from pos_member.domain.quote import Quote
 from pos_member.services.checkout import SaleRequest
 from pos_member.ui.fitted_label import FittedLabel
+from pos_member.ui.messages import coupon_note
+from pos_member.ui.names import category_code, coupon_name, display_name
 from pos_member.ui.number_fields import PointsField, YuanField
 
 CATEGORIES = ("general", "grocery", "fresh", "dairy", "bakery", "drinks", "household", "tobacco")
@@ -48,7 +50,8 @@ class SalePanel(QWidget):
         self.amount = YuanField(self.tr("Amount (¥)"), "amount")
         self.line_category = QComboBox(objectName="lineCategory")
         self.line_category.setEditable(True)
-        self.line_category.addItems(CATEGORIES)
+        for code in CATEGORIES:  # shown by the rules' name in the till's language, the code kept as data
+            self.line_category.addItem(display_name("categories", code), code)
         self.line_category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.line_amount = YuanField(self.tr("Category line amount (¥)"), "lineAmount", required=True)
         self.lines = QListWidget(objectName="lines")
@@ -164,13 +167,13 @@ class SalePanel(QWidget):
         return tuple(items)
 
     def add_line(self) -> None:
-        category = " ".join(self.line_category.currentText().split()).lower() or "general"
+        category = category_code(self.line_category.currentText(), self)
         refusal = self.line_amount.refusal()
         if refusal is not None:
             self.show_error(refusal)
             return
         fen = self.line_amount.value() or 0
-        item_text = f"{category}  ¥ {format_yuan(fen)}"
+        item_text = f"{display_name('categories', category, self)}  ¥ {format_yuan(fen)}"
         self.lines.addItem(item_text)
         self.lines.item(self.lines.count() - 1).setData(Qt.ItemDataRole.UserRole, (category, fen))
         self.line_amount.clear()
@@ -201,7 +204,7 @@ class SalePanel(QWidget):
         self.coupon.clear()
         self.coupon.addItem("")
         for coupon in coupons:
-            self.coupon.addItem(f"{coupon['code']}  {coupon['name']}")
+            self.coupon.addItem(f"{coupon['code']}  {coupon_name(coupon, self)}")
         self.coupon.setCurrentIndex(0)
         self.coupon.blockSignals(False)
 
@@ -269,7 +272,7 @@ class SalePanel(QWidget):
         self.points_max.setText(self.tr("max {0}").format(quote.max_redeemable_points))
         self.table.setRowCount(len(quote.line_details))
         for row, line in enumerate(quote.line_details):
-            values = (str(line.line_no), line.category, format_yuan(line.amount_fen),
+            values = (str(line.line_no), display_name("categories", line.category, self), format_yuan(line.amount_fen),
                       format_yuan(line.discount_fen + line.coupon_fen), format_yuan(line.points_cash_fen),
                       format_yuan(line.stored_paid_fen + line.stored_bonus_fen), str(line.points_earned))
             for column, value in enumerate(values):
@@ -281,8 +284,8 @@ class SalePanel(QWidget):
         s["total"].setText(f"¥ {format_yuan(quote.total_fen)}")
         s["discount"].setText(f"− ¥ {format_yuan(quote.discount_fen)}")
         s["coupon"].setText(f"− ¥ {format_yuan(quote.coupon_fen)}")
-        # the quote says why a coupon applies or not; the service's sentence, shown as it is
-        self.coupon_note.setText(quote.coupon_note or "")
+        # the quote says why a coupon applies or not, as a reason: said here in the till's language
+        self.coupon_note.setText(coupon_note(quote.coupon_verdict, self))
         s["points"].setText(self.tr("{0} pts = − ¥ {1}").format(quote.points_redeemed,
                                                                  format_yuan(quote.points_cash_fen)))
         s["stored"].setText(f"− ¥ {format_yuan(quote.stored_value_fen)}")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from pos_member.services import sync_service
 from pos_member.services.context import Store
+from pos_member.ui.messages import sync_error_sentence
 
 
 def read_panel(store: Store) -> dict[str, Any]:
@@ -69,6 +70,6 @@ class SyncPanel(QDialog):
         v["pending"].setText(pending)
         v["last_success"].setText(status.get("last_success") or self.tr("never"))
         v["last_attempt"].setText(status.get("last_attempt") or self.tr("never"))
-        v["last_error"].setText(status.get("last_error") or self.tr("none"))
+        v["last_error"].setText(sync_error_sentence(status) or self.tr("none"))  # in the till's language
         v["rejected"].setText(str(status.get("rejected_entries", 0)))
         self.rejections.setText("\n".join(f"#{r['local_seq']} {r['entry_id']}: {r['reason']}" for r in rejections))

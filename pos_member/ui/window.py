@@ -336,7 +336,7 @@ class TillWindow(QMainWindow):
             self.focus_code()
             return
         if self.member.card_problem:
-            self.say(self.member.card_problem, error=True)
+            self.say(self.member_panel.problem.text(), error=True)  # the panel's sentence, translated
             return
         request = self._sale_request()
         if request is None:

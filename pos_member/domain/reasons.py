@@ -1,0 +1,354 @@
+"""Why a request was refused, as a code and its figures, and the one English table that says it.
+
+Every `PosError` carries a `Reason` and its parameters (ints and strs). The English sentence (CLI, logs, the
+API) is made here from them; the till's sentences (Chinese and English) are made from the same pair in
+pos_member/ui/messages.py. Nothing parses a sentence: code that must know why asks the reason.
+
+Parameter conventions, shared by both tables: a key ending in `_fen` is an amount and is shown as yuan under
+the key without the suffix (`limit_fen=10000` fills `{limit}` with "100.00"); `why` names another reason, and
+fills `{why}` with that reason's sentence made from the same parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+Params = Mapping[str, "int | str"]
+
+
+class Reason(StrEnum):
+    # a figure typed at the till or the CLI
+    NOT_AN_AMOUNT = "not_an_amount"
+    TOO_MANY_DECIMALS = "too_many_decimals"
+    NEGATIVE = "negative"
+    ZERO = "zero"
+    NOT_ZERO = "not_zero"
+    TOO_LARGE = "too_large"
+    NOT_WHOLE_POINTS = "not_whole_points"
+    POINTS_TOO_LARGE = "points_too_large"
+    ABOVE_SALE_LIMIT = "above_sale_limit"
+    ABOVE_TOPUP_LIMIT = "above_topup_limit"
+    LINES_MISMATCH = "lines_mismatch"
+    # points and stored value on a bill; each names the limit that applied and its figure
+    POINTS_OVER_BALANCE = "points_over_balance"
+    POINTS_BELOW_MIN = "points_below_min"
+    POINTS_OVER_BILL_CAP = "points_over_bill_cap"
+    POINTS_NOT_MULTIPLE = "points_not_multiple"
+    POINTS_OVER_MEMBER_DAY_CAP = "points_over_member_day_cap"
+    POINTS_OVER_STORE_DAY_CAP = "points_over_store_day_cap"
+    POINTS_OVER_CONFIRMED = "points_over_confirmed"
+    POINTS_OVER_OFFLINE_MEMBER_CAP = "points_over_offline_member_cap"
+    POINTS_OVER_OFFLINE_TILL_CAP = "points_over_offline_till_cap"
+    STORED_OVER_BALANCE = "stored_over_balance"
+    STORED_OVER_LEFT = "stored_over_left"
+    STORED_BELOW_ZERO = "stored_below_zero"
+    POINTS_BELOW_ZERO = "points_below_zero"
+    # member codes and cards (the values of the card reasons are the ones CardRefused always had)
+    NO_CODE = "no_code"
+    MALFORMED = "malformed"
+    FORGED = "forged"
+    EXPIRED_CODE = "expired_code"
+    BAD_CHECK_DIGIT = "bad_check_digit"
+    UNKNOWN_CODE_FORMAT = "unknown_code_format"
+    LOST = "lost"
+    REPLACED = "replaced"
+    FROZEN = "frozen"
+    EXPIRED = "expired"
+    OLD_VERSION = "old_version"
+    ANONYMISED = "anonymised"
+    NO_CARD = "no_card"
+    NO_SUCH_CARD = "no_such_card"
+    NO_MEMBER_WITH_PHONE = "no_member_with_phone"
+    NO_MEMBER_WITH_NO = "no_member_with_no"
+    NO_MEMBER_ID = "no_member_id"
+    CARD_STATUS_BLOCKS = "card_status_blocks"
+    CARD_ALREADY_REPLACED = "card_already_replaced"
+    REPRINT_NOT_ACTIVE = "reprint_not_active"
+    RENEW_NOT_ACTIVE = "renew_not_active"
+    NEVER_EXPIRES = "never_expires"
+    ANONYMISED_NO_NEW_CARD = "anonymised_no_new_card"
+    CARD_SEQ_EXHAUSTED = "card_seq_exhausted"
+    MEMBER_SEQ_EXHAUSTED = "member_seq_exhausted"
+    # coupons: a coupon code, and the verdict on a bill (applied or not, and why)
+    COUPON_MALFORMED = "coupon_malformed"
+    COUPON_FORGED = "coupon_forged"
+    NOT_A_COUPON_CODE = "not_a_coupon_code"
+    NO_SUCH_COUPON = "no_such_coupon"
+    COUPON_NOT_APPLICABLE = "coupon_not_applicable"
+    COUPON_OTHER_MEMBER = "coupon_other_member"
+    COUPON_USED = "coupon_used"
+    COUPON_VOID = "coupon_void"
+    COUPON_NOT_YET = "coupon_not_yet"
+    COUPON_EXPIRED = "coupon_expired"
+    COUPON_MIN_SPEND = "coupon_min_spend"
+    COUPON_GIFT = "coupon_gift"
+    COUPON_AMOUNT_OFF = "coupon_amount_off"
+    COUPON_PERCENT_OFF = "coupon_percent_off"
+    NO_COUPON_TEMPLATE = "no_coupon_template"
+    NO_SUCH_TIER = "no_such_tier"
+    EMPTY_SEGMENT = "empty_segment"
+    # members and staff
+    EMPTY = "empty"
+    NAME_TOO_LONG = "name_too_long"
+    NOT_A_DATE = "not_a_date"
+    IMPLAUSIBLE_BIRTHDAY = "implausible_birthday"
+    NOT_A_PHONE = "not_a_phone"
+    PHONE_TAKEN = "phone_taken"
+    NOT_ONE_OF = "not_one_of"
+    OUT_OF_RANGE = "out_of_range"
+    AT_LEAST = "at_least"
+    NOTHING_TO_CHANGE = "nothing_to_change"
+    ANONYMISED_NO_EDIT = "anonymised_no_edit"
+    ALREADY_ANONYMISED = "already_anonymised"
+    BAD_PIN_FORMAT = "bad_pin_format"
+    NO_STAFF_PIN = "no_staff_pin"
+    MANAGER_PIN_NEEDED = "manager_pin_needed"
+    WRONG_MANAGER_PIN = "wrong_manager_pin"
+    NO_REASON_GIVEN = "no_reason_given"
+    # refunds
+    NO_SALE_ID = "no_sale_id"
+    NO_SUCH_SALE = "no_such_sale"
+    SALE_FULLY_REFUNDED = "sale_fully_refunded"
+    NO_SUCH_LINE = "no_such_line"
+    LINE_FULLY_REFUNDED = "line_fully_refunded"
+    LINE_REFUND_OVER = "line_refund_over"
+    REFUND_OVER = "refund_over"
+    REFUND_NEEDS_MANAGER = "refund_needs_manager"
+    # the store, its rules, reports, the CLI
+    BAD_STORE_CODE = "bad_store_code"
+    STORE_EXISTS = "store_exists"
+    NOT_SET_UP = "not_set_up"
+    NO_RULES = "no_rules"
+    NEWER_SCHEMA = "newer_schema"
+    CANNOT_READ_FILE = "cannot_read_file"
+    RULES_IN_FORCE = "rules_in_force"
+    BAD_PERIOD_DATES = "bad_period_dates"
+    PERIOD_ORDER = "period_order"
+    BAD_LINE_SPEC = "bad_line_spec"
+    BAD_REFUND_LINE_SPEC = "bad_refund_line_spec"
+    AMOUNT_OR_LINES = "amount_or_lines"
+    RULES_NOT_TABLE = "rules_not_table"
+    RULES_NOT_INT = "rules_not_int"
+    RULES_OUT_OF_RANGE = "rules_out_of_range"
+    RULES_EMPTY_STRING = "rules_empty_string"
+    RULES_NOT_CHOICE = "rules_not_choice"
+    RULES_NOT_LIST = "rules_not_list"
+    RULES_UNKNOWN_KEY = "rules_unknown_key"
+    RULES_BAD_DATE = "rules_bad_date"
+    RULES_BAD_WEEKDAYS = "rules_bad_weekdays"
+    RULES_ROUNDING = "rules_rounding"
+    RULES_NO_TIERS = "rules_no_tiers"
+    RULES_FIRST_TIER = "rules_first_tier"
+    RULES_TIERS_RISE = "rules_tiers_rise"
+    RULES_TIER_CODES_UNIQUE = "rules_tier_codes_unique"
+    RULES_TEMPLATE_CODE = "rules_template_code"
+    RULES_UNKNOWN_TIER = "rules_unknown_tier"
+    RULES_NO_STANDARD_CARD = "rules_no_standard_card"
+    RULES_POINTS_PER_YUAN = "rules_points_per_yuan"
+    RULES_EXPIRY_MONTHS = "rules_expiry_months"
+    RULES_UNKNOWN_TEMPLATE = "rules_unknown_template"
+    RULES_NOT_TOML = "rules_not_toml"
+    RULES_MISSING = "rules_missing"
+    RULES_DID_YOU_MEAN = "rules_did_you_mean"
+    RULES_BAD_LANGUAGE = "rules_bad_language"
+    # sync with HQ
+    SYNC_FAILED = "sync_failed"
+    HQ_UNREACHABLE = "hq_unreachable"
+    HQ_TOKEN_REFUSED = "hq_token_refused"
+    HQ_REFUSED = "hq_refused"
+    HQ_SERVER_ERROR = "hq_server_error"
+    HQ_BAD_REQUEST = "hq_bad_request"
+    HQ_NOT_JSON = "hq_not_json"
+    HQ_STUCK = "hq_stuck"
+    NOT_ENROLLED = "not_enrolled"
+    SYNC_BUSY = "sync_busy"
+    # a refusal made before reasons were typed (a free sentence); none of ours is left, see tests/unit
+    UNTYPED = "untyped"
+
+
+ENGLISH: dict[Reason, str] = {
+    Reason.NOT_AN_AMOUNT: "'{text}' is not an amount; write yuan like 128.50",
+    Reason.TOO_MANY_DECIMALS: "'{text}' has more than 2 decimal places; the smallest unit is 0.01",
+    Reason.NEGATIVE: "must not be negative",
+    Reason.ZERO: "must be greater than 0",
+    Reason.NOT_ZERO: "must not be 0",
+    Reason.TOO_LARGE: "'{text}' is too large (at most {max})",
+    Reason.NOT_WHOLE_POINTS: "'{text}' is not a whole number of points",
+    Reason.POINTS_TOO_LARGE: "'{text}' is too large",
+    Reason.ABOVE_SALE_LIMIT: "is above the store's limit of {limit}",
+    Reason.ABOVE_TOPUP_LIMIT: "is above the top-up limit of {limit}",
+    Reason.LINES_MISMATCH: "lines add up to {lines} but the amount is {amount}",
+    Reason.POINTS_OVER_BALANCE: "the member has only {points} points",
+    Reason.POINTS_BELOW_MIN: "at least {min} points at a time",
+    Reason.POINTS_OVER_BILL_CAP: "at most {allowed} points on this bill ({percent}% of it)",
+    Reason.POINTS_NOT_MULTIPLE: "must be a multiple of {step}",
+    Reason.POINTS_OVER_MEMBER_DAY_CAP: "the member may redeem {left} more points today (daily cap)",
+    Reason.POINTS_OVER_STORE_DAY_CAP: "the store may redeem {left} more points today (the store's daily cap; a "
+                                      "manager can raise it in the rules)",
+    Reason.POINTS_OVER_CONFIRMED: "only {available} points are confirmed by HQ for this member; points earned "
+                                  "here since the last sync can be redeemed after it",
+    Reason.POINTS_OVER_OFFLINE_MEMBER_CAP: "until the next sync this member may redeem {left} more points "
+                                           "(offline cap)",
+    Reason.POINTS_OVER_OFFLINE_TILL_CAP: "until the next sync this till may redeem {left} more points today "
+                                         "(offline cap)",
+    Reason.STORED_OVER_BALANCE: "the member has only {balance} stored value",
+    Reason.STORED_OVER_LEFT: "is more than the {left} left to pay",
+    Reason.STORED_BELOW_ZERO: "stored value would go below zero",
+    Reason.POINTS_BELOW_ZERO: "points would go below zero",
+    Reason.NO_CODE: "no member code given",
+    Reason.MALFORMED: "this is not a member code",
+    Reason.FORGED: "QR code signature is not valid: forged or from another chain",
+    Reason.EXPIRED_CODE: "this phone code has expired; ask the member to refresh it",
+    Reason.BAD_CHECK_DIGIT: "card number {card} has a wrong check digit (mistyped?)",
+    Reason.UNKNOWN_CODE_FORMAT: "'{text}' is not a card number, member QR, phone or member number",
+    Reason.LOST: "card {card} was reported lost and is refused",
+    Reason.REPLACED: "card {card} was replaced by a newer card and is refused",
+    Reason.FROZEN: "card {card} is frozen; a manager can unfreeze it",
+    Reason.EXPIRED: "card {card} expired on {date}; renew it first",
+    Reason.OLD_VERSION: "this QR is from an older print of card {card} (version {scanned}, now {current}) and is "
+                        "refused",
+    Reason.ANONYMISED: "this member was anonymised and cannot be used",
+    Reason.NO_CARD: "this member has no card; issue one first",
+    Reason.NO_SUCH_CARD: "no card {card} in this store",
+    Reason.NO_MEMBER_WITH_PHONE: "no member with phone {phone}",
+    Reason.NO_MEMBER_WITH_NO: "no member with member no {member}",
+    Reason.NO_MEMBER_ID: "no member #{id}",
+    Reason.CARD_STATUS_BLOCKS: "card {card} is {status}; cannot {action} it",
+    Reason.CARD_ALREADY_REPLACED: "card {card} was already replaced by {new_card}",
+    Reason.REPRINT_NOT_ACTIVE: "card {card} is {status}; only an active card is reprinted",
+    Reason.RENEW_NOT_ACTIVE: "card {card} is {status}; it cannot be renewed",
+    Reason.NEVER_EXPIRES: "card {card} never expires; nothing to renew",
+    Reason.ANONYMISED_NO_NEW_CARD: "an anonymised member cannot get a new card",
+    Reason.CARD_SEQ_EXHAUSTED: "card sequence exhausted for this device",
+    Reason.MEMBER_SEQ_EXHAUSTED: "member sequence exhausted for this device",
+    Reason.COUPON_MALFORMED: "this QR is not a coupon",
+    Reason.COUPON_FORGED: "coupon QR signature is not valid: forged or from another chain",
+    Reason.NOT_A_COUPON_CODE: "'{text}' is not a coupon code (10 letters and digits)",
+    Reason.NO_SUCH_COUPON: "no coupon {code} in this store",
+    Reason.COUPON_NOT_APPLICABLE: "cannot be used on this sale: {why}",
+    Reason.COUPON_OTHER_MEMBER: "belongs to another member",
+    Reason.COUPON_USED: "already used",
+    Reason.COUPON_VOID: "no longer valid",
+    Reason.COUPON_NOT_YET: "valid from {date}",
+    Reason.COUPON_EXPIRED: "expired on {date}",
+    Reason.COUPON_MIN_SPEND: "needs a bill of {min} (this one is {bill})",
+    Reason.COUPON_GIFT: "gift: {name}",
+    Reason.COUPON_AMOUNT_OFF: "{off} off ({name})",
+    Reason.COUPON_PERCENT_OFF: "{percent}% off, {off} ({name})",
+    Reason.NO_COUPON_TEMPLATE: "no coupon template '{code}'; the rules have {choices}",
+    Reason.NO_SUCH_TIER: "no tier '{tier}'",
+    Reason.EMPTY_SEGMENT: "no member is in this segment",
+    Reason.EMPTY: "must not be empty",
+    Reason.NAME_TOO_LONG: "must be at most {max} printable characters",
+    Reason.NOT_A_DATE: "'{text}' is not a date; write YYYY-MM-DD",
+    Reason.IMPLAUSIBLE_BIRTHDAY: "{text} is not a plausible birthday",
+    Reason.NOT_A_PHONE: "'{text}' is not a mobile number (11 digits starting with 1)",
+    Reason.PHONE_TAKEN: "phone {phone} already belongs to member {member}",
+    Reason.NOT_ONE_OF: "must be one of {choices}",
+    Reason.OUT_OF_RANGE: "must be {low} to {high}",
+    Reason.AT_LEAST: "must be at least {low}",
+    Reason.NOTHING_TO_CHANGE: "nothing to change: give --name, --phone or --birthday",
+    Reason.ANONYMISED_NO_EDIT: "an anonymised member cannot be edited",
+    Reason.ALREADY_ANONYMISED: "this member is already anonymised",
+    Reason.BAD_PIN_FORMAT: "must be 4 to 8 digits",
+    Reason.NO_STAFF_PIN: "no staff member has this PIN",
+    Reason.MANAGER_PIN_NEEDED: "{action} needs a manager's PIN",
+    Reason.WRONG_MANAGER_PIN: "wrong manager PIN for {action}",
+    Reason.NO_REASON_GIVEN: "must say why the points are adjusted",
+    Reason.NO_SALE_ID: "no sale id given",
+    Reason.NO_SUCH_SALE: "no sale {sale} in this store",
+    Reason.SALE_FULLY_REFUNDED: "this sale has already been fully refunded",
+    Reason.NO_SUCH_LINE: "this sale has no line {line}",
+    Reason.LINE_FULLY_REFUNDED: "line {line} has already been fully refunded",
+    Reason.LINE_REFUND_OVER: "only {left} of line {line} is left to refund",
+    Reason.REFUND_OVER: "only {left} of this sale is left to refund",
+    Reason.REFUND_NEEDS_MANAGER: "this refund needs a manager's PIN",
+    Reason.BAD_STORE_CODE: "'{text}' must be exactly 3 digits, e.g. 001",
+    Reason.STORE_EXISTS: "this data dir already holds a store; use another --home",
+    Reason.NOT_SET_UP: "this store is not set up yet: run `pos-member init` (or `pos-member demo`)",
+    Reason.NO_RULES: "this store has no rules yet; run `pos-member init` first",
+    Reason.NEWER_SCHEMA: "{path} was written by a newer pos-member (schema {schema}); update this app first",
+    Reason.CANNOT_READ_FILE: "cannot read {path}: {detail}",
+    Reason.RULES_IN_FORCE: "these rules are the ones in force already",
+    Reason.BAD_PERIOD_DATES: "dates are YYYY-MM-DD",
+    Reason.PERIOD_ORDER: "--to must be after --from",
+    Reason.BAD_LINE_SPEC: "'{text}' must look like CATEGORY=YUAN, e.g. food=12.50",
+    Reason.BAD_REFUND_LINE_SPEC: "'{text}' must look like N or N=YUAN, e.g. 2 or 2=10.50",
+    Reason.AMOUNT_OR_LINES: "give either --amount or --line, not both",
+    Reason.RULES_NOT_TABLE: "must be a table",
+    Reason.RULES_NOT_INT: "must be a whole number, got {value}",
+    Reason.RULES_OUT_OF_RANGE: "must be between {low} and {high}, got {value}",
+    Reason.RULES_EMPTY_STRING: "must be a non-empty string",
+    Reason.RULES_NOT_CHOICE: "must be one of {choices}; got {value}",
+    Reason.RULES_NOT_LIST: "must be a list",
+    Reason.RULES_UNKNOWN_KEY: "is not a known key (a typo?)",
+    Reason.RULES_BAD_DATE: "must be a date YYYY-MM-DD, got {value}",
+    Reason.RULES_BAD_WEEKDAYS: "must list ISO weekdays 1 (Monday) to 7",
+    Reason.RULES_ROUNDING: "only 'down' is supported: points are rounded down per line",
+    Reason.RULES_NO_TIERS: "must list at least one [[tiers]] entry",
+    Reason.RULES_FIRST_TIER: "the first tier must start at 0",
+    Reason.RULES_TIERS_RISE: "must be above the previous tier's ({threshold}): tiers rise",
+    Reason.RULES_TIER_CODES_UNIQUE: "tier codes must be unique",
+    Reason.RULES_TEMPLATE_CODE: "template codes are 1-24 of a-z, 0-9, _",
+    Reason.RULES_UNKNOWN_TIER: "names unknown tier '{tier}'",
+    Reason.RULES_NO_STANDARD_CARD: "must define a 'standard' card type",
+    Reason.RULES_POINTS_PER_YUAN: "must divide 100 or be a multiple of 100",
+    Reason.RULES_EXPIRY_MONTHS: "must be at least 1 for this policy",
+    Reason.RULES_UNKNOWN_TEMPLATE: "names unknown coupon template '{template}'",
+    Reason.RULES_NOT_TOML: "is not valid TOML: {detail}",
+    Reason.RULES_MISSING: "is missing",
+    Reason.RULES_DID_YOU_MEAN: "is not a known key; did you mean '{key}'?",
+    Reason.RULES_BAD_LANGUAGE: "'{value}' is not a language the till ships (en, zh_CN)",
+    Reason.SYNC_FAILED: "{why}",
+    Reason.HQ_UNREACHABLE: "HQ unreachable: {error}",
+    Reason.HQ_TOKEN_REFUSED: "HQ refused this till's token (revoked?); enrol it again with a new code",
+    Reason.HQ_REFUSED: "{detail}",
+    Reason.HQ_SERVER_ERROR: "HQ answered {status}: {detail}",
+    Reason.HQ_BAD_REQUEST: "HQ refused the request ({status}): {detail}",
+    Reason.HQ_NOT_JSON: "HQ sent a reply that is not JSON",
+    Reason.HQ_STUCK: "HQ did not advance past local_seq {through}; will retry",
+    Reason.NOT_ENROLLED: "this till is not enrolled with HQ: run `pos-member enrol URL CODE`",
+    Reason.SYNC_BUSY: "another sync of this till is running",
+    Reason.UNTYPED: "{text}",
+}
+
+
+def format_fen(fen: int) -> str:
+    """Fen as yuan with two decimals (the same as money.format_yuan, which imports errors, which imports us)."""
+    sign = "-" if fen < 0 else ""
+    whole, part = divmod(abs(fen), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def shown_params(params: Params) -> dict[str, str]:
+    """The parameters as a sentence shows them: every `*_fen` also as yuan under its name without `_fen`."""
+    shown = {key: str(value) for key, value in params.items()}
+    for key, value in params.items():
+        if key.endswith("_fen") and isinstance(value, int):
+            shown[key.removesuffix("_fen")] = format_fen(value)
+    return shown
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """`template` with its {names} filled; a name without a value stays as it is written (never a KeyError)."""
+
+    class _Keep(dict):
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    return template.format_map(_Keep(values))
+
+
+def english(reason: Reason, params: Params) -> str:
+    shown = shown_params(params)
+    inner = nested(params)
+    if inner is not None and inner != reason:
+        shown["why"] = english(inner, {k: v for k, v in params.items() if k != "why"})
+    return fill(ENGLISH[reason], shown)
+
+
+def nested(params: Params) -> Reason | None:
+    """The reason named by the `why` parameter, if it names one."""
+    why = params.get("why")
+    return Reason(why) if isinstance(why, str) and why in Reason._value2member_map_ else None

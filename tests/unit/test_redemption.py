@@ -1,0 +1,57 @@
+"""The points limit: whichever limit is lowest sets the maximum, the maximum is accepted, one more is refused
+naming that limit and its figure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pos_member.domain.errors import InvalidInput, RuleRefused
+from pos_member.domain.reasons import Reason
+from pos_member.domain.redemption import OfflinePosition, RedemptionFigures, check_redemption, max_redeemable
+from pos_member.domain.rules import default_rules_text, parse_rules_toml
+
+RULES = parse_rules_toml(default_rules_text())  # 100 points = 1 yuan, half the bill, per day 50,000 / 2,000,000
+BILL = 1_000_000  # 10,000 yuan: the bill allows 500,000 points
+
+
+@pytest.mark.parametrize(("figures", "reason", "most"), [
+    (RedemptionFigures(3000), Reason.POINTS_OVER_BALANCE, 3000),
+    (RedemptionFigures(10**9), Reason.POINTS_OVER_MEMBER_DAY_CAP, 50_000),
+    (RedemptionFigures(10**9, member_redeemed_today=49_000), Reason.POINTS_OVER_MEMBER_DAY_CAP, 1000),
+    (RedemptionFigures(10**9, store_redeemed_today=1_999_500), Reason.POINTS_OVER_STORE_DAY_CAP, 500),
+    (RedemptionFigures(10**9, offline=OfflinePosition(1130, 0, 0, 0)), Reason.POINTS_OVER_CONFIRMED, 1130),
+    (RedemptionFigures(10**9, offline=OfflinePosition(3000, 300, 300, 300)), Reason.POINTS_OVER_CONFIRMED, 2700),
+    (RedemptionFigures(10**9, offline=OfflinePosition(10**6, 4800, 4800, 4800)),
+     Reason.POINTS_OVER_OFFLINE_MEMBER_CAP, 200),
+    (RedemptionFigures(10**9, offline=OfflinePosition(10**6, 0, 0, 99_900)), Reason.POINTS_OVER_OFFLINE_TILL_CAP, 100),
+])
+def test_the_lowest_limit_sets_the_maximum_and_names_the_refusal(figures, reason, most):
+    assert max_redeemable(BILL, figures, RULES) == most
+    check_redemption(most, BILL, figures, RULES)  # the maximum shown is accepted
+    with pytest.raises(RuleRefused) as caught:
+        check_redemption(most + 1, BILL, figures, RULES)
+    assert caught.value.reason == reason and caught.value.field == "redeem_points"
+    assert str(most) in caught.value.message
+
+
+def test_the_bill_cap():
+    figures = RedemptionFigures(10**6)
+    assert max_redeemable(10_000, figures, RULES) == 5000
+    with pytest.raises(RuleRefused) as caught:
+        check_redemption(5001, 10_000, figures, RULES)
+    assert caught.value.reason == Reason.POINTS_OVER_BILL_CAP and caught.value.params["allowed"] == 5000
+
+
+def test_steps_and_minimum():
+    rules = replace(RULES, points_per_yuan=200, min_redeem_points=100)  # 2 points a fen
+    figures = RedemptionFigures(1001)
+    assert max_redeemable(1_000_000, figures, rules) == 1000
+    with pytest.raises(InvalidInput) as caught:
+        check_redemption(999, 1_000_000, figures, rules)
+    assert caught.value.reason == Reason.POINTS_NOT_MULTIPLE
+    with pytest.raises(RuleRefused) as below:
+        check_redemption(50, 1_000_000, figures, rules)
+    assert below.value.reason == Reason.POINTS_BELOW_MIN
+    assert max_redeemable(1_000_000, RedemptionFigures(99), rules) == 0
