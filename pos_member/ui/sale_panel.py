@@ -30,7 +30,7 @@ from pos_member.domain.money import format_yuan
 from pos_member.domain.quote import Quote
 from pos_member.services.checkout import SaleRequest
 from pos_member.ui.fitted_label import FittedLabel
-from pos_member.ui.messages import coupon_note
+from pos_member.ui.messages import coupon_note, field_label
 from pos_member.ui.names import category_code, coupon_name, display_name
 from pos_member.ui.number_fields import PointsField, YuanField
 
@@ -46,8 +46,9 @@ class SalePanel(QWidget):
         super().__init__(parent)
         self.quote: Quote | None = None
         self.stored_balance_fen = 0
-        # each field's name is what its row says, so a refusal names the field the cashier sees
-        self.amount = YuanField(self.tr("Amount (¥)"), "amount")
+        # the bill's fields are named as the checkout's own refusals name them ("Bill amount: above the
+        # store's limit"), so a typing mistake and a rule say the same field the same way
+        self.amount = YuanField(field_label("amount"), "amount")
         self.line_category = QComboBox(objectName="lineCategory")
         self.line_category.setEditable(True)
         for code in CATEGORIES:  # shown by the rules' name in the till's language, the code kept as data
@@ -56,9 +57,9 @@ class SalePanel(QWidget):
         self.line_amount = YuanField(self.tr("Category line amount (¥)"), "lineAmount", required=True)
         self.lines = QListWidget(objectName="lines")
         self.lines.setMaximumHeight(64)
-        self.points = PointsField(self.tr("Points to use"), "points")
+        self.points = PointsField(field_label("redeem_points"), "points")
         self.points_max = QLabel(objectName="hint")
-        self.stored = YuanField(self.tr("Stored value (¥)"), "storedValue", allow_zero=True)
+        self.stored = YuanField(field_label("stored_value"), "storedValue", allow_zero=True)
         self.stored_hint = QLabel(objectName="hint")
         # the member's usable coupons to pick from; a coupon QR scanned or typed lands here too
         self.coupon = QComboBox(objectName="coupon")

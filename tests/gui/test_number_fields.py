@@ -123,8 +123,8 @@ def test_top_up_refusal_in_chinese_names_its_own_field(qtbot, zh_translator, til
     assert window.till_actions.dialog.error.text() == "充值金额（¥）：不能为负数。"
 
 
-SALE_FIELDS = [("amount", "Amount (¥)", BAD_YUAN), ("points", "Points to use", BAD_POINTS),
-               ("stored", "Stored value (¥)", BAD_YUAN)]
+SALE_FIELDS = [("amount", "Bill amount", BAD_YUAN), ("points", "Points", BAD_POINTS),
+               ("stored", "Stored value", BAD_YUAN)]
 
 
 @pytest.mark.parametrize(("attr", "name", "text"),

@@ -41,16 +41,14 @@ def pdf_pages(path: Path) -> list[tuple[float, float]]:
     return pages
 
 
-def pdf_text(path: Path) -> str | None:
-    if shutil.which("pdftotext") is None:  # poppler-utils, from `make system-deps`
-        return None
+def pdf_text(path: Path) -> str:
+    assert shutil.which("pdftotext"), "pdftotext missing: run `make system-deps` (poppler-utils)"
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
 
 
-def pdf_image(path: Path, out_dir: Path) -> np.ndarray | None:
-    if shutil.which("pdftoppm") is None:
-        return None
+def pdf_image(path: Path, out_dir: Path) -> np.ndarray:
+    assert shutil.which("pdftoppm"), "pdftoppm missing: run `make system-deps` (poppler-utils)"
     subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", str(path), str(out_dir / "page")],
                    check=True)
     image = QImage(str(out_dir / "page.png")).convertToFormat(QImage.Format.Format_Grayscale8)
@@ -107,11 +105,9 @@ def test_receipts_and_card_qr_print_again_and_again(qtbot, till_app, window, peo
     assert round(width / POINTS_PER_MM) == 80
     assert 60 < height / POINTS_PER_MM < 200
     text = pdf_text(pdf)  # (poppler maps the CJK font's digits to no text, so labels are checked)
-    if text is not None:
-        assert "Points earned" in text and "Points balance" in text and "Stored value balance" in text
-    page = pdf_image(pdf, tmp_path)
-    if page is not None:  # the card QR printed on the receipt scans
-        assert [code.text for code in zxingcpp.read_barcodes(page)] == [receipt.qr_text]
+    assert "Points earned" in text and "Points balance" in text and "Stored value balance" in text
+    page = pdf_image(pdf, tmp_path)  # the card QR printed on the receipt scans
+    assert [code.text for code in zxingcpp.read_barcodes(page)] == [receipt.qr_text]
 
     # a refund of that sale: its receipt replaces the sale's for Ctrl+P and Ctrl+S
     press(qtbot, window, Qt.Key.Key_R, CTRL)

@@ -36,7 +36,7 @@ _databases = count(1)
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
     if not available():
-        pytest.skip("PostgreSQL 15 binaries not found in /usr/lib/postgresql/15/bin (CI installs them)")
+        pytest.fail("PostgreSQL 15 binaries not found in /usr/lib/postgresql/15/bin: run `make system-deps`")
     cluster = PgCluster(fsync=False).start()  # fsync off: the tests kill HQ processes, never the machine
     cluster.admin("CREATE DATABASE hq_template")
     engine = db.make_engine(cluster.url("hq_template"))
