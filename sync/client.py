@@ -32,7 +32,7 @@ class SyncStore(Protocol):
     def save_enrolment(self, hq_url: str, reply: dict[str, Any]) -> None: ...
     def align_push_cursor(self, hq_through: int) -> None: ...
     def align_pull_cursor(self, epochs: list[dict[str, Any]]) -> None: ...
-    def record_outcome(self, ok: bool, error: str | None) -> None: ...
+    def record_outcome(self, ok: bool, error: str | None, reason: str | None = None) -> None: ...
     def pending_records(self, limit: int) -> list[tuple[dict[str, Any], tuple[str, str, int]]]: ...
     def ack_records(self, sent: list[tuple[str, str, int]], rejected: list[dict[str, Any]]) -> None: ...
     def pending_entries(self, limit: int, after: int | None = None) -> list[dict[str, Any]]: ...
@@ -42,7 +42,15 @@ class SyncStore(Protocol):
 
 
 class SyncError(Exception):
-    """Transient: network down, HQ 5xx, timeout. Retry with backoff."""
+    """Transient: network down, HQ 5xx, timeout. Retry with backoff.
+
+    `reason` and `params` say what happened without the English sentence, so the till can say it in its own
+    language (the sentence is for logs and the CLI)."""
+
+    def __init__(self, message: str, reason: str = "failed", **params: Any) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
 
 
 class AuthError(SyncError):
@@ -98,20 +106,22 @@ class SyncClient:
         try:
             response = self.session.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
         except requests.RequestException as exc:  # refused, reset, timeout, truncated body
-            raise SyncError(f"HQ unreachable: {type(exc).__name__}") from exc
+            raise SyncError(f"HQ unreachable: {type(exc).__name__}", "unreachable", error=type(exc).__name__) from exc
         if response.status_code == 401:
-            raise AuthError("HQ refused this till's token (revoked?); enrol it again with a new code")
+            raise AuthError("HQ refused this till's token (revoked?); enrol it again with a new code", "token_refused")
         if response.status_code in (403, 409):
-            raise AuthError(_detail(response))
+            raise AuthError(_detail(response), "refused", status=response.status_code)
         if response.status_code >= 500 or response.status_code == 429:
-            raise SyncError(f"HQ answered {response.status_code}: {_detail(response)}")
+            raise SyncError(f"HQ answered {response.status_code}: {_detail(response)}", "hq_error",
+                            status=response.status_code)
         if response.status_code != 200:
             # a 4xx other than the above means we sent something HQ cannot read: a bug, not a fault to retry
-            raise AuthError(f"HQ refused the request ({response.status_code}): {_detail(response)}")
+            raise AuthError(f"HQ refused the request ({response.status_code}): {_detail(response)}", "refused",
+                            status=response.status_code)
         try:
             return response.json()
         except ValueError as exc:
-            raise SyncError("HQ sent a reply that is not JSON") from exc
+            raise SyncError("HQ sent a reply that is not JSON", "not_json") from exc
 
     # ---- enrolment ------------------------------------------------------------------------------------
     def enrol(self, hq_url: str, code: str) -> dict[str, Any]:
@@ -125,7 +135,7 @@ class SyncClient:
     def sync_once(self, pull: bool = True) -> SyncReport:
         info = self.store.connection_info()
         if info is None:
-            raise NotEnrolled("this till is not enrolled with HQ: run `pos-member enrol URL CODE`")
+            raise NotEnrolled("this till is not enrolled with HQ: run `pos-member enrol URL CODE`", "not_enrolled")
         url, token = info
         report = SyncReport()
         try:
@@ -137,7 +147,7 @@ class SyncClient:
             if pull:
                 self._pull(url, token, report)
         except SyncError as exc:
-            self.store.record_outcome(False, str(exc))
+            self.store.record_outcome(False, str(exc), exc.reason)
             raise
         self.store.record_outcome(True, None)
         return report
@@ -185,7 +195,7 @@ class SyncClient:
                 if last_through is not None and through <= last_through:
                     if call is not None:
                         call.result()  # let the request in flight finish before giving up this cycle
-                    raise SyncError(f"HQ did not advance past local_seq {through}; will retry")
+                    raise SyncError(f"HQ did not advance past local_seq {through}; will retry", "no_progress")
                 last_through = through
                 if call is None:
                     return

@@ -148,15 +148,18 @@ class SqliteSyncStore:
         conn.execute(_REQUEUE_MEMBERS, params)
         conn.execute(_REQUEUE_CARDS, params)
 
-    def record_outcome(self, ok: bool, error: str | None) -> None:
+    def record_outcome(self, ok: bool, error: str | None, reason: str | None = None) -> None:
+        """`reason` is the error's code (sync.client.SyncError.reason): the till says it in its language."""
         with self.db.write() as conn:
             now = self.now()
             self._set(conn, "last_attempt", now)
             if ok:
                 self._set(conn, "last_success", now)
                 self._set(conn, "last_error", "")
+                self._set(conn, "last_error_reason", "")
             else:
                 self._set(conn, "last_error", error or "")
+                self._set(conn, "last_error_reason", reason or "failed")
 
     def status(self) -> dict[str, Any]:
         with self.db.read() as conn:
@@ -170,6 +173,7 @@ class SqliteSyncStore:
                 "push_through": through, "pull_cursor": self._cursor(conn, "pull_cursor"),
                 "last_attempt": self._get(conn, "last_attempt"), "last_success": self._get(conn, "last_success"),
                 "last_error": self._get(conn, "last_error") or None,
+                "last_error_reason": self._get(conn, "last_error_reason") or None,
                 "rejected_entries": conn.execute(select(func.count()).select_from(t.sync_rejections)).scalar_one(),
             }
 

@@ -51,6 +51,9 @@ class SalePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.quote: Quote | None = None
+        # the most points the last priced bill allowed: kept when a quote is refused ("at most 980 points"), so
+        # Shift+F5 can still set it; forgotten with the bill
+        self.known_max_points: int | None = None
         self.stored_balance_fen = 0
         self.amount = _amount_field("amount")
         self.line_category = QComboBox(objectName="lineCategory")
@@ -87,10 +90,13 @@ class SalePanel(QWidget):
             field.textEdited.connect(lambda _text: self.changed.emit())
             field.installEventFilter(self)
         self.coupon.currentTextChanged.connect(lambda _text: self.changed.emit())
-        self.coupon.lineEdit().installEventFilter(self)
         self.line_amount.returnPressed.connect(self.add_line)
         self.lines.installEventFilter(self)
-        self.line_category.lineEdit().installEventFilter(self)
+        # an editable combo box keeps the focus itself and hands keys to its line edit directly (no event
+        # filter of the line edit sees them): Enter is caught on the combo box, and on the line edit for clicks
+        for combo in (self.line_category, self.coupon):
+            combo.installEventFilter(self)
+            combo.lineEdit().installEventFilter(self)
         self.clear()
 
     def _build(self) -> None:
@@ -196,11 +202,21 @@ class SalePanel(QWidget):
         self.coupon.setEditText(text.strip())
         self.changed.emit()
 
+    def has_bill(self) -> bool:
+        """An amount or a category line is typed (what the member's scan must not wipe)."""
+        return bool(self.amount.text().strip() or self.lines.count())
+
+    def set_known_max(self, quote: Quote) -> None:
+        """The most points a bill allows, from a quote of it without points (after a refused redemption)."""
+        self.known_max_points = quote.max_redeemable_points
+        self.points_max.setText(self.tr("max {0}").format(quote.max_redeemable_points))
+
     def use_max_points(self) -> None:
-        if self.quote is not None:
-            self.points.setText(str(self.quote.max_redeemable_points))
+        if self.known_max_points is not None:
+            self.points.setText(str(self.known_max_points))
             self.changed.emit()
         self.points.setFocus()
+        self.points.selectAll()
 
     def pay_rest_with_stored_value(self) -> None:
         if self.quote is not None:
@@ -213,7 +229,8 @@ class SalePanel(QWidget):
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         key = event.key()
-        if watched is self.line_category.lineEdit() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if watched in (self.line_category, self.line_category.lineEdit()) and enter:
             self.line_amount.setFocus()  # category, Enter, amount, Enter: one line added
             return True
         if watched is self.lines and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
@@ -223,7 +240,7 @@ class SalePanel(QWidget):
                 self.lines.setVisible(self.lines.count() > 0)
                 self.changed.emit()
             return True
-        if watched is self.coupon.lineEdit() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if watched in (self.coupon, self.coupon.lineEdit()) and enter:
             self.confirm_requested.emit()
             return True
         if watched in (self.amount, self.points, self.stored):
@@ -251,6 +268,7 @@ class SalePanel(QWidget):
 
     def show_quote(self, quote: Quote) -> None:
         self.quote = quote
+        self.known_max_points = quote.max_redeemable_points
         self.error.clear()
         self.points_max.setText(self.tr("max {0}").format(quote.max_redeemable_points))
         self.table.setRowCount(len(quote.line_details))
@@ -287,13 +305,22 @@ class SalePanel(QWidget):
         self.coupon_note.clear()
 
     def clear(self) -> None:
-        for field in (self.amount, self.points, self.stored, self.line_amount):
+        """Next customer: the whole bill goes."""
+        for field in (self.amount, self.line_amount):
             field.clear()
         self.lines.clear()
         self.lines.hide()  # an empty box beside the line entry reads as a broken field
         self.line_category.setCurrentIndex(0)
+        self.clear_member_fields()
+
+    def clear_member_fields(self) -> None:
+        """Another member at the till: what belonged to the last one goes (points, stored value, coupons and
+        the quote made for them); the bill typed (amount, lines) stays."""
+        for field in (self.points, self.stored):
+            field.clear()
         self.error.clear()
         self.stored_hint.clear()
         self.stored_balance_fen = 0
         self.set_coupons([])
         self.clear_quote()
+        self.known_max_points = None
