@@ -9,7 +9,7 @@
         <translation>摄像头启动中…</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+24"/>
         <source>No camera</source>
         <translation>无摄像头</translation>
     </message>
@@ -489,7 +489,7 @@
 <context>
     <name>SalePanel</name>
     <message>
-        <location filename="../../pos_member/ui/sale_panel.py" line="+97"/>
+        <location filename="../../pos_member/ui/sale_panel.py" line="+103"/>
         <source>Bill and payment</source>
         <translation>账单与支付</translation>
     </message>
@@ -594,12 +594,13 @@
         <translation>结算明细</translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+127"/>
         <source>balance ¥ {0}</source>
         <translation>余额 ¥ {0}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-55"/>
+        <location line="+61"/>
         <source>max {0}</source>
         <translation>最多 {0}</translation>
     </message>
@@ -640,14 +641,50 @@
 <context>
     <name>ScannerThread</name>
     <message>
-        <location filename="../../pos_member/ui/scanner_worker.py" line="+77"/>
+        <location filename="../../pos_member/ui/scanner_worker.py" line="+78"/>
+        <location line="+34"/>
         <source>no camera is set up</source>
         <translation>未设置摄像头</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-24"/>
         <source>the camera could not be opened ({0})</source>
         <translation>摄像头无法打开（{0}）</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the video source ended</source>
+        <translation>视频源已结束</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the camera stopped sending pictures; details are in the log</source>
+        <translation>摄像头已停止传送画面；详情见日志</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>no camera at index {0}</source>
+        <translation>编号 {0} 处没有摄像头</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the video stream {0} could not be opened</source>
+        <translation>无法打开视频流 {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the file {0} was not found</source>
+        <translation>找不到文件 {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the file {0} could not be read as video or image</source>
+        <translation>文件 {0} 无法作为视频或图片读取</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the camera could not be opened</source>
+        <translation>无法打开摄像头</translation>
     </message>
 </context>
 <context>
@@ -661,17 +698,22 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../pos_member/ui/sync_panel.py" line="+35"/>
+        <location filename="../../pos_member/ui/sync_panel.py" line="+38"/>
         <source>HQ sync</source>
         <translation>总部同步</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>HQ</source>
         <translation>总部</translation>
     </message>
     <message>
         <location line="+0"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Waiting to send</source>
         <translation>待发送</translation>
     </message>
@@ -696,22 +738,52 @@
         <translation>总部隔离的条目</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
         <location line="+14"/>
+        <source>HQ is not set up for this till: nothing to sync. Enrol it with `pos-member enrol URL CODE`.</source>
+        <translation>本收银台尚未设置总部：没有可同步的内容。请用 `pos-member enrol URL CODE` 登记。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The sync worker is not running in this session.</source>
+        <translation>本次运行中同步程序未启动。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Syncing with HQ now; this panel shows the outcome.</source>
+        <translation>正在与总部同步；结果将显示在此面板。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>HQ sync not set up</source>
+        <translation>未设置总部同步</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>not set up: enrol this till with `pos-member enrol URL CODE`</source>
         <translation>未设置：请用 `pos-member enrol URL CODE` 登记本收银台</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>{0} ledger entries, {1} member/card changes</source>
         <translation>{0} 条流水，{1} 条会员/卡变更</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <location line="+1"/>
         <source>never</source>
         <translation>从未</translation>
@@ -723,9 +795,52 @@
     </message>
 </context>
 <context>
+    <name>SyncStatus</name>
+    <message>
+        <location filename="../../pos_member/ui/sync_status.py" line="+44"/>
+        <source>HQ could not be reached (no network, or HQ is down).</source>
+        <translation>无法连接总部（没有网络，或总部服务停止）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ refused this till&apos;s token; enrol the till again.</source>
+        <translation>总部拒绝了本收银台的令牌；请重新登记本收银台。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ refused this till&apos;s request; see the log.</source>
+        <translation>总部拒绝了本收银台的请求；请查看日志。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ had a problem answering; the till will try again.</source>
+        <translation>总部应答出错；收银台稍后会重试。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ&apos;s reply could not be read; the till will try again.</source>
+        <translation>无法读取总部的应答；收银台稍后会重试。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ did not take the entries sent; the till will try again.</source>
+        <translation>总部未接收发送的记录；收银台稍后会重试。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This till is not enrolled with HQ.</source>
+        <translation>本收银台尚未在总部登记。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The last sync failed; details are in the log.</source>
+        <translation>上次同步失败；详情见日志。</translation>
+    </message>
+</context>
+<context>
     <name>TillActions</name>
     <message>
-        <location filename="../../pos_member/ui/actions.py" line="+66"/>
+        <location filename="../../pos_member/ui/actions.py" line="+68"/>
         <source>This needs a manager&apos;s PIN.</source>
         <translation>此操作需要店长 PIN 码。</translation>
     </message>
@@ -760,7 +875,7 @@
         <translation>已退款 ¥ {0}：退现金 ¥ {1}，冲回 {2} 积分，批准人 {3}。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>Standard</source>
         <translation>普通</translation>
     </message>
@@ -805,12 +920,12 @@
         <translation>注册后立即发卡，随后打印二维码。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>Card or member code</source>
         <translation>卡号或会员码</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
         <source>Report card lost</source>
         <translation>挂失</translation>
     </message>
@@ -880,7 +995,7 @@
         <translation>已充值 ¥ {0}，赠送 ¥ {1}；储值余额 ¥ {2}。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+6"/>
         <source>Points (+ adds, − removes)</source>
         <translation>积分（+ 增加，− 扣减）</translation>
     </message>
@@ -900,7 +1015,7 @@
         <translation>积分已调整，当前余额 {0}。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+6"/>
         <location line="+7"/>
         <source>No receipt yet: confirm a sale first.</source>
         <translation>还没有小票：请先确认一笔销售。</translation>
@@ -914,11 +1029,6 @@
         <location line="+2"/>
         <source>Receipt saved: {0}</source>
         <translation>小票已保存：{0}</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Syncing with HQ now.</source>
-        <translation>正在与总部同步。</translation>
     </message>
 </context>
 <context>
@@ -977,12 +1087,12 @@
 <context>
     <name>TillWindow</name>
     <message>
-        <location filename="../../pos_member/ui/window.py" line="+82"/>
+        <location filename="../../pos_member/ui/window.py" line="+84"/>
         <source>Till — pos-member</source>
         <translation>收银台 — pos-member</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+31"/>
         <source>Scan, or type a code and Enter</source>
         <translation>扫码，或输入会员码后回车</translation>
     </message>
@@ -1152,12 +1262,17 @@
         <translation>正在准备演示店（首次启动，需要几秒）…</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+57"/>
         <source>Member {0}: {1}</source>
         <translation>会员 {0}：{1}</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+2"/>
+        <source>The bill typed before the scan is kept.</source>
+        <translation>扫码前输入的账单金额已保留。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Scan the member&apos;s card first, then the coupon.</source>
         <translation>请先扫会员卡，再扫优惠券。</translation>
     </message>
@@ -1172,22 +1287,22 @@
         <translation>已读取 ✓</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+66"/>
         <source>Scan or type the member&apos;s code first.</source>
         <translation>请先扫描或输入会员码。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Type the bill amount first.</source>
         <translation>请先输入消费金额。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>Sale recorded: pay ¥ {0}, {1} points earned.</source>
         <translation>销售已记录：应付 ¥ {0}，获得 {1} 积分。</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+21"/>
         <source>Camera: {0}</source>
         <translation>摄像头：{0}</translation>
     </message>
