@@ -54,6 +54,7 @@ class SalePanel(QWidget):
         # the most points the last priced bill allowed: kept when a quote is refused ("at most 980 points"), so
         # Shift+F5 can still set it; forgotten with the bill
         self.known_max_points: int | None = None
+        self._max_wanted = False  # Shift+F5 came before any max was known: the next one is used
         self.stored_balance_fen = 0
         self.amount = _amount_field("amount")
         self.line_category = QComboBox(objectName="lineCategory")
@@ -169,6 +170,7 @@ class SalePanel(QWidget):
         self.line_amount.clear()
         self.lines.show()
         self.line_category.setFocus()
+        self.line_category.lineEdit().selectAll()  # the next line's category is typed over this one
         self.changed.emit()
 
     def request(self, code: str) -> SaleRequest | None:
@@ -210,13 +212,21 @@ class SalePanel(QWidget):
         """The most points a bill allows, from a quote of it without points (after a refused redemption)."""
         self.known_max_points = quote.max_redeemable_points
         self.points_max.setText(self.tr("max {0}").format(quote.max_redeemable_points))
+        self._use_max_if_wanted()
 
     def use_max_points(self) -> None:
-        if self.known_max_points is not None:
-            self.points.setText(str(self.known_max_points))
-            self.changed.emit()
         self.points.setFocus()
+        if self.known_max_points is None:
+            self._max_wanted = True  # the bill is being priced; its max is used when it is known
+            return
+        self.points.setText(str(self.known_max_points))
         self.points.selectAll()
+        self.changed.emit()
+
+    def _use_max_if_wanted(self) -> None:
+        if self._max_wanted and self.known_max_points is not None:
+            self._max_wanted = False
+            self.use_max_points()
 
     def pay_rest_with_stored_value(self) -> None:
         if self.quote is not None:
@@ -244,6 +254,8 @@ class SalePanel(QWidget):
             self.confirm_requested.emit()
             return True
         if watched in (self.amount, self.points, self.stored):
+            if watched is self.points and event.text():
+                self._max_wanted = False  # points typed by hand win over a Shift+F5 still waiting
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 following = {self.amount: self.points, self.points: self.stored}
                 if watched in following:
@@ -270,6 +282,9 @@ class SalePanel(QWidget):
         self.quote = quote
         self.known_max_points = quote.max_redeemable_points
         self.error.clear()
+        if self._max_wanted:
+            self._use_max_if_wanted()
+            return  # the points changed: the quote for them follows
         self.points_max.setText(self.tr("max {0}").format(quote.max_redeemable_points))
         self.table.setRowCount(len(quote.line_details))
         for row, line in enumerate(quote.line_details):
@@ -324,3 +339,4 @@ class SalePanel(QWidget):
         self.set_coupons([])
         self.clear_quote()
         self.known_max_points = None
+        self._max_wanted = False

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage
 from PySide6.QtWidgets import (
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -166,13 +167,16 @@ class TillWindow(QMainWindow):
 
     def focus_field(self, widget: QWidget) -> None:
         widget.setFocus()
-        if isinstance(widget, QLineEdit):
-            widget.selectAll()
+        edit = widget.lineEdit() if isinstance(widget, QComboBox) and widget.isEditable() else widget
+        if isinstance(edit, QLineEdit):
+            edit.selectAll()  # what is typed next replaces what is there
 
     def back_to_till(self) -> None:
-        """After a dialog: the till window takes the keyboard again, the code field ready."""
+        """After a dialog: the till window takes the keyboard again, the code field ready. Again once the
+        closing dialog is gone (one deleted on close still holds the activation while it is being closed)."""
         self.activateWindow()
         self.focus_code()
+        QTimer.singleShot(0, self, lambda: self.isActiveWindow() or (self.activateWindow(), self.focus_code()))
 
     def focus_code(self) -> None:
         self.code.setFocus()
