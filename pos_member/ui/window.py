@@ -172,11 +172,9 @@ class TillWindow(QMainWindow):
             edit.selectAll()  # what is typed next replaces what is there
 
     def back_to_till(self) -> None:
-        """After a dialog: the till window takes the keyboard again, the code field ready. Again once the
-        closing dialog is gone (one deleted on close still holds the activation while it is being closed)."""
+        """After a dialog: the till window takes the keyboard again, the code field ready."""
         self.activateWindow()
         self.focus_code()
-        QTimer.singleShot(0, self, lambda: self.isActiveWindow() or (self.activateWindow(), self.focus_code()))
 
     def focus_code(self) -> None:
         self.code.setFocus()
