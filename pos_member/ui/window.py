@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
 
 from pos_member.config import Paths, Settings
 from pos_member.domain.coupons import is_coupon_text
-from pos_member.domain.errors import PosError
 from pos_member.domain.money import format_yuan
 from pos_member.services import checkout
-from pos_member.services.checkout import SaleRequest, SaleResult
+from pos_member.services.checkout import SaleResult
 from pos_member.services.context import Store
 from pos_member.services.lookup import MemberView
 from pos_member.services.staff import StaffMember, sign_in
@@ -43,6 +42,7 @@ from pos_member.ui.help_overlay import HelpOverlay
 from pos_member.ui.member_panel import MemberPanel
 from pos_member.ui.ops import COMMIT_SALE, MemberRead, OpChanges, Operations, PanelRefresher, read_member
 from pos_member.ui.printing import Receipt
+from pos_member.ui.quoting import BillPricer
 from pos_member.ui.sale_panel import SalePanel
 from pos_member.ui.sales_list import SalesList
 from pos_member.ui.shortcuts import install_shortcuts
@@ -54,7 +54,6 @@ from pos_member.ui.tasks import DbWorker, describe_error
 
 log = logging.getLogger(__name__)
 
-QUOTE_DELAY_MS = 60  # coalesce a burst of keystrokes into one quote
 SYNC_POLL_MS = 15_000
 SIGNED_IN = OpChanges(sales=True, new_sale=True, sync_queue=True)  # what a till shows of itself
 
@@ -78,7 +77,6 @@ class TillWindow(QMainWindow):
         self.member: MemberView | None = None
         self.current_code = ""
         self.last_receipt: Receipt | None = None
-        self._quote_seq = 0
         self._recorded = False  # a sale was just recorded and nothing was typed since: F12 has nothing to do
         self.sync_now: Callable[[], None] | None = None  # the app plugs the sync worker's "now" in here
         self.sync_panel: Any = None
@@ -104,8 +102,8 @@ class TillWindow(QMainWindow):
         self.shortcuts = install_shortcuts(self)
         self.help = HelpOverlay(self, [(keys, text) for keys, text, _ in self.shortcuts])
         self.help.closed.connect(self.focus_code)
-        self._quote_timer = QTimer(self, singleShot=True, interval=QUOTE_DELAY_MS)
-        self._quote_timer.timeout.connect(self._request_quote)
+        self.pricer = BillPricer(self.ops, store, self.sale, lambda: self.current_code if self.member else None,
+                                 self)
         self._sync_timer = QTimer(self, interval=SYNC_POLL_MS)
         self._sync_timer.timeout.connect(self.sync_monitor.refresh)
 
@@ -250,7 +248,7 @@ class TillWindow(QMainWindow):
                 said += " " + self.tr("The bill typed before the scan is kept.")
             self.say(said)
             if self.sale.has_bill():
-                self._quote_timer.start()
+                self.pricer.schedule()
             self.focus_field(self.sale.amount)
         self.member_shown.emit(view)
 
@@ -312,47 +310,9 @@ class TillWindow(QMainWindow):
 
     # -- quote and confirm ---------------------------------------------------------------------------
 
-    def _sale_request(self) -> SaleRequest | None:
-        if self.member is None:
-            return None
-        try:
-            return self.sale.request(self.current_code)
-        except PosError as exc:
-            self.sale.clear_quote()
-            self.sale.show_error(describe_error(exc))
-            return None
-
     def _bill_edited(self) -> None:
         self._recorded = False
-        self._quote_timer.start()
-
-    def _request_quote(self) -> None:
-        request = self._sale_request()
-        if request is None:
-            if self.member is not None and not self.sale.error.text():
-                self.sale.clear_quote()
-            return
-        self._quote_seq += 1
-        seq = self._quote_seq
-        self.ops.query(checkout.quote_sale, self.store, request,
-                       on_done=lambda quote: self._quoted(seq, quote),
-                       on_error=lambda exc: self._quote_failed(seq, request, exc))
-
-    def _quoted(self, seq: int, quote: Any) -> None:
-        if seq == self._quote_seq:  # an older quote arriving late is not what is typed now
-            self.sale.show_quote(quote)
-
-    def _quote_failed(self, seq: int, request: SaleRequest, exc: Exception) -> None:
-        if seq != self._quote_seq:
-            return
-        self.sale.clear_quote()
-        self.sale.show_error(describe_error(exc))
-        if request.redeem_points:
-            # the same bill without points says how many may be used: Shift+F5 after "at most N points" uses it
-            probe = SaleRequest(request.code, request.amount_fen, request.lines, 0, 0, request.coupon)
-            self.ops.query(checkout.quote_sale, self.store, probe,
-                           on_done=lambda quote: seq == self._quote_seq and self.sale.set_known_max(quote),
-                           on_error=lambda _exc: None)
+        self.pricer.schedule()
 
     def confirm_sale(self) -> None:
         if self.ops.running(COMMIT_SALE) or self.staff is None:
@@ -366,7 +326,7 @@ class TillWindow(QMainWindow):
             return
         if self._recorded and not self.sale.has_bill():
             return  # F12 again right after "Sale recorded": that message stays, nothing is rung twice
-        request = self._sale_request()
+        request = self.pricer.request()
         if request is None:
             if not self.sale.error.text():
                 self.say(self.tr("Type the bill amount first."), error=True)
