@@ -2,7 +2,7 @@
 
 The shape is Anki's CollectionOp/OpChanges (qt/aqt/operations), our own code:
 - an `Op` is a name and the `OpChanges` it declares (what on screen may now be stale: the member at the
-  till, their coupons, the last sales, the HQ queue, the receipt, the settings);
+  till, their coupons, the last sales, the HQ queue, the receipt);
 - `Operations.run(op, fn, ...)` runs `fn` on the serial database worker (ui/tasks.py); on success the
   caller's `on_done` runs first (it says what happened, sets what the next refresh must read, e.g. the new
   card number after a replacement), then `executed` is emitted with the op's changes;
@@ -42,8 +42,7 @@ class OpChanges:
     sales: bool = False  # the last sales list (a refund's row changes; keep the cashier's pick)
     new_sale: bool = False  # a sale was recorded: the list shows it selected, ready for Ctrl+R
     sync_queue: bool = False  # entries or records now wait to go to HQ
-    receipt: bool = False  # a new receipt replaced the last one
-    settings: bool = False
+    receipt: bool = False  # a new receipt replaced the last one (shown from the op's result by its on_done)
 
     def __or__(self, other: OpChanges) -> OpChanges:
         return OpChanges(**{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)})
@@ -62,12 +61,10 @@ _MEMBER_WRITE = OpChanges(member=True, coupons=True, sync_queue=True)
 COMMIT_SALE = Op("commit sale", OpChanges(member=True, coupons=True, sales=True, new_sale=True, sync_queue=True,
                                           receipt=True))
 REFUND = Op("refund", OpChanges(member=True, coupons=True, sales=True, sync_queue=True))
-REGISTER = Op("register member", _MEMBER_WRITE)
+REGISTER = Op("register member", OpChanges(sync_queue=True))  # the new member is shown by a look-up
 CARD_CHANGE = Op("card change", _MEMBER_WRITE)
 TOP_UP = Op("top up", _MEMBER_WRITE)
 ADJUST_POINTS = Op("adjust points", _MEMBER_WRITE)
-SIGN_IN = Op("sign in", OpChanges(sales=True, new_sale=True))  # the list and the sync state of this till
-SAVE_SETTINGS = Op("save settings", OpChanges(settings=True))
 
 
 @dataclass(frozen=True)
