@@ -489,7 +489,7 @@
 <context>
     <name>SalePanel</name>
     <message>
-        <location filename="../../pos_member/ui/sale_panel.py" line="+103"/>
+        <location filename="../../pos_member/ui/sale_panel.py" line="+104"/>
         <source>Bill and payment</source>
         <translation>账单与支付</translation>
     </message>
@@ -594,13 +594,13 @@
         <translation>结算明细</translation>
     </message>
     <message>
-        <location line="+127"/>
+        <location line="+138"/>
         <source>balance ¥ {0}</source>
         <translation>余额 ¥ {0}</translation>
     </message>
     <message>
-        <location line="-55"/>
-        <location line="+61"/>
+        <location line="-65"/>
+        <location line="+74"/>
         <source>max {0}</source>
         <translation>最多 {0}</translation>
     </message>
@@ -1087,7 +1087,7 @@
 <context>
     <name>TillWindow</name>
     <message>
-        <location filename="../../pos_member/ui/window.py" line="+84"/>
+        <location filename="../../pos_member/ui/window.py" line="+83"/>
         <source>Till — pos-member</source>
         <translation>收银台 — pos-member</translation>
     </message>
@@ -1252,7 +1252,7 @@
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../pos_member/ui/window.py" line="+35"/>
+        <location filename="../../pos_member/ui/window.py" line="+36"/>
         <source>Demo store: cashier PIN {0}, manager PIN {1}</source>
         <translation>演示店：收银员 PIN {0}，店长 PIN {1}</translation>
     </message>
@@ -1287,7 +1287,7 @@
         <translation>已读取 ✓</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+28"/>
         <source>Scan or type the member&apos;s code first.</source>
         <translation>请先扫描或输入会员码。</translation>
     </message>
