@@ -34,6 +34,9 @@ class BillPricer(QObject):
         self._timer.timeout.connect(self.price_now)
 
     def schedule(self) -> None:
+        """The bill was edited: a quote still on its way is for what was typed before; price it again soon."""
+        self._seq += 1
+        self.sale.mark_unpriced()
         self._timer.start()
 
     def request(self) -> SaleRequest | None:

@@ -54,7 +54,10 @@ class SalePanel(QWidget):
         # the most points the last priced bill allowed: kept when a quote is refused ("at most 980 points"), so
         # Shift+F5 can still set it; forgotten with the bill
         self.known_max_points: int | None = None
-        self._max_wanted = False  # Shift+F5 came before any max was known: the next one is used
+        # Shift+F5/Shift+F6 pressed while the bill as typed is still being priced: done when its quote comes
+        self._max_wanted = False
+        self._rest_wanted = False
+        self._priced = False  # the quote (or the known max) is for the bill as typed now
         self.stored_balance_fen = 0
         self.amount = _amount_field("amount")
         self.line_category = QComboBox(objectName="lineCategory")
@@ -211,29 +214,40 @@ class SalePanel(QWidget):
     def set_known_max(self, quote: Quote) -> None:
         """The most points a bill allows, from a quote of it without points (after a refused redemption)."""
         self.known_max_points = quote.max_redeemable_points
+        self._priced = True
         self.points_max.setText(self.tr("max {0}").format(quote.max_redeemable_points))
-        self._use_max_if_wanted()
+        self._do_wanted()
+
+    def mark_unpriced(self) -> None:
+        """The bill was edited: the quote shown is for what was typed before, until the next one comes."""
+        self._priced = False
 
     def use_max_points(self) -> None:
         self.points.setFocus()
-        if self.known_max_points is None:
+        if self.known_max_points is None or not self._priced:
             self._max_wanted = True  # the bill is being priced; its max is used when it is known
             return
+        self._max_wanted = False
         self.points.setText(str(self.known_max_points))
         self.points.selectAll()
         self.changed.emit()
 
-    def _use_max_if_wanted(self) -> None:
-        if self._max_wanted and self.known_max_points is not None:
-            self._max_wanted = False
+    def _do_wanted(self) -> None:
+        """A Shift+F5 or Shift+F6 that waited for the price: the max points first, then the rest."""
+        if self._max_wanted:
             self.use_max_points()
+        elif self._rest_wanted:
+            self.pay_rest_with_stored_value()
 
     def pay_rest_with_stored_value(self) -> None:
-        if self.quote is not None:
-            left = self.quote.payable_fen + self.quote.stored_value_fen
-            self.stored.setText(format_yuan(min(left, self.stored_balance_fen)))
-            self.changed.emit()
         self.stored.setFocus()
+        if self.quote is None or not self._priced:
+            self._rest_wanted = True
+            return
+        self._rest_wanted = False
+        left = self.quote.payable_fen + self.quote.stored_value_fen
+        self.stored.setText(format_yuan(min(left, self.stored_balance_fen)))
+        self.changed.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
@@ -254,8 +268,9 @@ class SalePanel(QWidget):
             self.confirm_requested.emit()
             return True
         if watched in (self.amount, self.points, self.stored):
-            if watched is self.points and event.text():
-                self._max_wanted = False  # points typed by hand win over a Shift+F5 still waiting
+            if event.text():  # what is typed by hand wins over a Shift+F5/F6 still waiting
+                self._max_wanted = self._max_wanted and watched is not self.points
+                self._rest_wanted = self._rest_wanted and watched is not self.stored
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 following = {self.amount: self.points, self.points: self.stored}
                 if watched in following:
@@ -281,10 +296,12 @@ class SalePanel(QWidget):
     def show_quote(self, quote: Quote) -> None:
         self.quote = quote
         self.known_max_points = quote.max_redeemable_points
+        self._priced = True
         self.error.clear()
-        if self._max_wanted:
-            self._use_max_if_wanted()
-            return  # the points changed: the quote for them follows
+        if self._max_wanted or self._rest_wanted:
+            self._do_wanted()
+            if not self._priced:
+                return  # the points or stored value changed: the quote for them follows
         self.points_max.setText(self.tr("max {0}").format(quote.max_redeemable_points))
         self.table.setRowCount(len(quote.line_details))
         for row, line in enumerate(quote.line_details):
@@ -339,4 +356,4 @@ class SalePanel(QWidget):
         self.set_coupons([])
         self.clear_quote()
         self.known_max_points = None
-        self._max_wanted = False
+        self._max_wanted = self._rest_wanted = self._priced = False

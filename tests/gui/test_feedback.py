@@ -178,3 +178,23 @@ def test_sync_and_camera_reasons_read_in_chinese(qtbot, zh, till_app, people):
     caption = window.camera.caption.text()
     assert "no camera at index" not in caption and not caption.isascii()
     assert window.status.camera.text() == "无摄像头"
+
+
+def test_what_a_sale_changed_reaches_every_panel_that_shows_it(qtbot, till_app, window, people):
+    ok = "2026-11-24T09:30:00+08:00"
+    _set_sync_state(till_app.paths.db, token="t", hq_url="http://127.0.0.1:9", push_through="0",
+                    last_attempt=ok, last_success=ok)
+    window.sync_monitor.refresh()
+    idle(qtbot, window)
+    waiting = window.sync_monitor.view.pending
+    _member_shown(qtbot, window, people.wang.card_no, "王小明")
+    qtbot.keyClicks(window.sale.amount, "30")
+    qtbot.keyClick(window.sale.amount, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.sale.summary["payable"].text() == "¥ 0.00")
+    qtbot.keyClick(window.sale.stored, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: window.last_receipt is not None)
+    idle(qtbot, window)
+    assert window.member_panel.stored.text() == "¥ 270.00"  # the member
+    assert window.sale.stored_hint.text() == "balance ¥ 270.00"  # the bill's hint
+    assert window.sales.rowCount() == 1 and window.sales.selected_sale()["total_fen"] == 3000  # the last sales
+    assert window.status.pending.text() == f"pending sync: {waiting + 2}"  # the spend and the earn wait for HQ
