@@ -2,7 +2,9 @@
 
 Typing never waits on the database: every edit emits `changed`; the window prices the request on the
 database worker and hands the quote (or the one-sentence refusal) back to `show_quote`/`show_error`.
-Enter moves amount -> points -> stored value; Enter on the last field, or F12 anywhere, asks to confirm.
+Enter moves amount -> points -> stored value, and category -> line amount (Enter there adds the line); Enter
+on the stored value or the coupon, or F12 anywhere, asks to confirm. Shift+F5/Shift+F6 pressed while the bill
+is being priced are done when its quote arrives.
 """
 
 from __future__ import annotations
