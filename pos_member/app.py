@@ -88,7 +88,8 @@ class TillApp:
         if self.start_sync:
             self.sync_worker = SyncWorker(self.paths.db, self.paths.home / "sync.lock",
                                           self.settings.sync_interval_min * 60, self.settings.nightly_sync_at,
-                                          clock=self.clock)
+                                          clock=self.clock,
+                                          on_status=self.window.sync_monitor.report if self.window else None)
             self.sync_worker.start()
             if self.window is not None:
                 self.window.sync_now = self.sync_worker.sync_now

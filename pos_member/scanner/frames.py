@@ -37,11 +37,14 @@ _URL_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://")
 
 
 class FrameSourceError(Exception):
-    """A frame source could not be opened. The message is plain English, fit for a dialog."""
+    """A frame source could not be opened. The message is plain English, fit for a dialog and the log;
+    `reason` and `subject` (a camera index, a masked URL, a path) let a UI say it in its own language."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, reason: str = "other", subject: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason
+        self.subject = subject
 
 
 @runtime_checkable
@@ -85,7 +88,7 @@ class OpenCVFrameSource:
     def __init__(self, spec: str) -> None:
         self.spec = spec.strip()
         if not self.spec:
-            raise FrameSourceError("no camera or file was given")
+            raise FrameSourceError("no camera or file was given", "no_source")
         self._capture: cv2.VideoCapture | None = None
         self._still: np.ndarray | None = None
         self._interval_s = 0.0
@@ -127,7 +130,7 @@ class OpenCVFrameSource:
         capture = cv2.VideoCapture(index)
         if not capture.isOpened():
             capture.release()
-            raise FrameSourceError(f"no camera at index {index}")
+            raise FrameSourceError(f"no camera at index {index}", "no_camera", str(index))
         # Requests, not guarantees: a camera that cannot do 720p silently picks its nearest mode.
         capture.set(cv2.CAP_PROP_FRAME_WIDTH, CAMERA_WIDTH)
         capture.set(cv2.CAP_PROP_FRAME_HEIGHT, CAMERA_HEIGHT)
@@ -151,20 +154,21 @@ class OpenCVFrameSource:
         capture = cv2.VideoCapture(self.spec, cv2.CAP_FFMPEG, params)
         if not capture.isOpened():
             capture.release()
-            raise FrameSourceError(f"cannot open the video stream {_mask_url(self.spec)}")
+            raise FrameSourceError(f"cannot open the video stream {_mask_url(self.spec)}", "no_stream",
+                                   _mask_url(self.spec))
         self._capture = capture
         self._interval_s = 0.0  # a stream is live: it paces itself
 
     def _open_file(self, path: Path) -> None:
         if not path.exists():
-            raise FrameSourceError(f"file not found: {path}")
+            raise FrameSourceError(f"file not found: {path}", "no_file", str(path))
         if not path.is_file():
-            raise FrameSourceError(f"not a file: {path}")
+            raise FrameSourceError(f"not a file: {path}", "no_file", str(path))
         # Content-based check (magic bytes), so "card.jpg" that is really a video still works.
         if cv2.haveImageReader(str(path)):
             image = cv2.imread(str(path), cv2.IMREAD_COLOR)
             if image is None:
-                raise FrameSourceError(f"cannot read the image file {path}")
+                raise FrameSourceError(f"cannot read the image file {path}", "bad_file", str(path))
             self._still = image
             self._interval_s = STILL_IMAGE_INTERVAL_S
             self.description = f"image file {path.name} ({image.shape[1]}x{image.shape[0]})"
@@ -172,7 +176,8 @@ class OpenCVFrameSource:
         capture = cv2.VideoCapture(str(path))
         if not capture.isOpened():
             capture.release()
-            raise FrameSourceError(f"cannot open the video file {path} (unknown format or damaged)")
+            raise FrameSourceError(f"cannot open the video file {path} (unknown format or damaged)", "bad_file",
+                                   str(path))
         fps = capture.get(cv2.CAP_PROP_FPS)
         if not fps or fps != fps or fps <= 0 or fps > 1000:  # 0, NaN or nonsense from the container
             fps = DEFAULT_VIDEO_FPS

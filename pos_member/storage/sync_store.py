@@ -175,7 +175,7 @@ class SqliteSyncStore:
                 "push_through": through, "pull_cursor": self._cursor(conn, "pull_cursor"),
                 "last_attempt": self._get(conn, "last_attempt"), "last_success": self._get(conn, "last_success"),
                 "last_error": self._get(conn, "last_error") or None,
-                "last_error_reason": json.loads(self._get(conn, "last_error_reason") or "null"),
+                "last_error_reason": _typed_error(self._get(conn, "last_error_reason")),
                 "rejected_entries": conn.execute(select(func.count()).select_from(t.sync_rejections)).scalar_one(),
             }
 
@@ -250,3 +250,12 @@ class SqliteSyncStore:
         except PosError as exc:
             return str(exc)
         return None
+
+
+def _typed_error(stored: str | None) -> dict[str, Any] | None:
+    """The last error's reason and figures as recorded; None for none, or for a value from an older version."""
+    try:
+        typed = json.loads(stored or "null")
+    except ValueError:
+        return None
+    return typed if isinstance(typed, dict) else None

@@ -1,7 +1,8 @@
 """Till work beside the sale: refunds, manager actions, printing, settings.
 
-Each action opens a FormDialog; its values go to one service call on the database worker; success closes
-the dialog and says what happened in one line, a refusal keeps the dialog open with the sentence. Manager
+Each action opens a FormDialog; its values go to one service call, run as a named operation (ui/ops.py) that
+declares what it changed; success closes the dialog and says what happened in one line (the operations layer
+then refreshes the panels), a refusal keeps the dialog open with the sentence. Manager
 work always asks for a manager's PIN here, even where the service would let a small change through
 without one; the service checks it in its own transaction and its audit row names the approving manager.
 """
@@ -25,6 +26,7 @@ from pos_member.services.context import Store
 from pos_member.services.lookup import show_member
 from pos_member.ui.dialogs import FieldSpec, FormDialog, manager_pin_field, settings_dialog
 from pos_member.ui.names import current_rules, display_name
+from pos_member.ui.ops import ADJUST_POINTS, CARD_CHANGE, REFUND, REGISTER, TOP_UP, Op
 from pos_member.ui.printing import PrintFailed, ReceiptPrinting, RefundReceipt, document, save_pdf
 from pos_member.ui.qr_dialog import QrDialog
 from pos_member.ui.tasks import describe_error
@@ -76,7 +78,7 @@ class TillActions(QObject):
             self.dialog = None
         self.w.back_to_till()
 
-    def _run(self, dialog: FormDialog, fn: Callable[..., Any], *args: Any,
+    def _run(self, dialog: FormDialog, op: Op, fn: Callable[..., Any], *args: Any,
              done: Callable[[Any], None], **kwargs: Any) -> None:
         def finished(result: Any) -> None:
             if shiboken6.isValid(dialog):
@@ -89,7 +91,7 @@ class TillActions(QObject):
             else:
                 self.w.say(describe_error(exc), error=True)
 
-        self.w.worker.run(fn, *args, on_done=finished, on_error=failed, **kwargs)
+        self.w.ops.run(op, fn, *args, on_done=finished, on_error=failed, **kwargs)
 
     def _member_code(self) -> str:
         member = self.w.member
@@ -124,7 +126,7 @@ class TillActions(QObject):
 
         def submit(dialog: FormDialog, values: dict[str, str]) -> None:
             amount = parse_yuan(values["amount"], "amount") if values["amount"] else None
-            self._run(dialog, refunds.refund_sale, self.w.store, sale["sale_id"], amount, values["manager_pin"],
+            self._run(dialog, REFUND, refunds.refund_sale, self.w.store, sale["sale_id"], amount, values["manager_pin"],
                       self._staff_id, done=lambda result: self._refunded(result, sale["name"]))
 
         self._open(self.tr("Refund"), intro, fields, submit)
@@ -138,9 +140,6 @@ class TillActions(QObject):
         self.w.receipt.setHtml(receipt.html())
         self.w.say(self.tr("Refunded ¥ {0}: ¥ {1} back in cash, {2} points reversed, approved by {3}.").format(
             format_yuan(f.amount_fen), format_yuan(f.cash_refund_fen), f.points_reversed, result.approved_by or "—"))
-        self.w.refresh_sales(keep_selection=True)
-        self.w.refresh_member()
-        self.w.refresh_sync()
 
     # -- members and cards -----------------------------------------------------------------------
 
@@ -152,7 +151,7 @@ class TillActions(QObject):
                   manager_pin_field(self.w)]
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
-            self._run(dialog, members.register_member, self.w.store, v["name"], v["phone"], v["birthday"] or None,
+            self._run(dialog, REGISTER, members.register_member, self.w.store, v["name"], v["phone"], v["birthday"] or None,
                       card_type=v["card_type"], staff_id=self._staff_id, manager_pin=v["manager_pin"],
                       done=self._registered)
 
@@ -161,8 +160,7 @@ class TillActions(QObject):
 
     def _registered(self, view: Any) -> None:
         self.w.code.setText(view.card_no or view.member_no)
-        self.w.look_up()
-        self.w.refresh_sync()
+        self.w.look_up()  # the new member is now the one at the till
         if view.card_no:
             self.w.worker.run(cards.card_qr, self.w.store, view.card_no,
                               on_done=lambda card: self._show_qr(view, card))
@@ -175,7 +173,7 @@ class TillActions(QObject):
                   manager_pin_field(self.w)]
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
-            self._run(dialog, _card_then_member, fn, self.w.store, v["code"], v["manager_pin"], self._staff_id,
+            self._run(dialog, CARD_CHANGE, _card_then_member, fn, self.w.store, v["code"], v["manager_pin"], self._staff_id,
                       done=lambda pair: self._card_done(pair, verb, print_after))
 
         self._open(title, intro, fields, submit)
@@ -183,9 +181,7 @@ class TillActions(QObject):
     def _card_done(self, pair: tuple[cards.CardResult, Any], verb: str, print_after: bool) -> None:
         result, view = pair
         self.w.say(verb.format(result.card_no))
-        self.w.code.setText(result.card_no)
-        self.w.look_up(result.card_no, announce=False)
-        self.w.refresh_sync()
+        self.w.show_code(result.card_no)  # the refresh CARD_CHANGE declares reads this card (a replacement's new one)
         if print_after:
             self._show_qr(view, result)
 
@@ -227,7 +223,7 @@ class TillActions(QObject):
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
             amount = parse_yuan(v["amount"], "amount")
-            self._run(dialog, stored_value.top_up, self.w.store, self.w.current_code, amount,
+            self._run(dialog, TOP_UP, stored_value.top_up, self.w.store, self.w.current_code, amount,
                       staff_id=self._staff_id, manager_pin=v["manager_pin"], done=self._topped_up)
 
         name = self.w.member.name if self.w.member else ""
@@ -237,8 +233,6 @@ class TillActions(QObject):
     def _topped_up(self, result: stored_value.TopupResult) -> None:
         self.w.say(self.tr("Topped up ¥ {0} + bonus ¥ {1}; stored value now ¥ {2}.").format(
             format_yuan(result.paid_fen), format_yuan(result.bonus_fen), format_yuan(result.stored_value_fen)))
-        self.w.refresh_member()
-        self.w.refresh_sync()
 
     def adjust_points(self) -> None:
         if not self._needs_member():
@@ -248,15 +242,13 @@ class TillActions(QObject):
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
             delta = parse_signed_points(v["delta"], "points")  # the dialog has already refused a bad entry
-            self._run(dialog, stored_value.adjust_points, self.w.store, self.w.current_code, delta, v["reason"],
+            self._run(dialog, ADJUST_POINTS, stored_value.adjust_points, self.w.store, self.w.current_code, delta, v["reason"],
                       v["manager_pin"], staff_id=self._staff_id, done=self._adjusted)
 
         self._open(self.tr("Adjust points"), "", fields, submit)
 
     def _adjusted(self, balance: int) -> None:
         self.w.say(self.tr("Points adjusted; the balance is now {0}.").format(balance))
-        self.w.refresh_member()
-        self.w.refresh_sync()
 
     # -- receipts ----------------------------------------------------------------------------------
 
@@ -290,17 +282,20 @@ class TillActions(QObject):
     # -- settings ----------------------------------------------------------------------------------
 
     def open_sync_panel(self) -> None:
-        from pos_member.ui.sync_panel import SyncPanel, read_panel
+        """F11: one panel, kept; it follows the window's SyncMonitor like the status bar does."""
+        from pos_member.ui.sync_panel import SyncPanel, read_rejections
 
-        def sync_now() -> None:
-            if self.w.sync_now is not None:
-                self.w.sync_now()
-                self.w.say(self.tr("Syncing with HQ now."))
-            self.w.worker.run(read_panel, self.w.store, on_done=panel.show_panel)
-
-        panel = SyncPanel(self.w, sync_now if self.w.sync_now is not None else None)
-        self.w.sync_panel = panel
-        self.w.worker.run(read_panel, self.w.store, on_done=panel.show_panel)
+        panel = self.w.sync_panel
+        if panel is None:
+            panel = SyncPanel(self.w, self.w.sync_monitor, lambda: self.w.sync_now)
+            panel.sync_button.clicked.connect(lambda: self.w.say(panel.note.text()))
+            panel.finished.connect(lambda _code: self.w.back_to_till())
+            self.w.sync_monitor.changed.connect(
+                lambda _view: panel.isVisible() and self.w.ops.query(read_rejections, self.w.store,
+                                                                     on_done=panel.show_rejections))
+            self.w.sync_panel = panel
+        panel.note.clear()
+        self.w.sync_monitor.refresh()
         panel.open()
 
     def open_settings(self) -> None:

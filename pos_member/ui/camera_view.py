@@ -49,6 +49,9 @@ class CameraView(QWidget):
         self.caption.setText(text)
 
     def no_camera(self, reason: str) -> None:
+        """No camera, or it stopped: no last frame, no "Read ✓" left over, and the reason."""
+        self._flash.stop()
+        self._set_read(False)
         self.image.clear()
         self.image.setText(self.tr("No camera"))
         self.caption.setText(self.tr("Type or scan the code with the keyboard. ({0})").format(reason))

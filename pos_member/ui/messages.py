@@ -219,12 +219,14 @@ def till_sentence(exc: PosError, field_name: str | None = None, widget: QWidget 
 
 
 def sync_error_sentence(status: Mapping[str, Any]) -> str | None:
-    """The last sync error of a sync status (sync_service.sync_status) in the till's language; the stored
-    English sentence when the error was recorded before errors were typed."""
+    """The last sync error of a sync status (sync_service.sync_status) in the till's language. An error
+    recorded before errors were typed has only its English sentence, which stays in the log."""
     typed = status.get("last_error_reason")
     if isinstance(typed, dict) and typed.get("reason") in Reason._value2member_map_:
         return sentence(Reason(typed["reason"]), typed.get("params") or {})
-    return status.get("last_error") or None
+    if status.get("last_error"):
+        return translate("Refusal", "The last sync failed; details are in the log.")
+    return None
 
 
 def coupon_note(verdict: CouponVerdict | None, widget: QWidget | None = None) -> str:

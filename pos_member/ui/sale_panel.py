@@ -2,7 +2,9 @@
 
 Typing never waits on the database: every edit emits `changed`; the window prices the request on the
 database worker and hands the quote (or the one-sentence refusal) back to `show_quote`/`show_error`.
-Enter moves amount -> points -> stored value; Enter on the last field, or F12 anywhere, asks to confirm.
+Enter moves amount -> points -> stored value, and category -> line amount (Enter there adds the line); Enter
+on the stored value or the coupon, or F12 anywhere, asks to confirm. Shift+F5/Shift+F6 pressed while the bill
+is being priced are done when its quote arrives.
 """
 
 from __future__ import annotations
@@ -45,6 +47,13 @@ class SalePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.quote: Quote | None = None
+        # the most points the last priced bill allowed: kept when a quote is refused ("at most 980 points"), so
+        # Shift+F5 can still set it; forgotten with the bill
+        self.known_max_points: int | None = None
+        # Shift+F5/Shift+F6 pressed while the bill as typed is still being priced: done when its quote comes
+        self._max_wanted = False
+        self._rest_wanted = False
+        self._priced = False  # the quote (or the known max) is for the bill as typed now
         self.stored_balance_fen = 0
         # the bill's fields are named as the checkout's own refusals name them ("Bill amount: above the
         # store's limit"), so a typing mistake and a rule say the same field the same way
@@ -85,10 +94,13 @@ class SalePanel(QWidget):
             field.textEdited.connect(lambda _text: self.changed.emit())
             field.installEventFilter(self)
         self.coupon.currentTextChanged.connect(lambda _text: self.changed.emit())
-        self.coupon.lineEdit().installEventFilter(self)
         self.line_amount.returnPressed.connect(self.add_line)
         self.lines.installEventFilter(self)
-        self.line_category.lineEdit().installEventFilter(self)
+        # an editable combo box keeps the focus itself and hands keys to its line edit directly (no event
+        # filter of the line edit sees them): Enter is caught on the combo box, and on the line edit for clicks
+        for combo in (self.line_category, self.coupon):
+            combo.installEventFilter(self)
+            combo.lineEdit().installEventFilter(self)
         self.clear()
 
     def _build(self) -> None:
@@ -180,6 +192,7 @@ class SalePanel(QWidget):
         self.line_amount.clear()
         self.lines.show()
         self.line_category.setFocus()
+        self.line_category.lineEdit().selectAll()  # the next line's category is typed over this one
         self.changed.emit()
 
     def request(self, code: str) -> SaleRequest | None:
@@ -214,24 +227,54 @@ class SalePanel(QWidget):
         self.coupon.setEditText(text.strip())
         self.changed.emit()
 
+    def has_bill(self) -> bool:
+        """An amount or a category line is typed (what the member's scan must not wipe)."""
+        return bool(self.amount.text().strip() or self.lines.count())
+
+    def set_known_max(self, quote: Quote) -> None:
+        """The most points a bill allows, from a quote of it without points (after a refused redemption)."""
+        self.known_max_points = quote.max_redeemable_points
+        self._priced = True
+        self.points_max.setText(self.tr("max {0}").format(quote.max_redeemable_points))
+        self._do_wanted()
+
+    def mark_unpriced(self) -> None:
+        """The bill was edited: the quote shown is for what was typed before, until the next one comes."""
+        self._priced = False
+
     def use_max_points(self) -> None:
-        if self.quote is not None:
-            self.points.setText(str(self.quote.max_redeemable_points))
-            self.changed.emit()
         self.points.setFocus()
+        if self.known_max_points is None or not self._priced:
+            self._max_wanted = True  # the bill is being priced; its max is used when it is known
+            return
+        self._max_wanted = False
+        self.points.setText(str(self.known_max_points))
+        self.points.selectAll()
+        self.changed.emit()
+
+    def _do_wanted(self) -> None:
+        """A Shift+F5 or Shift+F6 that waited for the price: the max points first, then the rest."""
+        if self._max_wanted:
+            self.use_max_points()
+        elif self._rest_wanted:
+            self.pay_rest_with_stored_value()
 
     def pay_rest_with_stored_value(self) -> None:
-        if self.quote is not None:
-            left = self.quote.payable_fen + self.quote.stored_value_fen
-            self.stored.setText(format_yuan(min(left, self.stored_balance_fen)))
-            self.changed.emit()
         self.stored.setFocus()
+        if self.quote is None or not self._priced:
+            self._rest_wanted = True
+            return
+        self._rest_wanted = False
+        left = self.quote.payable_fen + self.quote.stored_value_fen
+        self.stored.setText(format_yuan(min(left, self.stored_balance_fen)))
+        self.changed.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         key = event.key()
-        if watched is self.line_category.lineEdit() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if watched in (self.line_category, self.line_category.lineEdit()) and enter:
             self.line_amount.setFocus()  # category, Enter, amount, Enter: one line added
             return True
         if watched is self.lines and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
@@ -241,10 +284,13 @@ class SalePanel(QWidget):
                 self.lines.setVisible(self.lines.count() > 0)
                 self.changed.emit()
             return True
-        if watched is self.coupon.lineEdit() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if watched in (self.coupon, self.coupon.lineEdit()) and enter:
             self.confirm_requested.emit()
             return True
         if watched in (self.amount, self.points, self.stored):
+            if event.text():  # what is typed by hand wins over a Shift+F5/F6 still waiting
+                self._max_wanted = self._max_wanted and watched is not self.points
+                self._rest_wanted = self._rest_wanted and watched is not self.stored
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 following = {self.amount: self.points, self.points: self.stored}
                 if watched in following:
@@ -269,7 +315,13 @@ class SalePanel(QWidget):
 
     def show_quote(self, quote: Quote) -> None:
         self.quote = quote
+        self.known_max_points = quote.max_redeemable_points
+        self._priced = True
         self.error.clear()
+        if self._max_wanted or self._rest_wanted:
+            self._do_wanted()
+            if not self._priced:
+                return  # the points or stored value changed: the quote for them follows
         self.points_max.setText(self.tr("max {0}").format(quote.max_redeemable_points))
         self.table.setRowCount(len(quote.line_details))
         for row, line in enumerate(quote.line_details):
@@ -305,13 +357,23 @@ class SalePanel(QWidget):
         self.coupon_note.clear()
 
     def clear(self) -> None:
-        for field in (self.amount, self.points, self.stored, self.line_amount):
+        """Next customer: the whole bill goes."""
+        for field in (self.amount, self.line_amount):
             field.clear()
         self.lines.clear()
         self.lines.hide()  # an empty box beside the line entry reads as a broken field
         self.line_category.setCurrentIndex(0)
+        self.clear_member_fields()
+
+    def clear_member_fields(self) -> None:
+        """Another member at the till: what belonged to the last one goes (points, stored value, coupons and
+        the quote made for them); the bill typed (amount, lines) stays."""
+        for field in (self.points, self.stored):
+            field.clear()
         self.error.clear()
         self.stored_hint.clear()
         self.stored_balance_fen = 0
         self.set_coupons([])
         self.clear_quote()
+        self.known_max_points = None
+        self._max_wanted = self._rest_wanted = self._priced = False

@@ -51,7 +51,7 @@ class ScannerThread(QThread):
     preview = Signal(QImage)
     code = Signal(str)
     stats = Signal(object)  # ScanStats
-    failed = Signal(str)  # a sentence: no camera, the stream dropped, the decoder is missing
+    failed = Signal(str)  # a sentence in the till's language: no camera, the stream dropped, the video ended
     started_scanning = Signal(str)  # the source's description
 
     def __init__(self, source_spec: str, decoder_name: str, *, replay_pace: bool = True,
@@ -64,6 +64,7 @@ class ScannerThread(QThread):
         self._source_factory = source_factory
         self._decoder_factory = decoder_factory
         self._loop: ScanLoop | None = None
+        self._loop_error = False
         self._stop_requested = False
         self.setObjectName("scanner")
 
@@ -79,7 +80,8 @@ class ScannerThread(QThread):
         try:
             source = self._source_factory(self.source_spec)
         except FrameSourceError as exc:
-            self.failed.emit(exc.message)
+            log.info("camera not opened: %s", exc.message)
+            self.failed.emit(self.source_sentence(exc))
             return
         except Exception as exc:  # an OpenCV backend failing in an unexpected way
             log.exception("opening the camera %r failed", self.source_spec)
@@ -87,12 +89,33 @@ class ScannerThread(QThread):
             return
         loop = ScanLoop(source, decoder, CodeConfirmer(frames_needed=2),
                         on_preview=self._on_preview, on_code=self.code.emit, on_stats=self.stats.emit,
-                        on_error=self.failed.emit, replay_pace=self.replay_pace)
+                        on_error=self._loop_failed, replay_pace=self.replay_pace)
         self._loop = loop
+        self._loop_error = False
         if self._stop_requested:  # stop() came while the camera was opening
             loop.stop()
         self.started_scanning.emit(source.description)
         loop.run()  # returns on stop(), at the end of a file, or after on_error
+        if not self._stop_requested and not self._loop_error:
+            # a video file played to its end (or a source that simply stopped): the box must not keep its
+            # last frame as if the camera still watched
+            self.failed.emit(self.tr("the video source ended"))
+
+    def _loop_failed(self, english: str) -> None:
+        self._loop_error = True
+        log.warning("scanner stopped: %s", english)  # the English detail is for the log
+        self.failed.emit(self.tr("the camera stopped sending pictures; details are in the log"))
+
+    def source_sentence(self, exc: FrameSourceError) -> str:
+        """Why a frame source did not open, in the till's language."""
+        sentences = {
+            "no_source": self.tr("no camera is set up"),
+            "no_camera": self.tr("no camera at index {0}").format(exc.subject),
+            "no_stream": self.tr("the video stream {0} could not be opened").format(exc.subject),
+            "no_file": self.tr("the file {0} was not found").format(exc.subject),
+            "bad_file": self.tr("the file {0} could not be read as video or image").format(exc.subject),
+        }
+        return sentences.get(exc.reason, self.tr("the camera could not be opened"))
 
     def _on_preview(self, frame: np.ndarray) -> None:
         self.preview.emit(to_qimage(frame))

@@ -1,5 +1,6 @@
-"""The HQ sync panel (F11): what is waiting to go to HQ, when it last worked, the last error, and the entries
-HQ quarantined; "Sync now" wakes the sync worker. Read on the database worker, shown here."""
+"""The HQ sync panel (F11): the state the status bar shows (both follow one SyncMonitor), what waits to go to
+HQ, when it last worked, the last error in the till's language, and the entries HQ quarantined. "Sync now"
+wakes the sync worker, or says that HQ is not set up for this till."""
 
 from __future__ import annotations
 
@@ -18,26 +19,30 @@ from PySide6.QtWidgets import (
 
 from pos_member.services import sync_service
 from pos_member.services.context import Store
-from pos_member.ui.messages import sync_error_sentence
+from pos_member.ui.sync_status import SyncMonitor, SyncView
 
 
-def read_panel(store: Store) -> dict[str, Any]:
-    """Status and the latest rejections, in one call on the database worker."""
+def read_rejections(store: Store) -> list[dict[str, Any]]:
     try:
-        return {"status": sync_service.sync_status(store), "rejections": sync_service.recent_rejections(store)}
-    except Exception as exc:  # a store file from before the sync tables: the panel says so
-        return {"status": {"enrolled": False, "last_error": str(exc)}, "rejections": []}
+        return sync_service.recent_rejections(store)
+    except Exception:  # a store file from before the sync tables: nothing was quarantined
+        return []
 
 
 class SyncPanel(QDialog):
-    def __init__(self, parent: QWidget | None, sync_now: Callable[[], None] | None) -> None:
+    def __init__(self, parent: QWidget | None, monitor: SyncMonitor,
+                 sync_now: Callable[[], Callable[[], None] | None]) -> None:
+        """`sync_now` gives the sync worker's "now" (None when no sync worker runs in this session)."""
         super().__init__(parent)
         self.setObjectName("syncPanel")
         self.setWindowTitle(self.tr("HQ sync"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(520)
+        self.monitor = monitor
+        self._sync_now = sync_now
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
-        for key, caption in (("hq", self.tr("HQ")), ("pending", self.tr("Waiting to send")),
+        for key, caption in (("state", self.tr("State")), ("hq", self.tr("HQ")),
+                             ("pending", self.tr("Waiting to send")),
                              ("last_success", self.tr("Last success")), ("last_attempt", self.tr("Last attempt")),
                              ("last_error", self.tr("Last error")), ("rejected", self.tr("Quarantined by HQ"))):
             label = QLabel(objectName="syncValue")
@@ -46,30 +51,48 @@ class SyncPanel(QDialog):
             self.values[key] = label
         self.rejections = QLabel(objectName="hint")
         self.rejections.setWordWrap(True)
+        self.note = QLabel(objectName="syncNote")
+        self.note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self.sync_button = QPushButton(self.tr("Sync now"))
-        self.sync_button.setEnabled(sync_now is not None)
-        if sync_now is not None:
-            self.sync_button.clicked.connect(sync_now)
+        self.sync_button.clicked.connect(self.sync_now)
         buttons.addButton(self.sync_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.rejections)
+        layout.addWidget(self.note)
         layout.addWidget(buttons)
+        monitor.changed.connect(self.show_view)
+        self.show_view(monitor.view)
 
-    def show_panel(self, data: dict[str, Any]) -> None:
-        status, rejections = data["status"], data["rejections"]
+    def sync_now(self) -> str:
+        """Wake the sync worker; the sentence said (also returned, for the window's message line)."""
+        if not self.monitor.view.set_up:
+            text = self.tr("HQ is not set up for this till: nothing to sync. Enrol it with "
+                           "`pos-member enrol URL CODE`.")
+        elif (wake := self._sync_now()) is None:
+            text = self.tr("The sync worker is not running in this session.")
+        else:
+            wake()
+            text = self.tr("Syncing with HQ now; this panel shows the outcome.")
+        self.note.setText(text)
+        return text
+
+    def show_view(self, view: SyncView) -> None:
         v = self.values
-        if not status.get("enrolled"):
+        if not view.set_up:
+            v["state"].setText(self.tr("HQ sync not set up"))
             v["hq"].setText(self.tr("not set up: enrol this till with `pos-member enrol URL CODE`"))
         else:
-            v["hq"].setText(status.get("hq_url") or "")
-        pending = self.tr("{0} ledger entries, {1} member/card changes").format(
-            status.get("pending_entries", 0), status.get("pending_records", 0))
-        v["pending"].setText(pending)
-        v["last_success"].setText(status.get("last_success") or self.tr("never"))
-        v["last_attempt"].setText(status.get("last_attempt") or self.tr("never"))
-        v["last_error"].setText(sync_error_sentence(status) or self.tr("none"))  # in the till's language
-        v["rejected"].setText(str(status.get("rejected_entries", 0)))
+            v["state"].setText(self.tr("online") if view.online else self.tr("offline"))
+            v["hq"].setText(view.hq_url)
+        v["pending"].setText(self.tr("{0} ledger entries, {1} member/card changes").format(
+            view.pending_entries, view.pending_records))
+        v["last_success"].setText(view.last_sync or self.tr("never"))
+        v["last_attempt"].setText(view.last_attempt or self.tr("never"))
+        v["last_error"].setText(view.last_error or self.tr("none"))
+        v["rejected"].setText(str(view.rejected))
+
+    def show_rejections(self, rejections: list[dict[str, Any]]) -> None:
         self.rejections.setText("\n".join(f"#{r['local_seq']} {r['entry_id']}: {r['reason']}" for r in rejections))

@@ -1,15 +1,22 @@
-"""What the status bar says about HQ sync, read from the store file in one place.
+"""The till's one view of HQ sync: what the status bar and the F11 panel both show.
 
-Kept Qt-free and small on purpose: the sync worker (being written beside this) will change where "online"
-comes from, and this is the only function to rewire. It runs on the database worker, never the GUI thread.
+`read_sync_view` reads it from the store file (on the database worker; nothing here calls HQ). The sync
+worker reports after every attempt, on its own thread; `SyncMonitor.report` carries that to the GUI thread,
+so a failed attempt reaches the bar and an open panel at once, not at the next poll. Both listen to
+`SyncMonitor.changed`, so they cannot disagree. The error is shown from its reason code, in the till's
+language (`sync_error_sentence`); the English text stays for the log.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
 
 from pos_member.services.context import Store
+from pos_member.ui.messages import sync_error_sentence
 
 log = logging.getLogger(__name__)
 
@@ -20,10 +27,28 @@ class SyncView:
     online: bool  # the last sync attempt reached HQ
     pending: int  # ledger entries and member/card records of this till HQ has not acknowledged
     last_sync: str | None  # ISO time of the last successful sync
-    last_error: str | None = None
+    last_error: str | None = None  # in the till's language
+    last_attempt: str | None = None
+    pending_entries: int = 0
+    pending_records: int = 0
+    rejected: int = 0
+    hq_url: str = ""
 
 
 NOT_SET_UP = SyncView(set_up=False, online=False, pending=0, last_sync=None)
+
+
+def view_from_status(status: dict[str, Any]) -> SyncView:
+    """The view from `sync_service.sync_status` (read here, or reported by the sync worker)."""
+    entries, records = int(status.get("pending_entries") or 0), int(status.get("pending_records") or 0)
+    if not status.get("enrolled"):  # what waits is still counted: the panel shows it
+        return SyncView(False, False, entries + records, None, pending_entries=entries, pending_records=records)
+    last_attempt, last_success = status.get("last_attempt"), status.get("last_success")
+    # "online" is what the last attempt found: nothing else here may call HQ (no network on this path)
+    online = bool(last_success) and last_attempt == last_success and not status.get("last_error")
+    error = sync_error_sentence(status)  # in the till's language, from the reason and its figures
+    return SyncView(True, online, entries + records, last_success, error, last_attempt, entries, records,
+                    int(status.get("rejected_entries") or 0), status.get("hq_url") or "")
 
 
 def read_sync_view(store: Store) -> SyncView:
@@ -36,10 +61,28 @@ def read_sync_view(store: Store) -> SyncView:
     except Exception as exc:  # e.g. a store file from before the sync migration; the till still works
         log.info("sync status unavailable: %s", exc)
         return NOT_SET_UP
-    if not status.get("enrolled"):
-        return NOT_SET_UP
-    last_attempt, last_success = status.get("last_attempt"), status.get("last_success")
-    # "online" is what the last attempt found: nothing else here may call HQ (no network on this path)
-    online = bool(last_success) and last_attempt == last_success and not status.get("last_error")
-    pending = int(status.get("pending_entries") or 0) + int(status.get("pending_records") or 0)
-    return SyncView(True, online, pending, last_success, status.get("last_error"))
+    return view_from_status(status)
+
+
+class SyncMonitor(QObject):
+    """The current SyncView; `changed` whenever it is read again or the sync worker reports."""
+
+    changed = Signal(object)  # SyncView
+    _reported = Signal(object)  # emitted on the sync thread, delivered on the GUI thread
+
+    def __init__(self, store: Store, worker: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.worker = store, worker
+        self.view = NOT_SET_UP
+        self._reported.connect(lambda status: self._set(view_from_status(status)))
+
+    def refresh(self) -> None:
+        self.worker.run(read_sync_view, self.store, on_done=self._set)
+
+    def report(self, status: dict[str, Any]) -> None:
+        """The sync worker's `on_status`: called on its thread after every attempt."""
+        self._reported.emit(status)
+
+    def _set(self, view: SyncView) -> None:
+        self.view = view
+        self.changed.emit(view)

@@ -1,7 +1,8 @@
 """The till window: sign-in, then member code, camera, member panel, bill, quote, receipt and last sales.
 
-Every database call goes through `self.worker` (one serial thread) and comes back to a method here; the
-window itself holds only what is on screen. Manager work, refunds, printing and settings live in
+Database work goes through `self.ops` (ui/ops.py): reads as queries, writes as named operations that declare
+what they changed; `self.refresher` is the one place those changes reach the panels. The window holds only
+what is on screen and the customer at the till. Manager work, refunds, printing and settings live in
 TillActions (actions.py) to keep this file about the sale.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage
 from PySide6.QtWidgets import (
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
@@ -27,10 +29,9 @@ from PySide6.QtWidgets import (
 
 from pos_member.config import Paths, Settings
 from pos_member.domain.coupons import is_coupon_text
-from pos_member.domain.errors import PosError
 from pos_member.domain.money import format_yuan
-from pos_member.services import checkout, coupons, history, lookup
-from pos_member.services.checkout import SaleRequest, SaleResult
+from pos_member.services import checkout
+from pos_member.services.checkout import SaleResult
 from pos_member.services.context import Store
 from pos_member.services.lookup import MemberView
 from pos_member.services.staff import StaffMember, sign_in
@@ -39,21 +40,22 @@ from pos_member.ui.camera_view import CameraView
 from pos_member.ui.fitted_label import FittedLabel
 from pos_member.ui.help_overlay import HelpOverlay
 from pos_member.ui.member_panel import MemberPanel
+from pos_member.ui.ops import COMMIT_SALE, MemberRead, OpChanges, Operations, PanelRefresher, read_member
 from pos_member.ui.printing import Receipt, member_qr
+from pos_member.ui.quoting import BillPricer
 from pos_member.ui.sale_panel import SalePanel
 from pos_member.ui.sales_list import SalesList
 from pos_member.ui.shortcuts import install_shortcuts
 from pos_member.ui.signin_page import SignInPage
 from pos_member.ui.sound import ReadSound
 from pos_member.ui.status_bar import TillStatusBar
-from pos_member.ui.sync_status import read_sync_view
+from pos_member.ui.sync_status import SyncMonitor
 from pos_member.ui.tasks import DbWorker, describe_error
 
 log = logging.getLogger(__name__)
 
-QUOTE_DELAY_MS = 60  # coalesce a burst of keystrokes into one quote
 SYNC_POLL_MS = 15_000
-RECENT_SALES = 20
+SIGNED_IN = OpChanges(sales=True, new_sale=True, sync_queue=True)  # what a till shows of itself
 
 
 def _sign_in(store: Store, pin: str) -> StaffMember:
@@ -75,10 +77,9 @@ class TillWindow(QMainWindow):
         self.member: MemberView | None = None
         self.current_code = ""
         self.last_receipt: Receipt | None = None
-        self._quote_seq = 0
+        self._recorded = False  # a sale was just recorded and nothing was typed since: F12 has nothing to do
         self.sync_now: Callable[[], None] | None = None  # the app plugs the sync worker's "now" in here
         self.sync_panel: Any = None
-        self._committing = False
         self.setWindowTitle(self.tr("Till — pos-member"))
         self.setObjectName("till")
         self.sound = ReadSound(self)
@@ -90,14 +91,21 @@ class TillWindow(QMainWindow):
         self.stack.addWidget(self.signin)
         self.stack.addWidget(self._build_till())
         self.setCentralWidget(self.stack)
+        self.ops = Operations(worker, self)
+        self.sync_monitor = SyncMonitor(store, worker, self)
+        self.sync_monitor.changed.connect(self.status.show_sync)
+        self.refresher = PanelRefresher(
+            self.ops, store, member_code=lambda: self.current_code, show_member=self._member_refreshed,
+            show_sales=self.sales.show_sales, refresh_sync=self.sync_monitor.refresh,
+            on_error=lambda exc: self.say(describe_error(exc), error=True), parent=self)
         self.till_actions = TillActions(self)
         self.shortcuts = install_shortcuts(self)
         self.help = HelpOverlay(self, [(keys, text) for keys, text, _ in self.shortcuts])
         self.help.closed.connect(self.focus_code)
-        self._quote_timer = QTimer(self, singleShot=True, interval=QUOTE_DELAY_MS)
-        self._quote_timer.timeout.connect(self._request_quote)
+        self.pricer = BillPricer(self.ops, store, self.sale, lambda: self.current_code if self.member else None,
+                                 self)
         self._sync_timer = QTimer(self, interval=SYNC_POLL_MS)
-        self._sync_timer.timeout.connect(self.refresh_sync)
+        self._sync_timer.timeout.connect(self.sync_monitor.refresh)
 
     # -- layout ------------------------------------------------------------------------------------
 
@@ -108,7 +116,7 @@ class TillWindow(QMainWindow):
         self.camera = CameraView()
         self.member_panel = MemberPanel()
         self.sale = SalePanel()
-        self.sale.changed.connect(lambda: self._quote_timer.start())
+        self.sale.changed.connect(self._bill_edited)
         self.sale.confirm_requested.connect(self.confirm_sale)
         self.sale.foreign_text.connect(self._scanner_typed)
         self.confirm_button = QPushButton(self.tr("Confirm sale  [F12]"), objectName="confirm")
@@ -162,8 +170,9 @@ class TillWindow(QMainWindow):
 
     def focus_field(self, widget: QWidget) -> None:
         widget.setFocus()
-        if isinstance(widget, QLineEdit):
-            widget.selectAll()
+        edit = widget.lineEdit() if isinstance(widget, QComboBox) and widget.isEditable() else widget
+        if isinstance(edit, QLineEdit):
+            edit.selectAll()  # what is typed next replaces what is there
 
     def back_to_till(self) -> None:
         """After a dialog: the till window takes the keyboard again, the code field ready."""
@@ -192,16 +201,15 @@ class TillWindow(QMainWindow):
         self.ready.emit()
 
     def _sign_in(self, pin: str) -> None:
-        self.worker.run(_sign_in, self.store, pin, on_done=self._signed_in,
-                        on_error=lambda exc: self.signin.refused(describe_error(exc)))
+        self.ops.query(_sign_in, self.store, pin, on_done=self._signed_in,
+                       on_error=lambda exc: self.signin.refused(describe_error(exc)))
 
     def _signed_in(self, staff: StaffMember) -> None:
         self.staff = staff
         self.status.set_staff(staff.name, staff.role)
         self.stack.setCurrentIndex(1)
         self.clear_customer()
-        self.refresh_sales()
-        self.refresh_sync()
+        self.refresher.apply(SIGNED_IN)
         self._sync_timer.start()
 
     def sign_out(self) -> None:
@@ -211,45 +219,54 @@ class TillWindow(QMainWindow):
 
     # -- member ------------------------------------------------------------------------------------
 
-    def look_up(self, code: str | None = None, announce: bool = True) -> None:
-        """Show the member a code names; `announce=False` for a refresh after an action that has already
-        said what happened (its message must not be replaced by "Member ...")."""
+    def look_up(self, code: str | None = None) -> None:
+        """Show the member a code names (typed, scanned, or a member an action just made)."""
         code = (self.code.text() if code is None else code).strip()
         if not code or self.take_coupon(code):
             return
-        self.worker.run(lookup.show_member, self.store, code,
-                        on_done=lambda view: self._show_member(code, view, announce), on_error=self._lookup_failed)
+        self.ops.query(read_member, self.store, code, on_done=self._show_member, on_error=self._lookup_failed)
 
-    def _show_member(self, code: str, view: MemberView, announce: bool = True) -> None:
+    def show_code(self, code: str) -> None:
+        """The code of the member at the till changed under an action (a replacement card): the next refresh
+        reads this one."""
+        self.code.setText(code)
+        self.current_code = code
+
+    def _show_member(self, read: MemberRead) -> None:
+        view = read.view
         same = self.member is not None and self.member.id == view.id and not view.card_problem
-        self.member, self.current_code = view, code
+        self.member, self.current_code, self._recorded = view, read.code, False
         self.member_panel.show_member(view)
+        self.member_panel.show_coupons(read.coupons)
+        if not same:
+            # points, stored value and coupons are the last customer's; the bill typed is what is on the counter
+            self.sale.clear_member_fields()
         self.sale.set_member_balances(view.stored_value_fen)
-        self.worker.run(coupons.member_coupons, self.store, code, True,
-                        on_done=lambda found: self._show_coupons(view.id, found),
-                        on_error=lambda exc: log.info("coupons not shown: %s", exc))
+        if not self.sale.coupon_code():
+            self.sale.set_coupons(read.coupons)
         if view.card_problem:
-            self.sale.clear()
-            if announce:
-                self.say(self.member_panel.problem.text(), error=True)  # the panel's sentence, translated
+            self.say(self.member_panel.problem.text(), error=True)  # the panel's sentence, translated
             self.focus_code()
         else:
-            if announce:
-                self.say(self.tr("Member {0}: {1}").format(view.member_no, view.name))
-            if same:
-                self._quote_timer.start()
-            else:
-                self.sale.clear()
-                self.sale.set_member_balances(view.stored_value_fen)
+            said = self.tr("Member {0}: {1}").format(view.member_no, view.name)
+            if not same and self.sale.has_bill():
+                said += " " + self.tr("The bill typed before the scan is kept.")
+            self.say(said)
+            if self.sale.has_bill():
+                self.pricer.schedule()
             self.focus_field(self.sale.amount)
         self.member_shown.emit(view)
 
-    def _show_coupons(self, member_id: int, found: list[dict]) -> None:
-        if self.member is None or self.member.id != member_id:
+    def _member_refreshed(self, read: MemberRead) -> None:
+        """After an operation changed the member at the till: figures and coupons, the bill untouched."""
+        if self.member is None or self.member.id != read.view.id:
             return  # the next customer is already at the till
-        self.member_panel.show_coupons(found)
+        self.member = read.view
+        self.member_panel.show_member(read.view)
+        self.member_panel.show_coupons(read.coupons)
+        self.sale.set_member_balances(read.view.stored_value_fen)
         if not self.sale.coupon_code():
-            self.sale.set_coupons(found)
+            self.sale.set_coupons(read.coupons)
 
     def take_coupon(self, text: str) -> bool:
         """A coupon code or QR typed or scanned: it belongs in the coupon field of the current sale."""
@@ -266,7 +283,7 @@ class TillWindow(QMainWindow):
     def _lookup_failed(self, exc: Exception) -> None:
         self.member, self.current_code = None, ""
         self.member_panel.clear()
-        self.sale.clear()
+        self.sale.clear_member_fields()  # the bill typed stays for the right card
         self.say(describe_error(exc), error=True)
         self.focus_code()
 
@@ -289,7 +306,7 @@ class TillWindow(QMainWindow):
         self.camera.show_frame(image)
 
     def clear_customer(self) -> None:
-        self.member, self.current_code = None, ""
+        self.member, self.current_code, self._recorded = None, "", False
         self.member_panel.clear()
         self.sale.clear()
         self.code.clear()
@@ -298,39 +315,13 @@ class TillWindow(QMainWindow):
 
     # -- quote and confirm ---------------------------------------------------------------------------
 
-    def _sale_request(self) -> SaleRequest | None:
-        if self.member is None:
-            return None
-        try:
-            return self.sale.request(self.current_code)
-        except PosError as exc:
-            self.sale.clear_quote()
-            self.sale.show_error(describe_error(exc))
-            return None
-
-    def _request_quote(self) -> None:
-        request = self._sale_request()
-        if request is None:
-            if self.member is not None and not self.sale.error.text():
-                self.sale.clear_quote()
-            return
-        self._quote_seq += 1
-        seq = self._quote_seq
-        self.worker.run(checkout.quote_sale, self.store, request,
-                        on_done=lambda quote: self._quoted(seq, quote), on_error=lambda exc: self._quote_failed(seq, exc))
-
-    def _quoted(self, seq: int, quote: Any) -> None:
-        if seq == self._quote_seq:  # an older quote arriving late is not what is typed now
-            self.sale.show_quote(quote)
-
-    def _quote_failed(self, seq: int, exc: Exception) -> None:
-        if seq == self._quote_seq:
-            self.sale.clear_quote()
-            self.sale.show_error(describe_error(exc))
+    def _bill_edited(self) -> None:
+        self._recorded = False
+        self.pricer.schedule()
 
     def confirm_sale(self) -> None:
-        if self._committing or self.staff is None:
-            return
+        if self.ops.running(COMMIT_SALE) or self.staff is None:
+            return  # a second F12 while the sale is written: the first one is recording it
         if self.member is None:
             self.say(self.tr("Scan or type the member's code first."), error=True)
             self.focus_code()
@@ -338,19 +329,19 @@ class TillWindow(QMainWindow):
         if self.member.card_problem:
             self.say(self.member_panel.problem.text(), error=True)  # the panel's sentence, translated
             return
-        request = self._sale_request()
+        if self._recorded and not self.sale.has_bill():
+            return  # F12 again right after "Sale recorded": that message stays, nothing is rung twice
+        request = self.pricer.request()
         if request is None:
             if not self.sale.error.text():
                 self.say(self.tr("Type the bill amount first."), error=True)
                 self.focus_field(self.sale.amount)
             return
-        self._committing = True
         self.confirm_button.setEnabled(False)
-        self.worker.run(checkout.commit_sale, self.store, request, self.staff.id,
-                        on_done=self._committed, on_error=self._commit_failed)
+        self.ops.run(COMMIT_SALE, checkout.commit_sale, self.store, request, self.staff.id,
+                     on_done=self._committed, on_error=self._commit_failed)
 
     def _committed(self, result: SaleResult) -> None:
-        self._committing = False
         self.confirm_button.setEnabled(True)
         assert self.member is not None and self.staff is not None
         self.last_receipt = Receipt(self.store.identity.store_name, self.staff.name, self.store.now()[:19].replace(
@@ -358,39 +349,15 @@ class TillWindow(QMainWindow):
         self.receipt.setHtml(self.last_receipt.html())
         self.say(self.tr("Sale recorded: pay ¥ {0}, {1} points earned.").format(
             format_yuan(result.quote.payable_fen), result.quote.points_earned))
-        self.sale.clear()
-        self.refresh_sales()
-        self.refresh_sync()
-        code = self.current_code
-        self.worker.run(lookup.show_member, self.store, code, on_done=self._refreshed_member)
+        self.sale.clear()  # the member, balances and coupons come back with the refresh COMMIT_SALE declares
+        self._recorded = True
         self.sale_committed.emit(result)
         self.focus_code()
 
-    def _refreshed_member(self, view: MemberView) -> None:
-        if self.member is not None and self.member.id == view.id:
-            self.member = view
-            self.member_panel.show_member(view)
-            self.sale.set_member_balances(view.stored_value_fen)
-
     def _commit_failed(self, exc: Exception) -> None:
-        self._committing = False
         self.confirm_button.setEnabled(True)
         self.say(describe_error(exc), error=True)
         self.sale.show_error(describe_error(exc))
-
-    # -- refreshes -----------------------------------------------------------------------------------
-
-    def refresh_sales(self, keep_selection: bool = False) -> None:
-        self.worker.run(history.recent_sales, self.store, RECENT_SALES,
-                        on_done=lambda rows: self.sales.show_sales(rows, keep_selection),
-                        on_error=lambda exc: self.say(describe_error(exc), error=True))
-
-    def refresh_sync(self) -> None:
-        self.worker.run(read_sync_view, self.store, on_done=self.status.show_sync)
-
-    def refresh_member(self) -> None:
-        if self.current_code:
-            self.look_up(self.current_code, announce=False)
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)

@@ -9,7 +9,7 @@
         <translation>摄像头启动中…</translation>
     </message>
     <message>
-        <location line="+21" />
+        <location line="+24" />
         <source>No camera</source>
         <translation>无摄像头</translation>
     </message>
@@ -1228,7 +1228,12 @@
         <translation>正常</translation>
     </message>
     <message>
-        <location line="+40" />
+        <location line="+32" />
+        <source>The last sync failed; details are in the log.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+10" />
         <source>applied: {0}</source>
         <translation>可用：{0}</translation>
     </message>
@@ -1238,7 +1243,7 @@
         <translation>不可用：{0}</translation>
     </message>
     <message>
-        <location line="-156" />
+        <location line="-158" />
         <location line="+2" />
         <source>This is not a coupon code (10 letters and digits).</source>
         <translation>这不是优惠券码（10 位字母和数字）。</translation>
@@ -1269,7 +1274,7 @@
 <context>
     <name>SalePanel</name>
     <message>
-        <location filename="../../pos_member/ui/sale_panel.py" line="+94" />
+        <location filename="../../pos_member/ui/sale_panel.py" line="+107" />
         <source>Bill and payment</source>
         <translation>账单与支付</translation>
     </message>
@@ -1359,27 +1364,12 @@
         <translation>储值支付</translation>
     </message>
     <message>
-        <location line="-79" />
-        <source>Amount (¥)</source>
-        <translation>金额（¥）</translation>
-    </message>
-    <message>
-        <location line="+6" />
+        <location line="-76" />
         <source>Category line amount (¥)</source>
         <translation>分类明细金额（¥）</translation>
     </message>
     <message>
-        <location line="+3" />
-        <source>Points to use</source>
-        <translation>使用积分</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>Stored value (¥)</source>
-        <translation>使用储值（¥）</translation>
-    </message>
-    <message>
-        <location line="+69" />
+        <location line="+77" />
         <source>Points earned</source>
         <translation>获得积分</translation>
     </message>
@@ -1394,12 +1384,13 @@
         <translation>结算明细</translation>
     </message>
     <message>
-        <location line="+119" />
+        <location line="+153" />
         <source>balance ¥ {0}</source>
         <translation>余额 ¥ {0}</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="-76" />
+        <location line="+87" />
         <source>max {0}</source>
         <translation>最多 {0}</translation>
     </message>
@@ -1440,14 +1431,50 @@
 <context>
     <name>ScannerThread</name>
     <message>
-        <location filename="../../pos_member/ui/scanner_worker.py" line="+77" />
+        <location filename="../../pos_member/ui/scanner_worker.py" line="+78" />
+        <location line="+34" />
         <source>no camera is set up</source>
         <translation>未设置摄像头</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="-24" />
         <source>the camera could not be opened ({0})</source>
         <translation>摄像头无法打开（{0}）</translation>
+    </message>
+    <message>
+        <location line="+14" />
+        <source>the video source ended</source>
+        <translation>视频源已结束</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>the camera stopped sending pictures; details are in the log</source>
+        <translation>摄像头已停止传送画面；详情见日志</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>no camera at index {0}</source>
+        <translation>编号 {0} 处没有摄像头</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>the video stream {0} could not be opened</source>
+        <translation>无法打开视频流 {0}</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>the file {0} was not found</source>
+        <translation>找不到文件 {0}</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>the file {0} could not be read as video or image</source>
+        <translation>文件 {0} 无法作为视频或图片读取</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>the camera could not be opened</source>
+        <translation>无法打开摄像头</translation>
     </message>
 </context>
 <context>
@@ -1461,17 +1488,22 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../pos_member/ui/sync_panel.py" line="+36" />
+        <location filename="../../pos_member/ui/sync_panel.py" line="+38" />
         <source>HQ sync</source>
         <translation>总部同步</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+6" />
         <source>HQ</source>
         <translation>总部</translation>
     </message>
     <message>
         <location line="+0" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>Waiting to send</source>
         <translation>待发送</translation>
     </message>
@@ -1496,22 +1528,52 @@
         <translation>总部隔离的条目</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+11" />
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
         <location line="+14" />
+        <source>HQ is not set up for this till: nothing to sync. Enrol it with `pos-member enrol URL CODE`.</source>
+        <translation>本收银台尚未设置总部：没有可同步的内容。请用 `pos-member enrol URL CODE` 登记。</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>The sync worker is not running in this session.</source>
+        <translation>本次运行中同步程序未启动。</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Syncing with HQ now; this panel shows the outcome.</source>
+        <translation>正在与总部同步；结果将显示在此面板。</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>HQ sync not set up</source>
+        <translation>未设置总部同步</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>not set up: enrol this till with `pos-member enrol URL CODE`</source>
         <translation>未设置：请用 `pos-member enrol URL CODE` 登记本收银台</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+2" />
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location line="+2" />
         <source>{0} ledger entries, {1} member/card changes</source>
         <translation>{0} 条流水，{1} 条会员/卡变更</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+2" />
         <location line="+1" />
         <source>never</source>
         <translation>从未</translation>
@@ -1525,7 +1587,7 @@
 <context>
     <name>TillActions</name>
     <message>
-        <location filename="../../pos_member/ui/actions.py" line="+67" />
+        <location filename="../../pos_member/ui/actions.py" line="+69" />
         <source>This needs a manager's PIN.</source>
         <translation>此操作需要店长 PIN 码。</translation>
     </message>
@@ -1565,7 +1627,7 @@
         <translation>已退款 ¥ {0}：退现金 ¥ {1}，冲回 {2} 积分，批准人 {3}。</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+7" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
@@ -1595,12 +1657,12 @@
         <translation>注册后立即发卡，随后打印二维码。</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+14" />
         <source>Card or member code</source>
         <translation>卡号或会员码</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+17" />
         <source>Report card lost</source>
         <translation>挂失</translation>
     </message>
@@ -1670,7 +1732,7 @@
         <translation>已充值 ¥ {0}，赠送 ¥ {1}；储值余额 ¥ {2}。</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+6" />
         <source>Points (+ adds, − removes)</source>
         <translation>积分（+ 增加，− 扣减）</translation>
     </message>
@@ -1690,7 +1752,7 @@
         <translation>积分已调整，当前余额 {0}。</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+13" />
         <location line="+7" />
         <source>No receipt yet: confirm a sale first.</source>
         <translation>还没有小票：请先确认一笔销售。</translation>
@@ -1704,11 +1766,6 @@
         <location line="+2" />
         <source>Receipt saved: {0}</source>
         <translation>小票已保存：{0}</translation>
-    </message>
-    <message>
-        <location line="+10" />
-        <source>Syncing with HQ now.</source>
-        <translation>正在与总部同步。</translation>
     </message>
 </context>
 <context>
@@ -1767,12 +1824,12 @@
 <context>
     <name>TillWindow</name>
     <message>
-        <location filename="../../pos_member/ui/window.py" line="+82" />
+        <location filename="../../pos_member/ui/window.py" line="+83" />
         <source>Till — pos-member</source>
         <translation>收银台 — pos-member</translation>
     </message>
     <message>
-        <location line="+24" />
+        <location line="+31" />
         <source>Scan, or type a code and Enter</source>
         <translation>扫码，或输入会员码后回车</translation>
     </message>
@@ -1932,7 +1989,7 @@
         <translation>小票  [Ctrl+P 打印，Ctrl+S PDF]</translation>
     </message>
     <message>
-        <location line="+46" />
+        <location line="+47" />
         <source>Demo store: cashier PIN {0}, manager PIN {1}</source>
         <translation>演示店：收银员 PIN {0}，店长 PIN {1}</translation>
     </message>
@@ -1942,12 +1999,17 @@
         <translation>正在准备演示店（首次启动，需要几秒）…</translation>
     </message>
     <message>
-        <location line="+53" />
+        <location line="+57" />
         <source>Member {0}: {1}</source>
         <translation>会员 {0}：{1}</translation>
     </message>
     <message>
-        <location line="+21" />
+        <location line="+2" />
+        <source>The bill typed before the scan is kept.</source>
+        <translation>扫码前输入的账单金额已保留。</translation>
+    </message>
+    <message>
+        <location line="+23" />
         <source>Scan the member's card first, then the coupon.</source>
         <translation>请先扫会员卡，再扫优惠券。</translation>
     </message>
@@ -1962,22 +2024,22 @@
         <translation>已读取 ✓</translation>
     </message>
     <message>
-        <location line="+54" />
+        <location line="+28" />
         <source>Scan or type the member's code first.</source>
         <translation>请先扫描或输入会员码。</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+11" />
         <source>Type the bill amount first.</source>
         <translation>请先输入消费金额。</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+13" />
         <source>Sale recorded: pay ¥ {0}, {1} points earned.</source>
         <translation>销售已记录：应付 ¥ {0}，获得 {1} 积分。</translation>
     </message>
     <message>
-        <location line="+45" />
+        <location line="+21" />
         <source>Camera: {0}</source>
         <translation>摄像头：{0}</translation>
     </message>

@@ -20,6 +20,7 @@ from pos_member.domain.money import parse_points, parse_yuan
 from pos_member.paths import resource
 from pos_member.services import checkout
 from pos_member.services.checkout import SaleRequest
+from pos_member.ui.ops import OpChanges
 from tests.conftest import MANAGER_PIN
 from tests.gui.conftest import idle, sign_in, type_code
 
@@ -83,7 +84,7 @@ def test_report_lost_from_the_till(qtbot, till_app, window, people):
 def test_receipt_saved_as_pdf(qtbot, till_app, window, people):
     window.sales.selectRow(0)  # nothing yet; then an older sale exists and is selected
     checkout.commit_sale(till_app.store, SaleRequest(people.wang.card_no, 1000))
-    window.refresh_sales()
+    window.refresher.apply(OpChanges(sales=True))  # a sale recorded outside this window
     qtbot.waitUntil(lambda: window.sales.rowCount() == 1)
     type_code(qtbot, window, people.li.card_no)
     qtbot.waitUntil(lambda: window.member_panel.name.text() == "Li Lei")

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel
 from pos_member.config import load_settings
 from pos_member.services import cards, checkout
 from pos_member.services.checkout import SaleRequest
+from pos_member.ui.ops import OpChanges
 from tests.conftest import MANAGER_PIN
 from tests.gui.conftest import idle, type_code
 from tests.scanner_frames import write_qr_video
@@ -63,7 +64,7 @@ def test_lost_card_refused(qtbot, till_app, window, people):
 
 def test_refund_with_manager_pin(qtbot, till_app, window, people):
     sale = checkout.commit_sale(till_app.store, SaleRequest(people.wang.card_no, 25000))
-    window.refresh_sales()
+    window.refresher.apply(OpChanges(sales=True))  # a sale recorded outside this window
     qtbot.waitUntil(lambda: window.sales.rowCount() == 1)
     qtbot.keyClick(window.code, Qt.Key.Key_F7)
     assert window.sales.hasFocus()

@@ -25,16 +25,17 @@ def test_online_offline_pending_and_last_sync(qtbot, till_app, window):
                     last_attempt="2026-11-24T09:30:00+08:00", last_success="2026-11-24T09:30:00+08:00")
     view = read_sync_view(till_app.store)
     assert view.set_up and view.online and view.pending > 0
-    window.refresh_sync()
+    window.sync_monitor.refresh()
     idle(qtbot, window)
     assert window.status.sync.text() == "online"
     assert window.status.pending.text() == f"pending sync: {view.pending}"
     assert window.status.last_sync.text() == "last sync: 2026-11-24 09:30"
-    _set_sync_state(till_app.paths.db, last_attempt="2026-11-24T09:45:00+08:00", last_error="HQ unreachable")
-    window.refresh_sync()
+    _set_sync_state(till_app.paths.db, last_attempt="2026-11-24T09:45:00+08:00",
+                    last_error="HQ unreachable: ConnectionError", last_error_reason='{"reason": "hq_unreachable", "params": {"error": "ConnectionError"}}')
+    window.sync_monitor.refresh()
     idle(qtbot, window)
     assert window.status.sync.text() == "offline"
-    assert window.status.sync.toolTip() == "HQ unreachable"
+    assert window.status.sync.toolTip() == "HQ cannot be reached (ConnectionError)."
 
 
 def test_the_app_runs_the_days_jobs_and_a_sync_worker_that_stops_on_close(qtbot, till_app, window):
@@ -67,5 +68,7 @@ def test_sync_panel_shows_what_waits_and_syncs_now(qtbot, till_app, window):
     assert panel.values["pending"].text() == "1 ledger entries, 4 member/card changes"
     assert panel.sync_button.isEnabled()
     qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
-    assert window.message.text() == "Syncing with HQ now."
+    # no HQ: the till says so instead of "Syncing with HQ now." and nothing happening
+    assert panel.note.text().startswith("HQ is not set up for this till")
+    assert window.message.text() == panel.note.text()
     panel.close()
