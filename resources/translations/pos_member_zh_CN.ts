@@ -1230,7 +1230,7 @@
     <message>
         <location line="+32" />
         <source>The last sync failed; details are in the log.</source>
-        <translation type="unfinished" />
+        <translation>上次同步失败；详情见日志。</translation>
     </message>
     <message>
         <location line="+10" />

@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent
 from pos_member.services import checkout
 from pos_member.services.checkout import SaleRequest
 from pos_member.ui.number_fields import NumberField
+from pos_member.ui.ops import OpChanges
 from tests.conftest import MANAGER_PIN
 from tests.gui.conftest import idle, type_code
 from tests.gui.test_manager import zh_translator  # noqa: F401 - a fixture
@@ -80,7 +81,7 @@ def test_top_up_refuses_a_bad_amount_naming_its_field(qtbot, till_app, window, p
 @pytest.mark.parametrize("text", BAD_YUAN)
 def test_refund_refuses_a_bad_amount_naming_its_field(qtbot, till_app, window, people, text):
     checkout.commit_sale(till_app.store, SaleRequest(people.wang.card_no, 25000))
-    window.refresh_sales()
+    window.refresher.apply(OpChanges(sales=True))  # a sale recorded outside this window
     qtbot.waitUntil(lambda: window.sales.rowCount() == 1)
     window.till_actions.refund()
     _submit_dialog(qtbot, window, "amount", text, "Amount (¥)", till_app)
