@@ -52,29 +52,64 @@ class TillApp:
         self._stopped = False
 
     def start(self) -> TillWindow:
-        """Open the store, show the window, start the camera; the demo store is built on a first start."""
+        """Open the store, show the window, start the camera. Only a data dir with no store file at all gets
+        the demo store (built on the database worker, progress on the PIN page); an empty, damaged or
+        unreadable store file, or one never set up, is refused with a StorageError sentence instead."""
+        from pos_member.storage.engine import Database
         from pos_member.ui.tasks import DbWorker
         from pos_member.ui.window import TillWindow
 
-        self.store = open_store(self.paths.db, self.clock)
+        first_start = not self.paths.db.exists()
+        if first_start:
+            # nothing connects to this path until the demo file has been renamed into place
+            self.store = Store(db=Database(self.paths.db), clock=self.clock)
+        else:
+            self.store = open_store(self.paths.db, self.clock, create=False)
+            try:
+                self.store.identity  # noqa: B018 - "not set up yet" refuses here, before any window
+            except Exception:
+                self.store.close()
+                raise
         self.worker = DbWorker()
         window = TillWindow(self.store, self.worker, self.settings, self.paths)
         self.window = window
         window.closing.connect(self.shutdown)
         window.settings_changed.connect(self._settings_changed)
-        if self.store.initialised:
-            window.show_sign_in(self._pin_hint())
-            self.start_background()
+        if not first_start:
+            self._ready()
         else:
             window.show_preparing()
-
-            def ready(_summary: Any) -> None:
-                window.show_sign_in(self._pin_hint())
-                self.start_background()
-
-            self.worker.run(self._build_demo, on_done=ready, on_error=lambda exc: window.signin.preparing(str(exc)))
+            self.worker.run(self._build_demo, window.signin.progress_reported.emit,
+                            on_done=self._demo_built, on_error=window.signin.preparing_failed)
         self.start_scanner()
         return window
+
+    def _ready(self) -> None:
+        """The PIN page, the remembered sign-in lockout, then HQ sync and the daily jobs."""
+        from pos_member.services.staff import sign_in_lock
+
+        assert self.window is not None and self.worker is not None and self.store is not None
+        self.window.signin.set_demo(self._pin_hint())
+        self.window.show_sign_in()
+        self.worker.run(sign_in_lock, self.store, on_done=self.window.signin.show_lock)
+        self.start_background()
+
+    def _build_demo(self, progress: Any) -> Any:
+        from pos_member.services.demo import create_demo_store_file
+
+        return create_demo_store_file(self.paths.db, self.demo_members, self.paths.qr_dir, self.clock, progress)
+
+    def _demo_built(self, summary: Any) -> None:
+        import threading
+
+        from pos_member.services.demo import write_qr_pngs
+
+        if self._stopped:
+            return
+        self._ready()
+        # the card PNGs (for trying the camera) are not needed to sign in: written after the PIN page is up
+        threading.Thread(target=_write_pngs, args=(write_qr_pngs, summary.card_qrs, self.paths.qr_dir),
+                         name="demo-qr-pngs", daemon=True).start()
 
     # -- background work: HQ sync and the jobs time drives -------------------------------------------------
 
@@ -106,18 +141,12 @@ class TillApp:
                         on_done=lambda days: days and log.info("jobs run for %s", ", ".join(days)),
                         on_error=lambda exc: log.warning("nightly jobs failed: %s", exc))
 
-    def _build_demo(self) -> Any:
-        from pos_member.services.demo import build_demo_store
-
-        assert self.store is not None
-        return build_demo_store(self.store, self.demo_members, self.paths.qr_dir)
-
     def _pin_hint(self) -> str:
-        from pos_member.services.demo import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
+        from pos_member.services.demo import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN, is_demo_store
         from pos_member.ui.window import TillWindow
 
         assert self.store is not None
-        if self.store.identity.store_name.startswith("Demo Store"):
+        if is_demo_store(self.store):
             return TillWindow.tr_demo_hint().format(DEMO_CASHIER_PIN, DEMO_MANAGER_PIN)
         return ""
 
@@ -166,6 +195,13 @@ class TillApp:
         if self.store is not None:
             self.store.close()
         log.info("till app stopped")
+
+
+def _write_pngs(write: Any, card_qrs: Any, qr_dir: Any) -> None:
+    try:
+        write(card_qrs, qr_dir)
+    except Exception:  # the PNGs are a convenience; the till works without them
+        log.exception("writing the demo's card QR PNGs failed")
 
 
 def run_app(home: str | None) -> int:

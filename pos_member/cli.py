@@ -156,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="create a demo store: 200 members, cards, a sales history, QR PNGs")
     demo.add_argument("--members", type=int, default=200)
     demo.add_argument("--qr-dir", metavar="DIR", help="where the QR PNGs go (default: DATA_DIR/qr)")
-    demo.set_defaults(handler=commands.demo)
+    demo.set_defaults(handler=commands.demo, needs_store=False)
     add_loyalty_commands(sub)
     sub.add_parser("gui", help="open the till app (the default)").set_defaults(handler=None)
     add_sync_commands(sub)

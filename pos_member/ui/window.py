@@ -34,7 +34,7 @@ from pos_member.services import checkout, coupons, history, lookup
 from pos_member.services.checkout import SaleRequest, SaleResult
 from pos_member.services.context import Store
 from pos_member.services.lookup import MemberView
-from pos_member.services.staff import StaffMember, sign_in
+from pos_member.services.staff import StaffMember, attempt_sign_in
 from pos_member.ui.actions import TillActions
 from pos_member.ui.camera_view import CameraView
 from pos_member.ui.help_overlay import HelpOverlay
@@ -57,8 +57,7 @@ RECENT_SALES = 20
 
 
 def _sign_in(store: Store, pin: str) -> StaffMember:
-    with store.db.read() as conn:
-        return sign_in(conn, pin)
+    return attempt_sign_in(store, pin)  # the lockout and the audit of failures live in the service
 
 
 class TillWindow(QMainWindow):
@@ -184,11 +183,11 @@ class TillWindow(QMainWindow):
         self.status.set_staff(None)
         self.stack.setCurrentIndex(0)
         self.signin.ask_pin(self.store.identity.store_name, hint)
+        self.setWindowTitle(self.signin.window_title())
         self.ready.emit()
 
     def _sign_in(self, pin: str) -> None:
-        self.worker.run(_sign_in, self.store, pin, on_done=self._signed_in,
-                        on_error=lambda exc: self.signin.refused(describe_error(exc)))
+        self.worker.run(_sign_in, self.store, pin, on_done=self._signed_in, on_error=self.signin.sign_in_refused)
 
     def _signed_in(self, staff: StaffMember) -> None:
         self.staff = staff
