@@ -20,7 +20,6 @@ from pathlib import Path
 from pos_member.domain.errors import PosError, RuleRefused
 from pos_member.services import cards, checkout, coupons, members, refunds, setup, staff, stored_value
 from pos_member.services.context import Clock, Store
-from pos_member.services.lookup import show_member
 from pos_member.storage.engine import Database
 from pos_member.storage.schema import upgrade_to_head
 
@@ -86,34 +85,41 @@ def build_demo_store(store: Store, member_count: int, qr_dir: Path, seed: int = 
         setup.init_store(store, DEMO_STORE_CODE, "Demo Store 演示店", DEMO_MANAGER_PIN, "Demo Manager")
         staff.add_staff(store, "Demo Cashier", "cashier", DEMO_CASHIER_PIN, DEMO_MANAGER_PIN)
         cards_issued: list[str] = []
+        views = []
         for index in range(member_count):
             name = rng.choice(_SURNAMES) + rng.choice(_GIVEN)
             birthday = f"{rng.randint(1955, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
             card_type = "annual" if index % 17 == 5 else "vip" if index % 23 == 7 else "standard"
             view = members.register_member(store, name, f"139{index:08d}", birthday, card_type=card_type)
             cards_issued.append(view.card_no or "")
+            views.append(view)
             advance()
         events = sorted(
             (end - timedelta(days=180) + timedelta(minutes=rng.randint(0, 180 * 24 * 60)), rng.randrange(member_count))
             for _ in range(member_count * 4)
         )
         sale_ids: list[str] = []
+        # (points, stored value) per member, from what each sale and top-up returns: the same figures
+        # show_member would read, without a lookup per event
+        balances = [(view.points, view.stored_value_fen) for view in views]
         for when, who in events:
             advance()
             clock.now = when
             code = cards_issued[who]
+            points, stored_fen = balances[who]
             try:
                 if rng.random() < 0.08:
-                    stored_value.top_up(store, code, rng.choice([20000, 50000, 100000]))
+                    topup = stored_value.top_up(store, code, rng.choice([20000, 50000, 100000]))
+                    balances[who] = (points, topup.stored_value_fen)
                     continue
-                member = show_member(store, code)
                 total = rng.randint(500, 60000)
                 first = rng.randint(1, total) if total > 1 else total
                 lines = ((rng.choice(_CATEGORIES), first), ("grocery", total - first)) if first < total else ()
-                redeem = member.points // 2 if member.points > 300 and rng.random() < 0.25 else 0
+                redeem = points // 2 if points > 300 and rng.random() < 0.25 else 0
                 redeem = min(redeem, total // 2)
-                stored = min(member.stored_value_fen, total // 3) if rng.random() < 0.5 else 0
+                stored = min(stored_fen, total // 3) if rng.random() < 0.5 else 0
                 result = checkout.commit_sale(store, checkout.SaleRequest(code, total, lines, redeem, stored))
+                balances[who] = (result.points_balance, result.stored_value_balance_fen)
                 sale_ids.append(result.sale_id)
             except PosError:
                 continue  # e.g. an expired annual card in the history: the till would have refused it too
