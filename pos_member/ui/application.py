@@ -1,14 +1,22 @@
-"""The QApplication: name, translations, font and stylesheet. Made once per process by the composition
-root (tests get theirs from pytest-qt and call `style_application` on it)."""
+"""The QApplication: name, translations, font and stylesheet, and the last line of defence against a crash.
+Made once per process by the composition root (tests get theirs from pytest-qt and call `style_application`
+and `install_exception_hooks` on it).
+
+An exception nobody caught - in a Qt slot (PySide6 hands those to sys.excepthook and carries on), or on a
+plain Python thread (threading.excepthook) - is logged with its traceback and said in one sentence in the
+main window's status bar (a non-modal box when no window is up); the till keeps running.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
+from types import TracebackType
 
-from PySide6.QtCore import QTranslator
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from pos_member.paths import resource
 from pos_member.ui.i18n import choose_language, install_translators
@@ -39,7 +47,72 @@ def create_application(language_setting: str) -> tuple[QApplication, list[QTrans
     app.setOrganizationName("pos-member")
     translators = install_translators(app, choose_language(language_setting))
     style_application(app)
+    install_exception_hooks(app)
     return app, translators
+
+
+PROBLEM_SHOWN_MS = 20_000
+
+
+class ExceptionReporter(QObject):
+    """Logs an uncaught exception and shows one sentence; the sentence goes through a signal so that an
+    exception on another thread is shown by the GUI thread."""
+
+    problem = Signal(str)
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.box: QMessageBox | None = None
+        self.shown: list[str] = []  # the sentences shown, newest last (tests read it)
+        self.problem.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def excepthook(self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        log.error("uncaught exception", exc_info=(kind, exc, tb))
+        self.problem.emit(sentence_for(exc))
+
+    def threading_excepthook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        log.error("uncaught exception on thread %s", name,
+                  exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+        self.problem.emit(sentence_for(args.exc_value))
+
+    def _show(self, text: str) -> None:
+        self.shown.append(text)
+        window = _main_window()
+        if window is not None:
+            window.statusBar().showMessage(text, PROBLEM_SHOWN_MS)
+            return
+        if self.box is None:
+            self.box = QMessageBox(QMessageBox.Icon.Warning, "pos-member", text)
+            self.box.setModal(False)
+        self.box.setText(text)
+        self.box.show()
+
+
+def sentence_for(exc: BaseException) -> str:
+    return QCoreApplication.translate(
+        "Application", "Something went wrong ({0}); the till is still running. Details are in the log."
+    ).format(type(exc).__name__)
+
+
+def _main_window() -> QMainWindow | None:
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
+    return windows[0] if windows else None
+
+
+def install_exception_hooks(app: QApplication) -> ExceptionReporter:
+    """Route uncaught exceptions (GUI thread and other threads) to the log and one sentence on screen."""
+    reporter = app.findChild(ExceptionReporter)
+    if reporter is None:
+        reporter = ExceptionReporter(app)
+    sys.excepthook = reporter.excepthook
+    threading.excepthook = reporter.threading_excepthook
+    return reporter
 
 
 def show_fatal(exc: BaseException) -> None:
