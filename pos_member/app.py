@@ -12,6 +12,7 @@ then the engine is disposed. `pos_member.ui` is imported only here, and only ins
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pos_member.config import Paths, Settings, load_settings, resolve_paths
@@ -50,6 +51,7 @@ class TillApp:
         self.start_sync = start_sync  # tests that never talk to HQ leave the sync thread out
         self._jobs_timer: Any = None
         self._stopped = False
+        self._lock = threading.Lock()  # the sync worker starts on its own thread; shutdown may race it
 
     def start(self) -> TillWindow:
         """Open the store, show the window, start the camera. Only a data dir with no store file at all gets
@@ -100,8 +102,6 @@ class TillApp:
         return create_demo_store_file(self.paths.db, self.demo_members, self.paths.qr_dir, self.clock, progress)
 
     def _demo_built(self, summary: Any) -> None:
-        import threading
-
         from pos_member.services.demo import write_qr_pngs
 
         if self._stopped:
@@ -118,19 +118,27 @@ class TillApp:
         start for any nights missed while the till was off, then hourly: each date runs once)."""
         from PySide6.QtCore import QTimer
 
-        from pos_member.services.sync_worker import SyncWorker
-
         if self.start_sync:
-            self.sync_worker = SyncWorker(self.paths.db, self.paths.home / "sync.lock",
-                                          self.settings.sync_interval_min * 60, self.settings.nightly_sync_at,
-                                          clock=self.clock)
-            self.sync_worker.start()
-            if self.window is not None:
-                self.window.sync_now = self.sync_worker.sync_now
+            threading.Thread(target=self._start_sync, name="hq-sync-start", daemon=True).start()
         self.run_due_jobs()
         self._jobs_timer = QTimer(self.window, interval=JOBS_CHECK_MS)
         self._jobs_timer.timeout.connect(self.run_due_jobs)
         self._jobs_timer.start()
+
+    def _start_sync(self) -> None:
+        """On its own short thread: importing the HQ client (requests, pydantic) takes ~0.5 s of the GUI
+        thread otherwise, just when the PIN page should take its first key."""
+        from pos_member.services.sync_worker import SyncWorker
+
+        worker = SyncWorker(self.paths.db, self.paths.home / "sync.lock", self.settings.sync_interval_min * 60,
+                            self.settings.nightly_sync_at, clock=self.clock)
+        with self._lock:
+            if self._stopped:
+                return
+            self.sync_worker = worker
+            worker.start()
+        if self.window is not None:
+            self.window.sync_now = worker.sync_now  # read on the GUI thread when "Sync now" is pressed
 
     def run_due_jobs(self) -> None:
         from pos_member.services.jobs import run_due_jobs
@@ -182,9 +190,10 @@ class TillApp:
     # -- shutdown -----------------------------------------------------------------------------------
 
     def shutdown(self) -> None:
-        if self._stopped:
-            return
-        self._stopped = True
+        with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
         self.stop_scanner()
         if self._jobs_timer is not None:
             self._jobs_timer.stop()

@@ -1,10 +1,16 @@
-"""Benchmark the till window: start to ready, and frame arrival to member panel shown.
+"""Benchmark the till window: start to ready, first start, and frame arrival to member panel shown.
 
-    python -m tests.bench.bench_gui [--starts 5] [--presentations 30]
+    python -m tests.bench.bench_gui [--starts 5] [--first-starts 3] [--presentations 30]
 
 start to ready: a fresh interpreter opens the till on an existing store (the demo store, 200 members)
-until the PIN page is up and has had one event-loop turn; measured from just before the process is
-spawned, so Python and PySide6 imports count. The one-off demo build on a very first start does not.
+until the PIN page is up, takes a PIN and has had one event-loop turn; measured from just before the
+process is spawned, so Python and PySide6 imports count. Target: the median of 5 <= 1.0 s.
+
+first start: the same on an empty data dir, so the demo store (200 members, half a year of sales) is built
+before the PIN page takes a PIN. Target: <= 5 s (the median of 3 is judged; each run is printed).
+
+Both run on a shared machine: the load average before and after and each run's figure are printed beside
+the result, since other processes on a 2-core box can double a start.
 
 frame arrival to member panel: the real window, database worker, scanner QThread, scan loop, zxing decoder
 and confirmer, fed by a source that behaves like a 30 fps camera (read() blocks until the next frame is
@@ -29,7 +35,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-TARGET_READY_S = 1.5
+TARGET_READY_S = 1.0  # median of the starts on an existing store
+TARGET_FIRST_START_S = 5.0
 TARGET_PANEL_P95_MS = 50.0
 CAMERA_FPS = 30.0
 CARD_FRAMES, BLANK_FRAMES = 8, 12
@@ -58,26 +65,53 @@ def child_start(home: str) -> int:
     window = till.start()
     window.show()
 
-    def ready() -> None:
+    def report() -> None:
         print(f"READY {time.time():.6f}", flush=True)
         window.close()
         app.quit()
 
-    QTimer.singleShot(0, ready)
+    def check() -> None:  # the PIN field shown and taking keys; one more event-loop turn, then report
+        page = window.signin
+        if page.pin.isVisible() and page.pin.isEnabled():
+            QTimer.singleShot(0, report)
+        else:
+            QTimer.singleShot(5, check)
+
+    QTimer.singleShot(0, check)
     app.exec()
     till.shutdown()
     return 0
 
 
+def _timed_start(home: Path) -> float:
+    started = time.time()
+    out = subprocess.run([sys.executable, "-m", "tests.bench.bench_gui", "--child-start", str(home)],
+                         capture_output=True, text=True, check=True, env=dict(os.environ)).stdout
+    ready = next(float(line.split()[1]) for line in out.splitlines() if line.startswith("READY"))
+    return ready - started
+
+
 def bench_start(home: Path, runs: int) -> list[float]:
+    return [_timed_start(home) for _ in range(runs)]
+
+
+def bench_first_start(runs: int) -> list[float]:
     times = []
     for _ in range(runs):
-        started = time.time()
-        out = subprocess.run([sys.executable, "-m", "tests.bench.bench_gui", "--child-start", str(home)],
-                             capture_output=True, text=True, check=True, env=dict(os.environ)).stdout
-        ready = next(float(line.split()[1]) for line in out.splitlines() if line.startswith("READY"))
-        times.append(ready - started)
+        with tempfile.TemporaryDirectory(prefix="bench-first-") as tmp:
+            home = Path(tmp)
+            times.append(_timed_start(home))
+            if not (home / "store.sqlite3").exists():
+                raise RuntimeError("the first start built no demo store")
     return times
+
+
+def _load() -> str:
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
 
 
 # -- frame arrival to member panel ------------------------------------------------------------------
@@ -192,32 +226,40 @@ def bench_panel(home: Path, presentations: int) -> tuple[list[float], int]:
 
 
 def _prepare_store(home: Path) -> None:
-    from pos_member.services.context import open_store
-    from pos_member.services.demo import build_demo_store
+    from pos_member.services.context import system_clock
+    from pos_member.services.demo import create_demo_store_file
 
-    store = open_store(home / "store.sqlite3")
-    try:
-        build_demo_store(store, 200, home / "qr")
-    finally:
-        store.close()
+    create_demo_store_file(home / "store.sqlite3", 200, home / "qr", system_clock)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="till window benchmarks")
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--first-starts", type=int, default=3)
     parser.add_argument("--presentations", type=int, default=30)
     parser.add_argument("--child-start", metavar="HOME", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_start:
         return child_start(args.child_start)
+    load_before = _load()
     with tempfile.TemporaryDirectory(prefix="bench-gui-") as tmp:
         home = Path(tmp)
         print("building the demo store (200 members)...", flush=True)
         _prepare_store(home)
         starts = bench_start(home, args.starts)
+        first_starts = bench_first_start(args.first_starts)
+        load_after = _load()
         latencies, accepted = bench_panel(home, args.presentations)
-    print(f"\nstart to ready over {len(starts)} starts: " + ", ".join(f"{s:.2f}" for s in starts) + " s")
-    _line("start to ready, worst", f"{max(starts):.2f} s", f"<= {TARGET_READY_S} s", max(starts) <= TARGET_READY_S)
+    print(f"\nmachine: {os.cpu_count()} CPUs; before the starts {load_before}; after them {load_after}")
+    print(f"start to ready over {len(starts)} starts: " + ", ".join(f"{s:.2f}" for s in starts)
+          + f" s (spread {max(starts) - min(starts):.2f} s)")
+    ready = statistics.median(starts)
+    _line("start to ready, median", f"{ready:.2f} s", f"<= {TARGET_READY_S} s", ready <= TARGET_READY_S)
+    print(f"first start (demo built) over {len(first_starts)} starts: "
+          + ", ".join(f"{s:.2f}" for s in first_starts) + " s")
+    first = statistics.median(first_starts)
+    _line("first start to ready, median", f"{first:.2f} s", f"<= {TARGET_FIRST_START_S:g} s",
+          first <= TARGET_FIRST_START_S)
     print(f"\nscans: {args.presentations} card presentations, {accepted} accepted, {len(latencies)} panels timed")
     if latencies:
         print(f"frame arrival to member panel: median {statistics.median(latencies):.1f} ms, "
@@ -225,7 +267,8 @@ def main() -> int:
         p95 = _p95(latencies)
         _line("frame arrival to member panel, p95", f"{p95:.1f} ms", f"<= {TARGET_PANEL_P95_MS:g} ms",
               p95 <= TARGET_PANEL_P95_MS and accepted == args.presentations)
-    ok = max(starts) <= TARGET_READY_S and bool(latencies) and _p95(latencies) <= TARGET_PANEL_P95_MS
+    ok = (ready <= TARGET_READY_S and first <= TARGET_FIRST_START_S and bool(latencies)
+          and _p95(latencies) <= TARGET_PANEL_P95_MS)
     return 0 if ok else 1
 
 
