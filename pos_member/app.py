@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEMO_MEMBERS = 200
+BACKGROUND_DELAY_MS = 1_000
 JOBS_CHECK_MS = 3_600_000  # hourly: the jobs for a new date run once, soon after midnight
 
 
@@ -52,9 +53,12 @@ class TillApp:
         self._jobs_timer: Any = None
         self._stopped = False
         self._lock = threading.Lock()  # the sync worker starts on its own thread; shutdown may race it
+        self._sync_asked = False
+        self._background_started = False
 
     def start(self) -> TillWindow:
-        """Open the store, show the window, start the camera. Only a data dir with no store file at all gets
+        """Open the store and show the window (the camera, sync and jobs follow a second after the PIN page
+        is up). Only a data dir with no store file at all gets
         the demo store (built on the database worker, progress on the PIN page); an empty, damaged or
         unreadable store file, or one never set up, is refused with a StorageError sentence instead."""
         from pos_member.storage.engine import Database
@@ -83,17 +87,28 @@ class TillApp:
             window.show_preparing()
             self.worker.run(self._build_demo, window.signin.progress_reported.emit,
                             on_done=self._demo_built, on_error=window.signin.preparing_failed)
-        self.start_scanner()
         return window
 
     def _ready(self) -> None:
         """The PIN page, the remembered sign-in lockout, then HQ sync and the daily jobs."""
+        from PySide6.QtCore import QTimer
+
         from pos_member.services.staff import sign_in_lock
 
         assert self.window is not None and self.worker is not None and self.store is not None
         self.window.signin.set_demo(self._pin_hint())
         self.window.show_sign_in()
         self.worker.run(sign_in_lock, self.store, on_done=self.window.signin.show_lock)
+        # the camera, HQ sync (importing its client is ~0.5 s of CPU) and the daily jobs wait until the PIN
+        # page is up and painted (or a PIN is typed): on a busy 2-core till they would slow exactly that
+        self.window.signin.pin_entered.connect(self._start_background_once)
+        QTimer.singleShot(BACKGROUND_DELAY_MS, self._start_background_once)
+
+    def _start_background_once(self) -> None:
+        if self._stopped or self._background_started:
+            return
+        self._background_started = True
+        self.start_scanner()  # its frames are for the till page; its imports (OpenCV, numpy) wait too
         self.start_background()
 
     def _build_demo(self, progress: Any) -> Any:
@@ -119,6 +134,8 @@ class TillApp:
         from PySide6.QtCore import QTimer
 
         if self.start_sync:
+            if self.window is not None:
+                self.window.sync_now = self._sync_now
             threading.Thread(target=self._start_sync, name="hq-sync-start", daemon=True).start()
         self.run_due_jobs()
         self._jobs_timer = QTimer(self.window, interval=JOBS_CHECK_MS)
@@ -137,8 +154,16 @@ class TillApp:
                 return
             self.sync_worker = worker
             worker.start()
-        if self.window is not None:
-            self.window.sync_now = worker.sync_now  # read on the GUI thread when "Sync now" is pressed
+            if self._sync_asked:
+                worker.sync_now()
+
+    def _sync_now(self) -> None:
+        """"Sync now" pressed: at once, or as soon as the worker has started."""
+        with self._lock:
+            if self.sync_worker is None:
+                self._sync_asked = True
+                return
+        self.sync_worker.sync_now()
 
     def run_due_jobs(self) -> None:
         from pos_member.services.jobs import run_due_jobs

@@ -19,7 +19,6 @@ from PySide6.QtCore import QCoreApplication, QObject
 from pos_member.config import save_settings
 from pos_member.domain.errors import InvalidInput, NeedsManager
 from pos_member.domain.money import format_yuan, parse_yuan
-from pos_member.scanner import available_decoders
 from pos_member.services import cards, members, refunds, stored_value
 from pos_member.services.context import Store
 from pos_member.services.lookup import show_member
@@ -313,6 +312,8 @@ class TillActions(QObject):
         self._open(self.tr("Settings"), self.tr("The settings need a manager."), [manager_pin_field(self.w)], submit)
 
     def _open_settings_form(self) -> None:
+        from pos_member.scanner import available_decoders  # numpy, OpenCV, zxing: not on the start's path
+
         dialog = settings_dialog(self.w, self.w.settings, available_decoders())
 
         def submitted(values: dict[str, str]) -> None:
