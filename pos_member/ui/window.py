@@ -176,7 +176,7 @@ class TillWindow(QMainWindow):
 
     def show_preparing(self) -> None:
         self.stack.setCurrentIndex(0)
-        self.signin.preparing(self.tr("Preparing the demo store (first start, a few seconds)…"))
+        self.signin.preparing(self.tr("First start: preparing the demo store…"))
 
     def show_sign_in(self, hint: str = "") -> None:
         self.staff = None

@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>Application</name>
+    <message>
+        <location filename="../../pos_member/ui/application.py" line="+98"/>
+        <source>Something went wrong ({0}); the till is still running. Details are in the log.</source>
+        <translation>出了点问题（{0}）；收银台仍在运行。详情见日志。</translation>
+    </message>
+</context>
+<context>
     <name>CameraView</name>
     <message>
         <location filename="../../pos_member/ui/camera_view.py" line="+30"/>
@@ -653,9 +661,53 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../pos_member/ui/signin_page.py" line="+18"/>
+        <location filename="../../pos_member/ui/signin_page.py" line="+30"/>
+        <source>Demo store: for trying the till, not for real sales.</source>
+        <translation>演示店：仅供试用收银台，不可用于真实销售。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Staff PIN</source>
         <translation>员工 PIN 码</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>The demo store could not be built: {0}</source>
+        <translation>无法建立演示店：{0}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Demo store — Till — pos-member</source>
+        <translation>演示店 — 收银台 — pos-member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Till — pos-member</source>
+        <translation>收银台 — pos-member</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+37"/>
+        <source>Wrong PIN. %n more wrong PIN(s) and sign-in waits.</source>
+        <translation>
+            <numerusform>PIN 码错误。再错 %n 次，登录将暂停。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Wrong PIN.</source>
+        <translation>PIN 码错误。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>You can try again now.</source>
+        <translation>现在可以重试了。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Too many wrong PINs. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>PIN 码错误次数过多。请在 %n 秒后重试。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -725,7 +777,7 @@
 <context>
     <name>TillActions</name>
     <message>
-        <location filename="../../pos_member/ui/actions.py" line="+66"/>
+        <location filename="../../pos_member/ui/actions.py" line="+65"/>
         <source>This needs a manager&apos;s PIN.</source>
         <translation>此操作需要店长 PIN 码。</translation>
     </message>
@@ -860,7 +912,17 @@
         <translation>卡 {0} 已解冻。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+17"/>
+        <source>Print the card&apos;s QR</source>
+        <translation>打印会员卡二维码</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Printing a member&apos;s card needs a manager.</source>
+        <translation>打印会员卡需要店长批准。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Paid (¥)</source>
         <translation>充值金额（¥）</translation>
     </message>
@@ -920,6 +982,16 @@
         <source>Syncing with HQ now.</source>
         <translation>正在与总部同步。</translation>
     </message>
+    <message>
+        <location line="+16"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The settings need a manager.</source>
+        <translation>修改设置需要店长批准。</translation>
+    </message>
 </context>
 <context>
     <name>TillStatusBar</name>
@@ -977,7 +1049,7 @@
 <context>
     <name>TillWindow</name>
     <message>
-        <location filename="../../pos_member/ui/window.py" line="+82"/>
+        <location filename="../../pos_member/ui/window.py" line="+81"/>
         <source>Till — pos-member</source>
         <translation>收银台 — pos-member</translation>
     </message>
@@ -1148,8 +1220,8 @@
     </message>
     <message>
         <location line="+6"/>
-        <source>Preparing the demo store (first start, a few seconds)…</source>
-        <translation>正在准备演示店（首次启动，需要几秒）…</translation>
+        <source>First start: preparing the demo store…</source>
+        <translation>首次启动：正在准备演示店…</translation>
     </message>
     <message>
         <location line="+53"/>

@@ -191,3 +191,34 @@ def test_an_exception_in_a_slot_is_logged_and_said_and_the_till_stays_up(qtbot, 
     assert window.isVisible()
     type_code(qtbot, window, "nonsense")
     qtbot.waitUntil(lambda: window.message.text() != "")
+
+
+@pytest.fixture
+def zh(qapp, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from pos_member.paths import resource
+
+    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
+    qm = tmp_path / "zh.qm"
+    subprocess.run([lrelease, "-silent", str(resource("translations", "pos_member_zh_CN.ts")), "-qm", str(qm)],
+                   check=True)
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    QCoreApplication.installTranslator(translator)
+    yield translator
+    QCoreApplication.removeTranslator(translator)
+
+
+def test_the_pin_page_refuses_in_chinese(qtbot, zh, till_app):
+    window = till_app.window
+    for _ in range(4):
+        _type_pin(qtbot, window, "9999")
+    assert window.signin.message.text() == "PIN 码错误。再错 1 次，登录将暂停。"
+    _type_pin(qtbot, window, "9999")
+    assert window.signin.message.text() == "PIN 码错误次数过多。请在 30 秒后重试。"
+    assert window.windowTitle() == "收银台 — pos-member"
