@@ -124,6 +124,14 @@ def load_identity(db: Database) -> Identity:
     )
 
 
+def _store_file_refused(reason: str, db_path: Path, message: str) -> StorageError:
+    """A refusal of the store file: `reason` (empty | unreadable | damaged) and `path` let the till say it
+    in its own language without reading the sentence."""
+    error = StorageError(message, "database")
+    error.reason, error.path = reason, str(db_path)  # type: ignore[attr-defined]
+    return error
+
+
 def check_store_file(db_path: Path) -> None:
     """Refuse a store file that cannot hold a store before SQLite touches it: SQLite would take a 0-byte
     file for a new empty database and write a schema into it, and the till would then build a demo there."""
@@ -131,14 +139,14 @@ def check_store_file(db_path: Path) -> None:
         with db_path.open("rb") as file:
             head = file.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise StorageError(f"the store file {db_path} cannot be read ({exc.strerror or type(exc).__name__}); "
-                           "check the file and its permissions", "database") from exc
+        raise _store_file_refused("unreadable", db_path, f"the store file {db_path} cannot be read "
+                                  f"({exc.strerror or type(exc).__name__}); check the file and its permissions") from exc
     if not head:
-        raise StorageError(f"the store file {db_path} is empty (0 bytes); restore it from a backup "
-                           "or move it away", "database")
+        raise _store_file_refused("empty", db_path, f"the store file {db_path} is empty (0 bytes); restore it "
+                                  "from a backup or move it away")
     if head != SQLITE_HEADER:
-        raise StorageError(f"the store file {db_path} is not a pos-member store or is damaged; "
-                           "restore it from a backup", "database")
+        raise _store_file_refused("damaged", db_path, f"the store file {db_path} is not a pos-member store or "
+                                  "is damaged; restore it from a backup")
 
 
 def _create_empty_database(db_path: Path) -> None:
@@ -181,8 +189,8 @@ def open_store(db_path: Path, clock: Clock = system_clock, *, create: bool = Tru
     except (SQLAlchemyError, sqlite3.Error) as exc:  # e.g. "file is not a database" past a valid header
         db.dispose()
         log.warning("store file %s could not be opened", db_path, exc_info=True)
-        raise StorageError(f"the store file {db_path} is damaged and cannot be opened; restore it from "
-                           "a backup", "database") from exc
+        raise _store_file_refused("damaged", db_path, f"the store file {db_path} is damaged and cannot be "
+                                  "opened; restore it from a backup") from exc
     except Exception:
         db.dispose()
         raise

@@ -117,6 +117,22 @@ def install_exception_hooks(app: QApplication) -> ExceptionReporter:
 
 def show_fatal(exc: BaseException) -> None:
     """The till cannot start: one sentence in a box (the traceback is already in the log)."""
+    QMessageBox.critical(None, "pos-member", fatal_sentence(exc))
+
+
+def fatal_sentence(exc: BaseException) -> str:
     from pos_member.ui.tasks import describe_error
 
-    QMessageBox.critical(None, "pos-member", describe_error(exc))
+    translate = QCoreApplication.translate
+    reason, path = getattr(exc, "reason", None), getattr(exc, "path", "")
+    sentences = {
+        "empty": translate("Application", "The store file {0} is empty (0 bytes). Restore it from a backup "
+                                          "or move it away; the till does not start on it."),
+        "unreadable": translate("Application", "The store file {0} cannot be read. Check the file and its "
+                                               "permissions."),
+        "damaged": translate("Application", "The store file {0} is damaged or is not a pos-member store. "
+                                            "Restore it from a backup."),
+    }
+    if isinstance(reason, str) and reason in sentences:
+        return sentences[reason].format(path)
+    return describe_error(exc)

@@ -8,6 +8,21 @@
         <source>Something went wrong ({0}); the till is still running. Details are in the log.</source>
         <translation>出了点问题（{0}）；收银台仍在运行。详情见日志。</translation>
     </message>
+    <message>
+        <location line="+31"/>
+        <source>The store file {0} is empty (0 bytes). Restore it from a backup or move it away; the till does not start on it.</source>
+        <translation>存储文件 {0} 是空的（0 字节）。请从备份恢复或将其移走；收银台不会在此文件上启动。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The store file {0} cannot be read. Check the file and its permissions.</source>
+        <translation>无法读取存储文件 {0}。请检查该文件及其权限。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The store file {0} is damaged or is not a pos-member store. Restore it from a backup.</source>
+        <translation>存储文件 {0} 已损坏或不是 pos-member 的存储文件。请从备份恢复。</translation>
+    </message>
 </context>
 <context>
     <name>CameraView</name>

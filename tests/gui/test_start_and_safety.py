@@ -17,7 +17,7 @@ from pos_member.app import TillApp
 from pos_member.config import Settings
 from pos_member.domain.errors import StorageError
 from pos_member.storage import tables as t
-from pos_member.ui.application import install_exception_hooks
+from pos_member.ui.application import fatal_sentence, install_exception_hooks
 from pos_member.ui.window import TillWindow
 from tests.conftest import MANAGER_PIN
 from tests.gui.conftest import CASHIER_PIN, idle, sign_in, type_code
@@ -71,6 +71,8 @@ def test_a_bad_store_file_is_refused_not_replaced_by_a_demo(qtbot, tmp_path, clo
     with pytest.raises(StorageError) as refused:
         app.start()
     assert "store.sqlite3" in str(refused.value)
+    sentence = fatal_sentence(refused.value)  # what run_app shows in its box
+    assert sentence.startswith(f"The store file {home / 'store.sqlite3'} is ") and sentence.count(". ") <= 2
     assert app.window is None
     assert (home / "store.sqlite3").read_bytes() == content
     assert sorted(p.name for p in home.iterdir()) == ["store.sqlite3"]
@@ -222,3 +224,10 @@ def test_the_pin_page_refuses_in_chinese(qtbot, zh, till_app):
     _type_pin(qtbot, window, "9999")
     assert window.signin.message.text() == "PIN 码错误次数过多。请在 30 秒后重试。"
     assert window.windowTitle() == "收银台 — pos-member"
+    empty = till_app.paths.home / "empty.sqlite3"
+    empty.write_bytes(b"")
+    with pytest.raises(StorageError) as refused:
+        from pos_member.services.context import open_store
+
+        open_store(empty, create=False)
+    assert fatal_sentence(refused.value) == f"存储文件 {empty} 是空的（0 字节）。请从备份恢复或将其移走；收银台不会在此文件上启动。"
