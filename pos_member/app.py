@@ -33,6 +33,8 @@ JOBS_CHECK_MS = 3_600_000  # hourly: the jobs for a new date run once, soon afte
 class Stoppable(Protocol):
     def stop(self) -> None: ...
 
+    def sync_now(self) -> None: ...
+
 
 class TillApp:
     def __init__(self, home: str | None, *, demo_members: int = DEMO_MEMBERS, replay_pace: bool = True,
@@ -57,10 +59,10 @@ class TillApp:
         self._background_started = False
 
     def start(self) -> TillWindow:
-        """Open the store and show the window (the camera, sync and jobs follow a second after the PIN page
-        is up). Only a data dir with no store file at all gets
-        the demo store (built on the database worker, progress on the PIN page); an empty, damaged or
-        unreadable store file, or one never set up, is refused with a StorageError sentence instead."""
+        """Open the store and show the window; the camera, sync and jobs follow a second after the PIN page
+        is up. Only a data dir with no store file at all gets the demo store (built on the database worker,
+        progress on the PIN page); an empty, damaged or unreadable store file, or one never set up, is
+        refused with a StorageError sentence instead."""
         from pos_member.storage.engine import Database
         from pos_member.ui.tasks import DbWorker
         from pos_member.ui.window import TillWindow
