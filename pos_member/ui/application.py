@@ -105,6 +105,14 @@ def _main_window() -> QMainWindow | None:
     return windows[0] if windows else None
 
 
+def report_problem(exc: BaseException) -> None:
+    """Say one sentence for an exception already logged (e.g. by the database worker's callback guard)."""
+    app = QApplication.instance()
+    reporter = app.findChild(ExceptionReporter) if app is not None else None
+    if reporter is not None:
+        reporter.problem.emit(sentence_for(exc))
+
+
 def install_exception_hooks(app: QApplication) -> ExceptionReporter:
     """Route uncaught exceptions (GUI thread and other threads) to the log and one sentence on screen."""
     reporter = app.findChild(ExceptionReporter)

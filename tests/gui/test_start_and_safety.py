@@ -231,3 +231,25 @@ def test_the_pin_page_refuses_in_chinese(qtbot, zh, till_app):
 
         open_store(empty, create=False)
     assert fatal_sentence(refused.value) == f"存储文件 {empty} 是空的（0 字节）。请从备份恢复或将其移走；收银台不会在此文件上启动。"
+
+
+def test_a_bug_in_a_database_tasks_callback_is_said_too(qtbot, qapp, window, caplog):
+    import sys
+    import threading
+
+    saved = sys.excepthook, threading.excepthook
+    reporter = install_exception_hooks(qapp)
+    shown_before = len(reporter.shown)
+
+    def broken_callback(_result: object) -> None:
+        raise KeyError("a bug in a callback")
+
+    try:
+        with caplog.at_level(logging.ERROR, logger="pos_member.ui.tasks"):
+            window.worker.run(lambda: 1, on_done=broken_callback)
+            qtbot.waitUntil(lambda: len(reporter.shown) == shown_before + 1)
+    finally:
+        sys.excepthook, threading.excepthook = saved
+    assert reporter.shown[-1].startswith("Something went wrong (KeyError)")
+    assert "broken_callback" in caplog.text
+    assert window.isVisible()
