@@ -2,7 +2,8 @@
 the till uses and print key: value lines, or JSON with --json.
 
 Exit codes: 0 done; 1 refused (one line on stderr naming the field or rule; with --json also
-{"error": ...} on stdout); 2 usage; 3 internal error (logged with its traceback in the data dir's logs/).
+{"error": ...} on stdout), also for a data dir without a store (only `init` and `demo` make one) or with an
+empty, unreadable or damaged store file; 2 usage; 3 internal error (logged with its traceback in logs/).
 """
 
 from __future__ import annotations
