@@ -3,7 +3,7 @@ card and a frozen one, and every card's QR as a PNG. Deterministic (seeded), so 
 
 On the till's first start (`create_demo_store_file`) the demo is built in a scratch file without an fsync
 per commit and renamed into place when whole, and the QR PNGs are written afterwards off the critical path:
-the PIN page is up in ~2 s instead of ~5 s (or 20 s on a busy machine). Staff PINs stay argon2 hashes.
+on a 2-core machine the PIN page is up in ~3 s instead of 5-20 s. Staff PINs stay argon2 hashes.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from pos_member.domain.errors import PosError, RuleRefused
 from pos_member.services import cards, checkout, coupons, members, refunds, setup, staff, stored_value
 from pos_member.services.context import Clock, Store
+from pos_member.services.lookup import MemberView
 from pos_member.storage.engine import Database
 from pos_member.storage.schema import upgrade_to_head
 
@@ -88,7 +89,7 @@ def build_demo_store(store: Store, member_count: int, qr_dir: Path, seed: int = 
         setup.init_store(store, DEMO_STORE_CODE, "Demo Store 演示店", DEMO_MANAGER_PIN, "Demo Manager")
         staff.add_staff(store, "Demo Cashier", "cashier", DEMO_CASHIER_PIN, DEMO_MANAGER_PIN)
         cards_issued: list[str] = []
-        views = []
+        views: list[MemberView] = []
         for index in range(member_count):
             name = rng.choice(_SURNAMES) + rng.choice(_GIVEN)
             birthday = f"{rng.randint(1955, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
