@@ -2,7 +2,8 @@
 the till uses and print key: value lines, or JSON with --json.
 
 Exit codes: 0 done; 1 refused (one line on stderr naming the field or rule; with --json also
-{"error": ...} on stdout); 2 usage; 3 internal error (logged with its traceback in the data dir's logs/).
+{"error": ...} on stdout), also for a data dir without a store (only `init` and `demo` make one) or with an
+empty, unreadable or damaged store file; 2 usage; 3 internal error (logged with its traceback in logs/).
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="create a demo store: 200 members, cards, a sales history, QR PNGs")
     demo.add_argument("--members", type=int, default=200)
     demo.add_argument("--qr-dir", metavar="DIR", help="where the QR PNGs go (default: DATA_DIR/qr)")
-    demo.set_defaults(handler=commands.demo)
+    demo.set_defaults(handler=commands.demo, needs_store=False)
     add_loyalty_commands(sub)
     sub.add_parser("gui", help="open the till app (the default)").set_defaults(handler=None)
     add_sync_commands(sub)

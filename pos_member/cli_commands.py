@@ -14,8 +14,8 @@ from pos_member.domain.errors import InvalidInput
 from pos_member.domain.money import parse_points, parse_yuan
 from pos_member.domain.reasons import Reason
 from pos_member.services import cards, checkout, history, members, refunds, setup, staff, stored_value
-from pos_member.services.context import Store, open_store
-from pos_member.services.staff import CONSOLE_STAFF_ID, sign_in
+from pos_member.services.context import Store, open_store, system_clock
+from pos_member.services.staff import CONSOLE_STAFF_ID, attempt_sign_in
 from pos_member.services.verify import verify_store
 
 
@@ -35,12 +35,12 @@ def setup_logging(home: str | None) -> Paths:
 def run(args: argparse.Namespace, paths: Paths) -> Any:
     if getattr(args, "needs_store", True) is False:
         return args.handler(args, None, CONSOLE_STAFF_ID, paths)
-    store = open_store(paths.db)
+    # only `init` makes a store file; any other command on a data dir without one says so and writes nothing
+    store = open_store(paths.db, create=args.command == "init")
     try:
         staff_id = CONSOLE_STAFF_ID
-        if args.pin and args.command not in ("init", "demo"):
-            with store.db.read() as conn:
-                staff_id = sign_in(conn, args.pin).id
+        if args.pin and args.command != "init":
+            staff_id = attempt_sign_in(store, args.pin).id  # the till's lockout and audit apply here too
         return args.handler(args, store, staff_id, paths)
     finally:
         store.close()
@@ -187,8 +187,21 @@ def verify(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
             "sales": report.sales_checked, "audit_rows": report.audit_rows_checked, "problems": report.problems}
 
 
-def demo(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
-    from pos_member.services.demo import build_demo_store
+def demo(args, _store: None, staff_id: int, paths: Paths) -> dict[str, Any]:
+    """A new data dir gets the demo the way the till's first start builds it (whole, or no file at all); an
+    existing file is opened (a damaged one refused) and filled only if it was never set up."""
+    from pos_member.services.demo import build_demo_store, create_demo_store_file, write_qr_pngs
 
     qr_dir = Path(args.qr_dir) if args.qr_dir else paths.qr_dir
-    return build_demo_store(store, args.members, qr_dir).__dict__.copy()
+    if not paths.db.exists():
+        summary = create_demo_store_file(paths.db, args.members, qr_dir, system_clock)
+        write_qr_pngs(summary.card_qrs, qr_dir)
+    else:
+        store = open_store(paths.db, create=False)
+        try:
+            summary = build_demo_store(store, args.members, qr_dir)
+        finally:
+            store.close()
+    result = summary.__dict__.copy()
+    del result["card_qrs"]
+    return result

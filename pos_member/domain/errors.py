@@ -63,3 +63,19 @@ class StorageError(PosError):
     """The database file cannot be used (newer than this app, not initialised, corrupt)."""
 
     code = "storage"
+
+
+class WrongPin(NotFound):
+    """No active staff member has the PIN typed at sign-in; `tries_left` before sign-in waits."""
+
+    def __init__(self, tries_left: int) -> None:
+        super().__init__(Reason.NO_STAFF_PIN, "pin", tries_left=tries_left)
+        self.tries_left = tries_left
+
+
+class SignInLocked(RuleRefused):
+    """Too many wrong PINs in a row: sign-in waits `seconds` more (the PIN is not even checked)."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(Reason.SIGN_IN_LOCKED, "pin", seconds=seconds)
+        self.seconds = seconds

@@ -103,6 +103,7 @@ class Reason(StrEnum):
     ALREADY_ANONYMISED = "already_anonymised"
     BAD_PIN_FORMAT = "bad_pin_format"
     NO_STAFF_PIN = "no_staff_pin"
+    SIGN_IN_LOCKED = "sign_in_locked"
     MANAGER_PIN_NEEDED = "manager_pin_needed"
     WRONG_MANAGER_PIN = "wrong_manager_pin"
     NO_REASON_GIVEN = "no_reason_given"
@@ -253,6 +254,7 @@ ENGLISH: dict[Reason, str] = {
     Reason.ALREADY_ANONYMISED: "this member is already anonymised",
     Reason.BAD_PIN_FORMAT: "must be 4 to 8 digits",
     Reason.NO_STAFF_PIN: "no staff member has this PIN",
+    Reason.SIGN_IN_LOCKED: "too many wrong PINs in a row; sign-in is possible again in {seconds} s",
     Reason.MANAGER_PIN_NEEDED: "{action} needs a manager's PIN",
     Reason.WRONG_MANAGER_PIN: "wrong manager PIN for {action}",
     Reason.NO_REASON_GIVEN: "must say why the points are adjusted",

@@ -6,8 +6,10 @@ write a history and tests can fix "now"; business time is the store's local time
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable
@@ -16,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from pos_member.domain.errors import StorageError
 from pos_member.domain.reasons import Reason
@@ -25,6 +28,8 @@ from pos_member.storage.engine import Database
 from pos_member.storage.schema import upgrade_to_head
 
 Clock = Callable[[], datetime]
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+log = logging.getLogger(__name__)
 _LATEST_RULES = select(t.rules_versions.c.version).order_by(t.rules_versions.c.version.desc()).limit(1)
 
 
@@ -124,12 +129,73 @@ def load_identity(db: Database) -> Identity:
     )
 
 
-def open_store(db_path: Path, clock: Clock = system_clock) -> Store:
-    """Open (creating if needed) the store file and bring its schema to head."""
+def _store_file_refused(reason: str, db_path: Path, message: str) -> StorageError:
+    """A refusal of the store file: `reason` (empty | unreadable | damaged) and `path` let the till say it
+    in its own language without reading the sentence."""
+    error = StorageError(message, "database")
+    error.reason, error.path = reason, str(db_path)  # type: ignore[attr-defined]
+    return error
+
+
+def check_store_file(db_path: Path) -> None:
+    """Refuse a store file that cannot hold a store before SQLite touches it: SQLite would take a 0-byte
+    file for a new empty database and write a schema into it, and the till would then build a demo there."""
+    try:
+        with db_path.open("rb") as file:
+            head = file.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise _store_file_refused("unreadable", db_path, f"the store file {db_path} cannot be read "
+                                  f"({exc.strerror or type(exc).__name__}); check the file and its permissions") from exc
+    if not head:
+        raise _store_file_refused("empty", db_path, f"the store file {db_path} is empty (0 bytes); restore it "
+                                  "from a backup or move it away")
+    if head != SQLITE_HEADER:
+        raise _store_file_refused("damaged", db_path, f"the store file {db_path} is not a pos-member store or "
+                                  "is damaged; restore it from a backup")
+
+
+def _create_empty_database(db_path: Path) -> None:
+    """A new store file appears with its SQLite header already written (made aside, then linked into place
+    only if the name is still free), so a reader never meets a 0-byte file another opener is creating
+    and a 0-byte store file always means damage."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = db_path.with_name(f"{db_path.name}.{uuid.uuid4().hex[:8]}.new")
+    conn = sqlite3.connect(scratch, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL").fetchone()  # writes page 1: the header
+    finally:
+        conn.close()
+    try:
+        os.link(scratch, db_path)  # fails if another opener got there first: theirs is as good
+    except FileExistsError:
+        pass
+    except OSError:  # a file system without hard links
+        if not db_path.exists():
+            os.replace(scratch, db_path)
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
+def open_store(db_path: Path, clock: Clock = system_clock, *, create: bool = True) -> Store:
+    """Open the store file and bring its schema to head. A missing file is created (`init`, `demo`, tests)
+    only with `create`; an empty, unreadable or damaged one is refused with one sentence, never replaced."""
+    if not db_path.exists():
+        if not create:
+            raise StorageError(f"there is no store in {db_path.parent} yet: run `pos-member init` "
+                               "(or `pos-member demo`)", "store")
+        _create_empty_database(db_path)
+    check_store_file(db_path)
     db = Database(db_path)
     try:
         upgrade_to_head(db)
+    except StorageError:
+        db.dispose()
+        raise
+    except (SQLAlchemyError, sqlite3.Error) as exc:  # e.g. "file is not a database" past a valid header
+        db.dispose()
+        log.warning("store file %s could not be opened", db_path, exc_info=True)
+        raise _store_file_refused("damaged", db_path, f"the store file {db_path} is damaged and cannot be "
+                                  "opened; restore it from a backup") from exc
     except Exception:
         db.dispose()
         raise

@@ -41,6 +41,16 @@ staff = Table(
     Column("created_at", String, nullable=False),
 )
 
+# migration 0005: wrong staff PINs in a row at this till and the wait they earned (one row, id 1)
+signin_lockout = Table(
+    "signin_lockout", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("rounds", Integer, nullable=False, server_default="0"),
+    Column("locked_until", Integer, nullable=False, server_default="0"),
+    Column("wait_s", Integer, nullable=False, server_default="0"),
+)
+
 rules_versions = Table(
     "rules_versions", metadata,
     Column("version", Integer, primary_key=True),

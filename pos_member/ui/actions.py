@@ -20,7 +20,6 @@ from PySide6.QtCore import QCoreApplication, QObject
 from pos_member.config import save_settings
 from pos_member.domain.errors import InvalidInput, NeedsManager
 from pos_member.domain.money import format_yuan, parse_signed_points, parse_yuan
-from pos_member.scanner import available_decoders
 from pos_member.services import cards, members, refunds, stored_value
 from pos_member.services.context import Store
 from pos_member.services.lookup import show_member
@@ -201,12 +200,22 @@ class TillActions(QObject):
         self._card_action(self.tr("Unfreeze card"), "", cards.unfreeze, self.tr("Card {0} works again."))
 
     def print_card_qr(self) -> None:
+        """A member's card QR is their card: printing one needs a manager's PIN (approval audited)."""
+        from pos_member.services.staff import approve_manager
+
         if not self._needs_member():
             return
-        member = self.w.member
-        self.w.worker.run(cards.card_qr, self.w.store, self._member_code(),
-                          on_done=lambda card: self._show_qr(member, card),
-                          on_error=lambda exc: self.w.say(describe_error(exc), error=True))
+        member, code = self.w.member, self._member_code()
+
+        def submit(dialog: FormDialog, v: dict[str, str]) -> None:
+            self._run(dialog, approve_manager, self.w.store, v["manager_pin"], "card.print_qr",
+                      "printing a member's card QR", self._staff_id, code,
+                      done=lambda _manager: self.w.worker.run(
+                          cards.card_qr, self.w.store, code, on_done=lambda card: self._show_qr(member, card),
+                          on_error=lambda exc: self.w.say(describe_error(exc), error=True)))
+
+        self._open(self.tr("Print the card's QR"), self.tr("Printing a member's card needs a manager."),
+                   [manager_pin_field(self.w)], submit)
 
     def _show_qr(self, member: Any, card: cards.CardResult) -> None:
         self.qr_dialog = QrDialog(self.w, member, card.card_no, card.qr, self.w.store.identity.store_name,
@@ -299,6 +308,18 @@ class TillActions(QObject):
         panel.open()
 
     def open_settings(self) -> None:
+        """Settings change the camera, printer and language of the till: a manager's PIN first (audited)."""
+        from pos_member.services.staff import approve_manager
+
+        def submit(dialog: FormDialog, v: dict[str, str]) -> None:
+            self._run(dialog, approve_manager, self.w.store, v["manager_pin"], "settings.open",
+                      "opening the settings", self._staff_id, done=lambda _manager: self._open_settings_form())
+
+        self._open(self.tr("Settings"), self.tr("The settings need a manager."), [manager_pin_field(self.w)], submit)
+
+    def _open_settings_form(self) -> None:
+        from pos_member.scanner import available_decoders  # numpy, OpenCV, zxing: not on the start's path
+
         dialog = settings_dialog(self.w, self.w.settings, available_decoders())
 
         def submitted(values: dict[str, str]) -> None:

@@ -1,15 +1,23 @@
-"""The QApplication: name, translations, font and stylesheet. Made once per process by the composition
-root (tests get theirs from pytest-qt and call `style_application` on it)."""
+"""The QApplication: name, translations, font and stylesheet, and the last line of defence against a crash.
+Made once per process by the composition root (tests get theirs from pytest-qt and call `style_application`
+and `install_exception_hooks` on it).
+
+An exception nobody caught - in a Qt slot (PySide6 hands those to sys.excepthook and carries on), or on a
+plain Python thread (threading.excepthook) - is logged with its traceback and said in one sentence in the
+main window's status bar (a non-modal box when no window is up); the till keeps running.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 import sys
+import threading
+from types import TracebackType
 
-from PySide6.QtCore import QTranslator
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QScreen
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from pos_member.paths import resource
 from pos_member.ui.i18n import choose_language, install_translators
@@ -70,11 +78,100 @@ def create_application(language_setting: str) -> tuple[QApplication, list[QTrans
     app.setOrganizationName("pos-member")
     translators = install_translators(app, choose_language(language_setting))
     style_application(app, font_scale(app.primaryScreen()))
+    install_exception_hooks(app)
     return app, translators
+
+
+PROBLEM_SHOWN_MS = 20_000
+
+
+class ExceptionReporter(QObject):
+    """Logs an uncaught exception and shows one sentence; the sentence goes through a signal so that an
+    exception on another thread is shown by the GUI thread."""
+
+    problem = Signal(str)
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.box: QMessageBox | None = None
+        self.shown: list[str] = []  # the sentences shown, newest last (tests read it)
+        self.problem.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def excepthook(self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        log.error("uncaught exception", exc_info=(kind, exc, tb))
+        self.problem.emit(sentence_for(exc))
+
+    def threading_excepthook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        log.error("uncaught exception on thread %s", name,
+                  exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+        self.problem.emit(sentence_for(args.exc_value))
+
+    def _show(self, text: str) -> None:
+        self.shown.append(text)
+        window = _main_window()
+        if window is not None:
+            window.statusBar().showMessage(text, PROBLEM_SHOWN_MS)
+            return
+        if self.box is None:
+            self.box = QMessageBox(QMessageBox.Icon.Warning, "pos-member", text)
+            self.box.setModal(False)
+        self.box.setText(text)
+        self.box.show()
+
+
+def sentence_for(exc: BaseException) -> str:
+    return QCoreApplication.translate(
+        "Application", "Something went wrong ({0}); the till is still running. Details are in the log."
+    ).format(type(exc).__name__)
+
+
+def _main_window() -> QMainWindow | None:
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
+    return windows[0] if windows else None
+
+
+def report_problem(exc: BaseException) -> None:
+    """Say one sentence for an exception already logged (e.g. by the database worker's callback guard)."""
+    app = QApplication.instance()
+    reporter = app.findChild(ExceptionReporter) if app is not None else None
+    if reporter is not None:
+        reporter.problem.emit(sentence_for(exc))
+
+
+def install_exception_hooks(app: QApplication) -> ExceptionReporter:
+    """Route uncaught exceptions (GUI thread and other threads) to the log and one sentence on screen."""
+    reporter = app.findChild(ExceptionReporter)
+    if reporter is None:
+        reporter = ExceptionReporter(app)
+    sys.excepthook = reporter.excepthook
+    threading.excepthook = reporter.threading_excepthook
+    return reporter
 
 
 def show_fatal(exc: BaseException) -> None:
     """The till cannot start: one sentence in a box (the traceback is already in the log)."""
+    QMessageBox.critical(None, "pos-member", fatal_sentence(exc))
+
+
+def fatal_sentence(exc: BaseException) -> str:
     from pos_member.ui.tasks import describe_error
 
-    QMessageBox.critical(None, "pos-member", describe_error(exc))
+    translate = QCoreApplication.translate
+    reason, path = getattr(exc, "reason", None), getattr(exc, "path", "")
+    sentences = {
+        "empty": translate("Application", "The store file {0} is empty (0 bytes). Restore it from a backup "
+                                          "or move it away; the till does not start on it."),
+        "unreadable": translate("Application", "The store file {0} cannot be read. Check the file and its "
+                                               "permissions."),
+        "damaged": translate("Application", "The store file {0} is damaged or is not a pos-member store. "
+                                            "Restore it from a backup."),
+    }
+    if isinstance(reason, str) and reason in sentences:
+        return sentences[reason].format(path)
+    return describe_error(exc)

@@ -109,6 +109,7 @@ def _sentences() -> dict[Reason, str]:  # noqa: PLR0915 - one table, read top to
         Reason.ALREADY_ANONYMISED: translate("Refusal", "This member is already anonymised."),
         Reason.BAD_PIN_FORMAT: translate("Refusal", "{field}: a PIN is 4 to 8 digits."),
         Reason.NO_STAFF_PIN: translate("Refusal", "No staff member has this PIN."),
+        Reason.SIGN_IN_LOCKED: translate("Refusal", "Too many wrong PINs in a row; sign-in is possible again in {seconds} s."),
         Reason.MANAGER_PIN_NEEDED: translate("Refusal", "This needs a manager's PIN."),
         Reason.WRONG_MANAGER_PIN: translate("Refusal", "Wrong manager PIN."),
         Reason.NO_REASON_GIVEN: translate("Refusal", "{field}: say why the points are adjusted."),

@@ -114,8 +114,11 @@ class DbWorker(QObject):
     def _run_on_main(self, closure: Callable[[], None]) -> None:
         try:
             closure()
-        except Exception:  # a bug in a GUI callback must not take the till down; it is logged
+        except Exception as exc:  # a bug in a GUI callback must not take the till down: logged, and said
             log.exception("callback of a database task failed")
+            from pos_member.ui.application import report_problem
+
+            report_problem(exc)
 
     def shutdown(self, wait: bool = True) -> None:
         """Finish what is queued (a sale being committed must land), then stop the thread."""

@@ -34,7 +34,7 @@ from pos_member.services import checkout
 from pos_member.services.checkout import SaleResult
 from pos_member.services.context import Store
 from pos_member.services.lookup import MemberView
-from pos_member.services.staff import StaffMember, sign_in
+from pos_member.services.staff import StaffMember, attempt_sign_in
 from pos_member.ui.actions import TillActions
 from pos_member.ui.camera_view import CameraView
 from pos_member.ui.fitted_label import FittedLabel
@@ -59,8 +59,7 @@ SIGNED_IN = OpChanges(sales=True, new_sale=True, sync_queue=True)  # what a till
 
 
 def _sign_in(store: Store, pin: str) -> StaffMember:
-    with store.db.read() as conn:
-        return sign_in(conn, pin)
+    return attempt_sign_in(store, pin)  # the lockout and the audit of failures live in the service
 
 
 class TillWindow(QMainWindow):
@@ -191,18 +190,18 @@ class TillWindow(QMainWindow):
 
     def show_preparing(self) -> None:
         self.stack.setCurrentIndex(0)
-        self.signin.preparing(self.tr("Preparing the demo store (first start, a few seconds)…"))
+        self.signin.preparing(self.tr("First start: preparing the demo store…"))
 
     def show_sign_in(self, hint: str = "") -> None:
         self.staff = None
         self.status.set_staff(None)
         self.stack.setCurrentIndex(0)
         self.signin.ask_pin(self.store.identity.store_name, hint)
+        self.setWindowTitle(self.signin.window_title())
         self.ready.emit()
 
     def _sign_in(self, pin: str) -> None:
-        self.ops.query(_sign_in, self.store, pin, on_done=self._signed_in,
-                       on_error=lambda exc: self.signin.refused(describe_error(exc)))
+        self.ops.query(_sign_in, self.store, pin, on_done=self._signed_in, on_error=self.signin.sign_in_refused)
 
     def _signed_in(self, staff: StaffMember) -> None:
         self.staff = staff

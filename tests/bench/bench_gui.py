@@ -1,10 +1,17 @@
-"""Benchmark the till window: start to ready, and frame arrival to member panel shown.
+"""Benchmark the till window: start to ready, first start, and frame arrival to member panel shown.
 
-    python -m tests.bench.bench_gui [--starts 5] [--presentations 30]
+    python -m tests.bench.bench_gui [--starts 5] [--first-starts 3] [--presentations 30]
 
 start to ready: a fresh interpreter opens the till on an existing store (the demo store, 200 members)
-until the PIN page is up and has had one event-loop turn; measured from just before the process is
-spawned, so Python and PySide6 imports count. The one-off demo build on a very first start does not.
+until the PIN page is up, takes a PIN and has had one event-loop turn; measured from just before the
+process is spawned, so Python and PySide6 imports count. Target: the median of 5 <= 1.0 s.
+
+first start: the same on an empty data dir, so the demo store (200 members, half a year of sales) is built
+before the PIN page takes a PIN. Target: <= 5 s (the median of 3 is judged; each run is printed).
+
+Both run on a shared machine: the load average before and after, each run's figure and the CPU seconds the
+child's GUI thread had used when ready are printed beside the result. Wall time well above the CPU time means the start
+waited for a core (other processes on a 2-core box can double a start); the target is on wall time.
 
 frame arrival to member panel: the real window, database worker, scanner QThread, scan loop, zxing decoder
 and confirmer, fed by a source that behaves like a 30 fps camera (read() blocks until the next frame is
@@ -29,7 +36,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-TARGET_READY_S = 1.5
+TARGET_READY_S = 1.0  # median of the starts on an existing store
+TARGET_FIRST_START_S = 5.0
 TARGET_PANEL_P95_MS = 50.0
 CAMERA_FPS = 30.0
 CARD_FRAMES, BLANK_FRAMES = 8, 12
@@ -58,26 +66,61 @@ def child_start(home: str) -> int:
     window = till.start()
     window.show()
 
-    def ready() -> None:
-        print(f"READY {time.time():.6f}", flush=True)
+    def report() -> None:
+        # wall clock for the parent; the GUI thread's CPU seconds show how much of the wall time was waiting
+        print(f"READY {time.time():.6f} {time.thread_time():.3f}", flush=True)
         window.close()
         app.quit()
 
-    QTimer.singleShot(0, ready)
+    # ready: the PIN field shown and taking keys (at once on an existing store; after the demo is built on a
+    # first start, when the window says `ready`), then one more event-loop turn
+    if window.signin.pin.isVisible() and window.signin.pin.isEnabled():
+        QTimer.singleShot(0, report)
+    else:
+        window.ready.connect(lambda: QTimer.singleShot(0, report))
     app.exec()
     till.shutdown()
     return 0
 
 
-def bench_start(home: Path, runs: int) -> list[float]:
+def _timed_start(home: Path) -> tuple[float, float]:
+    """(wall seconds from spawn to ready, CPU seconds the child had used by then)."""
+    started = time.time()
+    out = subprocess.run([sys.executable, "-m", "tests.bench.bench_gui", "--child-start", str(home)],
+                         capture_output=True, text=True, check=True, env=dict(os.environ)).stdout
+    fields = next(line.split() for line in out.splitlines() if line.startswith("READY"))
+    return float(fields[1]) - started, float(fields[2])
+
+
+def bench_start(home: Path, runs: int) -> list[tuple[float, float]]:
+    return [_timed_start(home) for _ in range(runs)]
+
+
+def bench_first_start(runs: int) -> list[tuple[float, float]]:
     times = []
     for _ in range(runs):
-        started = time.time()
-        out = subprocess.run([sys.executable, "-m", "tests.bench.bench_gui", "--child-start", str(home)],
-                             capture_output=True, text=True, check=True, env=dict(os.environ)).stdout
-        ready = next(float(line.split()[1]) for line in out.splitlines() if line.startswith("READY"))
-        times.append(ready - started)
+        with tempfile.TemporaryDirectory(prefix="bench-first-") as tmp:
+            home = Path(tmp)
+            times.append(_timed_start(home))
+            if not (home / "store.sqlite3").exists():
+                raise RuntimeError("the first start built no demo store")
     return times
+
+
+def _runs(name: str, runs: list[tuple[float, float]]) -> float:
+    walls = [wall for wall, _ in runs]
+    print(f"{name} over {len(runs)} runs: " + ", ".join(f"{w:.2f}" for w in walls)
+          + f" s (spread {max(walls) - min(walls):.2f} s); GUI thread CPU by then, median "
+          + f"{statistics.median(cpu for _, cpu in runs):.2f} s")
+    return statistics.median(walls)
+
+
+def _load() -> str:
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
 
 
 # -- frame arrival to member panel ------------------------------------------------------------------
@@ -171,7 +214,9 @@ def bench_panel(home: Path, presentations: int) -> tuple[list[float], int]:
     window.show()
     window.signin.pin.setText(DEMO_CASHIER_PIN)
     window.signin._submit()
-    while window.staff is None:
+    # signed in, and the work the first PIN starts (HQ sync's imports, the daily jobs) is done: the figure
+    # is for scanning at a till that is up, not for the first second after the first PIN
+    while window.staff is None or till.sync_worker is None or window.worker.pending:
         app.processEvents()
         time.sleep(0.001)
     shown: list[float] = []
@@ -192,32 +237,36 @@ def bench_panel(home: Path, presentations: int) -> tuple[list[float], int]:
 
 
 def _prepare_store(home: Path) -> None:
-    from pos_member.services.context import open_store
-    from pos_member.services.demo import build_demo_store
+    from pos_member.services.context import system_clock
+    from pos_member.services.demo import create_demo_store_file
 
-    store = open_store(home / "store.sqlite3")
-    try:
-        build_demo_store(store, 200, home / "qr")
-    finally:
-        store.close()
+    create_demo_store_file(home / "store.sqlite3", 200, home / "qr", system_clock)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="till window benchmarks")
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--first-starts", type=int, default=3)
     parser.add_argument("--presentations", type=int, default=30)
     parser.add_argument("--child-start", metavar="HOME", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_start:
         return child_start(args.child_start)
+    load_before = _load()
     with tempfile.TemporaryDirectory(prefix="bench-gui-") as tmp:
         home = Path(tmp)
         print("building the demo store (200 members)...", flush=True)
         _prepare_store(home)
         starts = bench_start(home, args.starts)
+        first_starts = bench_first_start(args.first_starts)
+        load_after = _load()
         latencies, accepted = bench_panel(home, args.presentations)
-    print(f"\nstart to ready over {len(starts)} starts: " + ", ".join(f"{s:.2f}" for s in starts) + " s")
-    _line("start to ready, worst", f"{max(starts):.2f} s", f"<= {TARGET_READY_S} s", max(starts) <= TARGET_READY_S)
+    print(f"\nmachine: {os.cpu_count()} CPUs; before the starts {load_before}; after them {load_after}")
+    ready = _runs("start to ready", starts)
+    _line("start to ready, median", f"{ready:.2f} s", f"<= {TARGET_READY_S} s", ready <= TARGET_READY_S)
+    first = _runs("first start (demo built)", first_starts)
+    _line("first start to ready, median", f"{first:.2f} s", f"<= {TARGET_FIRST_START_S:g} s",
+          first <= TARGET_FIRST_START_S)
     print(f"\nscans: {args.presentations} card presentations, {accepted} accepted, {len(latencies)} panels timed")
     if latencies:
         print(f"frame arrival to member panel: median {statistics.median(latencies):.1f} ms, "
@@ -225,7 +274,8 @@ def main() -> int:
         p95 = _p95(latencies)
         _line("frame arrival to member panel, p95", f"{p95:.1f} ms", f"<= {TARGET_PANEL_P95_MS:g} ms",
               p95 <= TARGET_PANEL_P95_MS and accepted == args.presentations)
-    ok = max(starts) <= TARGET_READY_S and bool(latencies) and _p95(latencies) <= TARGET_PANEL_P95_MS
+    ok = (ready <= TARGET_READY_S and first <= TARGET_FIRST_START_S and bool(latencies)
+          and _p95(latencies) <= TARGET_PANEL_P95_MS)
     return 0 if ok else 1
 
 

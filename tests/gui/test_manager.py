@@ -105,7 +105,7 @@ def test_first_start_builds_the_demo_store(qtbot, qapp, tmp_path):
     qtbot.addWidget(window)
     window.show()
     try:
-        assert "Preparing the demo store" in window.signin.title.text()
+        assert "preparing the demo store" in window.signin.title.text()
         qtbot.waitUntil(lambda: window.signin.pin.isVisible(), timeout=30_000)
         assert "cashier PIN 1111" in window.signin.hint.text()
         sign_in(qtbot, window, "1234")

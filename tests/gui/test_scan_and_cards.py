@@ -31,12 +31,17 @@ def test_no_camera_keyboard_still_works(qtbot, window, people):
 def test_scan_replayed_from_video_reaches_member_panel(qtbot, till_app, window, people, tmp_path):
     qr = cards.card_qr(till_app.store, people.wang.card_no).qr
     video = write_qr_video(tmp_path / "counter.avi", qr, blank_before=5, qr_frames=8, blank_after=5)
-    # choose the "camera" in the settings dialog (F9), as a manager setting up the till would
+    # choose the "camera" in the settings dialog (F9), as a manager setting up the till would: PIN first
     qtbot.keyClick(window.code, Qt.Key.Key_F9)
+    approval = window.till_actions.dialog
+    assert approval is not None and list(approval.inputs) == ["manager_pin"]
+    qtbot.keyClicks(approval.inputs["manager_pin"], MANAGER_PIN)
+    qtbot.keyClick(approval.inputs["manager_pin"], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.till_actions.dialog is not None and "camera_source" in window.till_actions.dialog.inputs)
     dialog = window.till_actions.dialog
-    assert dialog is not None
     dialog.inputs["camera_source"].setText(str(video))
     dialog.inputs["decoder"].setCurrentIndex(dialog.inputs["decoder"].findData("zxing"))
+    dialog.inputs["receipt_printer"].setFocus()
     qtbot.keyClick(dialog.inputs["receipt_printer"], Qt.Key.Key_Return)  # Enter on the last field saves
     assert load_settings(till_app.paths).camera_source == str(video)
     # the real OpenCV frame source and zxing decoder on the scanner QThread, through the confirmer

@@ -43,7 +43,7 @@ def test_the_app_runs_the_days_jobs_and_a_sync_worker_that_stops_on_close(qtbot,
 
     from sqlalchemy import text
 
-    assert till_app.sync_worker is not None
+    qtbot.waitUntil(lambda: till_app.sync_worker is not None)  # started off the GUI thread
     assert any(t.name == "hq-sync" for t in threading.enumerate())
     store = till_app.store
 
