@@ -119,6 +119,10 @@ class Reason(StrEnum):
     # the store, its rules, reports, the CLI
     BAD_STORE_CODE = "bad_store_code"
     STORE_EXISTS = "store_exists"
+    NO_STORE_YET = "no_store_yet"
+    STORE_FILE_EMPTY = "store_file_empty"
+    STORE_FILE_UNREADABLE = "store_file_unreadable"
+    STORE_FILE_DAMAGED = "store_file_damaged"
     NOT_SET_UP = "not_set_up"
     NO_RULES = "no_rules"
     NEWER_SCHEMA = "newer_schema"
@@ -268,6 +272,10 @@ ENGLISH: dict[Reason, str] = {
     Reason.REFUND_NEEDS_MANAGER: "this refund needs a manager's PIN",
     Reason.BAD_STORE_CODE: "'{text}' must be exactly 3 digits, e.g. 001",
     Reason.STORE_EXISTS: "this data dir already holds a store; use another --home",
+    Reason.NO_STORE_YET: "there is no store in {dir} yet: run `pos-member init` (or `pos-member demo`)",
+    Reason.STORE_FILE_EMPTY: "the store file {path} is empty (0 bytes); restore it from a backup or move it away",
+    Reason.STORE_FILE_UNREADABLE: "the store file {path} cannot be read ({error}); check the file and its permissions",
+    Reason.STORE_FILE_DAMAGED: "the store file {path} is not a pos-member store or is damaged; restore it from a backup",
     Reason.NOT_SET_UP: "this store is not set up yet: run `pos-member init` (or `pos-member demo`)",
     Reason.NO_RULES: "this store has no rules yet; run `pos-member init` first",
     Reason.NEWER_SCHEMA: "{path} was written by a newer pos-member (schema {schema}); update this app first",

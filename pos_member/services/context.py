@@ -129,14 +129,6 @@ def load_identity(db: Database) -> Identity:
     )
 
 
-def _store_file_refused(reason: str, db_path: Path, message: str) -> StorageError:
-    """A refusal of the store file: `reason` (empty | unreadable | damaged) and `path` let the till say it
-    in its own language without reading the sentence."""
-    error = StorageError(message, "database")
-    error.reason, error.path = reason, str(db_path)  # type: ignore[attr-defined]
-    return error
-
-
 def check_store_file(db_path: Path) -> None:
     """Refuse a store file that cannot hold a store before SQLite touches it: SQLite would take a 0-byte
     file for a new empty database and write a schema into it, and the till would then build a demo there."""
@@ -144,14 +136,12 @@ def check_store_file(db_path: Path) -> None:
         with db_path.open("rb") as file:
             head = file.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise _store_file_refused("unreadable", db_path, f"the store file {db_path} cannot be read "
-                                  f"({exc.strerror or type(exc).__name__}); check the file and its permissions") from exc
+        raise StorageError(Reason.STORE_FILE_UNREADABLE, "database", path=str(db_path),
+                           error=exc.strerror or type(exc).__name__) from exc
     if not head:
-        raise _store_file_refused("empty", db_path, f"the store file {db_path} is empty (0 bytes); restore it "
-                                  "from a backup or move it away")
+        raise StorageError(Reason.STORE_FILE_EMPTY, "database", path=str(db_path))
     if head != SQLITE_HEADER:
-        raise _store_file_refused("damaged", db_path, f"the store file {db_path} is not a pos-member store or "
-                                  "is damaged; restore it from a backup")
+        raise StorageError(Reason.STORE_FILE_DAMAGED, "database", path=str(db_path))
 
 
 def _create_empty_database(db_path: Path) -> None:
@@ -181,8 +171,7 @@ def open_store(db_path: Path, clock: Clock = system_clock, *, create: bool = Tru
     only with `create`; an empty, unreadable or damaged one is refused with one sentence, never replaced."""
     if not db_path.exists():
         if not create:
-            raise StorageError(f"there is no store in {db_path.parent} yet: run `pos-member init` "
-                               "(or `pos-member demo`)", "store")
+            raise StorageError(Reason.NO_STORE_YET, "store", dir=str(db_path.parent))
         _create_empty_database(db_path)
     check_store_file(db_path)
     db = Database(db_path)
@@ -194,8 +183,7 @@ def open_store(db_path: Path, clock: Clock = system_clock, *, create: bool = Tru
     except (SQLAlchemyError, sqlite3.Error) as exc:  # e.g. "file is not a database" past a valid header
         db.dispose()
         log.warning("store file %s could not be opened", db_path, exc_info=True)
-        raise _store_file_refused("damaged", db_path, f"the store file {db_path} is damaged and cannot be "
-                                  "opened; restore it from a backup") from exc
+        raise StorageError(Reason.STORE_FILE_DAMAGED, "database", path=str(db_path)) from exc
     except Exception:
         db.dispose()
         raise

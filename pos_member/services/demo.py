@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from pos_member.domain.errors import PosError, RuleRefused
+from pos_member.domain.reasons import Reason
 from pos_member.services import cards, checkout, coupons, members, refunds, setup, staff, stored_value
 from pos_member.services.context import Clock, Store
 from pos_member.services.lookup import MemberView
@@ -168,7 +169,7 @@ def create_demo_store_file(db_path: Path, member_count: int, qr_dir: Path, clock
     with synchronous=OFF and renamed into place once whole, so a power cut or a kill leaves no store file
     (and the next start builds it again), never half a demo. The QR PNGs are left to `write_qr_pngs`."""
     if db_path.exists():
-        raise RuleRefused("this data dir already holds a store; use another --home", "store")
+        raise RuleRefused(Reason.STORE_EXISTS, "store")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     scratch = db_path.with_name(db_path.name + ".demo-building")
     for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):

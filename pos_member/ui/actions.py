@@ -25,7 +25,7 @@ from pos_member.services.context import Store
 from pos_member.services.lookup import show_member
 from pos_member.ui.dialogs import FieldSpec, FormDialog, manager_pin_field, settings_dialog
 from pos_member.ui.names import current_rules, display_name
-from pos_member.ui.ops import ADJUST_POINTS, CARD_CHANGE, REFUND, REGISTER, TOP_UP, Op
+from pos_member.ui.ops import ADJUST_POINTS, APPROVE_MANAGER, CARD_CHANGE, REFUND, REGISTER, TOP_UP, Op
 from pos_member.ui.printing import PrintFailed, ReceiptPrinting, RefundReceipt, document, save_pdf
 from pos_member.ui.qr_dialog import QrDialog
 from pos_member.ui.tasks import describe_error
@@ -86,7 +86,7 @@ class TillActions(QObject):
 
         def failed(exc: Exception) -> None:
             if shiboken6.isValid(dialog):  # closed (Esc) while the service ran: say it in the window
-                dialog.fail(describe_error(exc))
+                dialog.refuse(exc)
             else:
                 self.w.say(describe_error(exc), error=True)
 
@@ -208,7 +208,7 @@ class TillActions(QObject):
         member, code = self.w.member, self._member_code()
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
-            self._run(dialog, approve_manager, self.w.store, v["manager_pin"], "card.print_qr",
+            self._run(dialog, APPROVE_MANAGER, approve_manager, self.w.store, v["manager_pin"], "card.print_qr",
                       "printing a member's card QR", self._staff_id, code,
                       done=lambda _manager: self.w.worker.run(
                           cards.card_qr, self.w.store, code, on_done=lambda card: self._show_qr(member, card),
@@ -312,7 +312,7 @@ class TillActions(QObject):
         from pos_member.services.staff import approve_manager
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
-            self._run(dialog, approve_manager, self.w.store, v["manager_pin"], "settings.open",
+            self._run(dialog, APPROVE_MANAGER, approve_manager, self.w.store, v["manager_pin"], "settings.open",
                       "opening the settings", self._staff_id, done=lambda _manager: self._open_settings_form())
 
         self._open(self.tr("Settings"), self.tr("The settings need a manager."), [manager_pin_field(self.w)], submit)

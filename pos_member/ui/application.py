@@ -162,16 +162,4 @@ def show_fatal(exc: BaseException) -> None:
 def fatal_sentence(exc: BaseException) -> str:
     from pos_member.ui.tasks import describe_error
 
-    translate = QCoreApplication.translate
-    reason, path = getattr(exc, "reason", None), getattr(exc, "path", "")
-    sentences = {
-        "empty": translate("Application", "The store file {0} is empty (0 bytes). Restore it from a backup "
-                                          "or move it away; the till does not start on it."),
-        "unreadable": translate("Application", "The store file {0} cannot be read. Check the file and its "
-                                               "permissions."),
-        "damaged": translate("Application", "The store file {0} is damaged or is not a pos-member store. "
-                                            "Restore it from a backup."),
-    }
-    if isinstance(reason, str) and reason in sentences:
-        return sentences[reason].format(path)
-    return describe_error(exc)
+    return describe_error(exc)  # a store file refused says which file and why, from its reason

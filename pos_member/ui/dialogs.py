@@ -148,6 +148,24 @@ class FormDialog(QDialog):
         self.buttons.setEnabled(False)
         self.submitted.emit(self.values())
 
+    def refuse(self, exc: Exception) -> None:
+        """A service refused what was submitted: its sentence names the field as this dialog labels it (the
+        top-up's "amount" is "Paid (¥)" here, not the bill's amount), and that field is marked."""
+        from pos_member.domain.errors import PosError
+        from pos_member.ui.tasks import describe_error
+
+        widget = self.inputs.get(exc.field or "") if isinstance(exc, PosError) else None
+        if widget is None or exc.field == "manager_pin":
+            self.fail(describe_error(exc))
+            return
+        from pos_member.ui.messages import till_sentence
+
+        label = widget.name if isinstance(widget, NumberField) else self.labels[exc.field].text()
+        self.fail(till_sentence(exc, field_name=label))
+        if isinstance(widget, NumberField):
+            widget.mark_invalid(True)
+        widget.setFocus()
+
     def fail(self, message: str) -> None:
         self.busy = False
         self.buttons.setEnabled(True)

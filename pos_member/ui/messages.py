@@ -123,6 +123,14 @@ def _sentences() -> dict[Reason, str]:  # noqa: PLR0915 - one table, read top to
         Reason.REFUND_NEEDS_MANAGER: translate("Refusal", "This refund needs a manager's PIN."),
         Reason.BAD_STORE_CODE: translate("Refusal", "{field}: '{text}' must be exactly 3 digits, such as 001."),
         Reason.STORE_EXISTS: translate("Refusal", "This data folder already holds a store."),
+        Reason.NO_STORE_YET: translate("Refusal", "There is no store in {dir} yet: run `pos-member init` first."),
+        Reason.STORE_FILE_EMPTY: translate(
+            "Refusal", "The store file {path} is empty (0 bytes). Restore it from a backup or move it away; the "
+            "till does not start on it."),
+        Reason.STORE_FILE_UNREADABLE: translate(
+            "Refusal", "The store file {path} cannot be read. Check the file and its permissions."),
+        Reason.STORE_FILE_DAMAGED: translate(
+            "Refusal", "The store file {path} is damaged or is not a pos-member store. Restore it from a backup."),
         Reason.NOT_SET_UP: translate("Refusal", "This store is not set up yet."),
         Reason.NO_RULES: translate("Refusal", "This store has no loyalty rules yet."),
         Reason.NEWER_SCHEMA: translate("Refusal", "The store file was written by a newer version of this app; update the app first."),

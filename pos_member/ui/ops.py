@@ -65,6 +65,7 @@ REGISTER = Op("register member", OpChanges(sync_queue=True))  # the new member i
 CARD_CHANGE = Op("card change", _MEMBER_WRITE)
 TOP_UP = Op("top up", _MEMBER_WRITE)
 ADJUST_POINTS = Op("adjust points", _MEMBER_WRITE)
+APPROVE_MANAGER = Op("approve manager", OpChanges())  # an audit row; nothing on screen changes
 
 
 @dataclass(frozen=True)

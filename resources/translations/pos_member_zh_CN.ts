@@ -8,21 +8,6 @@
         <source>Something went wrong ({0}); the till is still running. Details are in the log.</source>
         <translation>出了点问题（{0}）；收银台仍在运行。详情见日志。</translation>
     </message>
-    <message>
-        <location line="+39"/>
-        <source>The store file {0} is empty (0 bytes). Restore it from a backup or move it away; the till does not start on it.</source>
-        <translation>存储文件 {0} 是空的（0 字节）。请从备份恢复或将其移走；收银台不会在此文件上启动。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The store file {0} cannot be read. Check the file and its permissions.</source>
-        <translation>无法读取存储文件 {0}。请检查该文件及其权限。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The store file {0} is damaged or is not a pos-member store. Restore it from a backup.</source>
-        <translation>存储文件 {0} 已损坏或不是 pos-member 的存储文件。请从备份恢复。</translation>
-    </message>
 </context>
 <context>
     <name>CameraView</name>
@@ -58,7 +43,7 @@
 <context>
     <name>Dialogs</name>
     <message>
-        <location filename="../../pos_member/ui/dialogs.py" line="+172"/>
+        <location filename="../../pos_member/ui/dialogs.py" line="+190"/>
         <source>Manager PIN</source>
         <translation>店长 PIN 码</translation>
     </message>
@@ -896,6 +881,26 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>There is no store in {dir} yet: run `pos-member init` first.</source>
+        <translation>{dir} 中还没有门店：请先运行 `pos-member init`。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The store file {path} is empty (0 bytes). Restore it from a backup or move it away; the till does not start on it.</source>
+        <translation>存储文件 {path} 是空的（0 字节）。请从备份恢复或将其移走；收银台不会在此文件上启动。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The store file {path} cannot be read. Check the file and its permissions.</source>
+        <translation>无法读取存储文件 {path}。请检查该文件及其权限。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The store file {path} is damaged or is not a pos-member store. Restore it from a backup.</source>
+        <translation>存储文件 {path} 已损坏或不是 pos-member 的存储文件。请从备份恢复。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>This store is not set up yet.</source>
         <translation>本店尚未设置。</translation>
     </message>
@@ -1271,7 +1276,7 @@
         <translation>不可用：{0}</translation>
     </message>
     <message>
-        <location line="-159"/>
+        <location line="-167"/>
         <location line="+2"/>
         <source>This is not a coupon code (10 letters and digits).</source>
         <translation>这不是优惠券码（10 位字母和数字）。</translation>
@@ -1536,7 +1541,7 @@
         <location line="+37"/>
         <source>Wrong PIN. %n more wrong PIN(s) and sign-in waits.</source>
         <translation>
-            <numerusform></numerusform>
+            <numerusform>PIN 码错误。再错 %n 次，登录将暂停。</numerusform>
         </translation>
     </message>
     <message>
@@ -1553,7 +1558,7 @@
         <location line="+5"/>
         <source>Too many wrong PINs. Try again in %n second(s).</source>
         <translation>
-            <numerusform></numerusform>
+            <numerusform>PIN 码错误次数过多。请在 %n 秒后重试。</numerusform>
         </translation>
     </message>
 </context>

@@ -78,6 +78,24 @@ def test_top_up_refuses_a_bad_amount_naming_its_field(qtbot, till_app, window, p
     _submit_dialog(qtbot, window, "amount", text, "Paid (¥)", till_app)
 
 
+def test_a_top_up_the_rules_refuse_names_the_dialogs_field(qtbot, till_app, window, people):
+    """A figure the parser takes but the service refuses (above the rules' top-up limit) is named as the
+    dialog names it, "Paid (¥)", not as the bill's amount, and that field is marked."""
+    type_code(qtbot, window, people.wang.card_no)
+    qtbot.waitUntil(lambda: window.member is not None)
+    before = _written(till_app)
+    window.till_actions.top_up()
+    dialog = window.till_actions.dialog
+    qtbot.keyClicks(dialog.inputs["amount"], "60000")
+    qtbot.keyClicks(dialog.inputs["manager_pin"], MANAGER_PIN)
+    qtbot.keyClick(dialog.inputs["manager_pin"], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(dialog.error.text()))
+    assert dialog.error.text().startswith("Paid (¥):"), dialog.error.text()
+    assert "50000.00" in dialog.error.text() and dialog.inputs["amount"].invalid
+    idle(qtbot, window)
+    assert _written(till_app) == before
+
+
 @pytest.mark.parametrize("text", BAD_YUAN)
 def test_refund_refuses_a_bad_amount_naming_its_field(qtbot, till_app, window, people, text):
     checkout.commit_sale(till_app.store, SaleRequest(people.wang.card_no, 25000))

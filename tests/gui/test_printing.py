@@ -55,6 +55,13 @@ def pdf_image(path: Path, out_dir: Path) -> np.ndarray:
     return np.array(image.constBits(), dtype=np.uint8).reshape(image.height(), image.bytesPerLine())[:, :image.width()]
 
 
+def manager_approves(qtbot, window) -> None:
+    dialog = window.till_actions.dialog
+    assert dialog is not None and list(dialog.inputs) == ["manager_pin"]
+    qtbot.keyClicks(dialog.inputs["manager_pin"], MANAGER_PIN)
+    qtbot.keyClick(dialog.inputs["manager_pin"], Qt.Key.Key_Return)
+
+
 def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     """A window shortcut needs the till window active again once a preview has closed."""
     window.activateWindow()
@@ -127,6 +134,7 @@ def test_receipts_and_card_qr_print_again_and_again(qtbot, till_app, window, peo
 
     # the card QR: preview and PDF, several times, then the dialog closes and the till carries on
     press(qtbot, window, Qt.Key.Key_Q, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    manager_approves(qtbot, window)  # printing a member's card needs a manager
     qtbot.waitUntil(lambda: window.till_actions.qr_dialog is not None)
     qr_dialog = window.till_actions.qr_dialog
     for _ in range(3):
@@ -157,13 +165,16 @@ def test_an_offline_thermal_printer_is_one_sentence(qtbot, till_app, window, peo
 
 def test_settings_choose_the_printer(qtbot, till_app, window):
     press(qtbot, window, Qt.Key.Key_F9)
+    manager_approves(qtbot, window)  # settings need a manager
+    qtbot.waitUntil(lambda: window.till_actions.dialog is not None and "printer_kind" in window.till_actions.dialog.inputs)
     dialog = window.till_actions.dialog
     kind = dialog.inputs["printer_kind"]
     kind.setCurrentIndex(kind.findData("escpos_network"))
     dialog.inputs["receipt_printer"].setText("192.168.1.50:9100")
     drawer = dialog.inputs["drawer_kick"]
     drawer.setCurrentIndex(drawer.findData(True))
-    qtbot.keyClick(dialog.inputs["drawer_kick"], Qt.Key.Key_Return)
+    drawer.setFocus()  # the last field: Enter there saves
+    qtbot.keyClick(drawer, Qt.Key.Key_Return)
     idle(qtbot, window)
     qtbot.waitUntil(lambda: window.settings.printer_kind == "escpos_network")
     saved = load_settings(till_app.paths)

@@ -103,7 +103,7 @@ def test_wrong_staff_pin_reads_in_chinese(qtbot, zh, till_app):
     qtbot.waitUntil(lambda: window.signin.pin.isVisible() and window.signin.pin.isEnabled())
     qtbot.keyClicks(window.signin.pin, "9999")
     qtbot.keyClick(window.signin.pin, Qt.Key.Key_Return)
-    _shows(qtbot, window, "没有员工使用这个密码。")
+    _shows(qtbot, window, "PIN 码错误。再错 4 次，登录将暂停。")  # wrong, and how many tries are left
 
 
 def test_bill_points_stored_value_and_code_refusals_read_in_chinese(qtbot, zh, till_app, people):
