@@ -1,6 +1,6 @@
 # pos-member: `make run` opens the till on the embedded default store; `make test` runs the tests.
-# Both create .venv on a fresh machine. System packages (libzbar0, PostgreSQL, Xvfb) come from .ci/run or
-# `make system-deps` (Debian/Ubuntu, as root).
+# Both create .venv on a fresh machine and check the system packages first: as root they are installed
+# (`make system-deps`, Debian/Ubuntu); otherwise the one line to run is printed and make stops.
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +9,12 @@ STAMP := $(VENV)/.installed-stamp
 TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)
 
-.PHONY: run test bench hq lint fmt venv translations translations-update system-deps screenshots clean
+SYSTEM_PACKAGES := libzbar0 postgresql xvfb imagemagick openbox xdotool \
+  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 \
+  libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-noto-cjk libpulse0 \
+  poppler-utils
+
+.PHONY: run test bench hq lint fmt venv translations translations-update system-deps system-check screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,10 +32,19 @@ translations: $(QM)
 translations-update: venv
 	$(BIN)/pyside6-lupdate pos_member/ui/*.py -ts resources/translations/pos_member_zh_CN.ts -no-obsolete -locations relative
 
-run: venv translations
+# What is missing of SYSTEM_PACKAGES: installed when we are root, else one line saying what to run.
+system-check:
+	@command -v dpkg-query >/dev/null || { echo "not Debian/Ubuntu: install the packages named in the Makefile's SYSTEM_PACKAGES yourself"; exit 0; }; \
+	missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing missing system packages:" $$missing; $(MAKE) system-deps; \
+	  else echo "missing system packages:" $$missing; echo "run: sudo make system-deps"; exit 1; fi; \
+	fi
+
+run: system-check venv translations
 	$(BIN)/pos-member
 
-test: venv translations
+test: system-check venv translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
 
 bench: venv
@@ -47,10 +61,7 @@ screenshots: venv translations
 
 system-deps:
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libzbar0 postgresql xvfb imagemagick openbox xdotool \
-	  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 \
-	  libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-noto-cjk libpulse0 \
-	  poppler-utils
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
