@@ -81,9 +81,12 @@ def _balances(labels: Mapping[str, str], points_key: str, points: str, balance: 
 
 
 def sale_receipt(heading: Heading, sale: SaleResult, labels: Mapping[str, str],
-                 qr_text: str | None = None) -> ReceiptDoc:
-    q = sale.quote
-    items = tuple(Row(f"{line.line_no}. {line.category}", format_yuan(line.amount_fen)) for line in q.line_details)
+                 qr_text: str | None = None, category_names: Mapping[str, str] | None = None) -> ReceiptDoc:
+    """`category_names` maps a line's category code to its name in the receipt's language (the rules'
+    labels); a code without one is printed as it is."""
+    q, names = sale.quote, category_names or {}
+    items = tuple(Row(f"{line.line_no}. {names.get(line.category, line.category)}", format_yuan(line.amount_fen))
+                  for line in q.line_details)
     totals = [Row(_label(labels, "bill"), format_yuan(q.total_fen))]
     if q.discount_fen:
         totals.append(Row(_label(labels, "tier_discount"), "-" + format_yuan(q.discount_fen)))

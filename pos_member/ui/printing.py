@@ -35,6 +35,7 @@ from pos_member.services.checkout import SaleResult
 from pos_member.services.context import Store
 from pos_member.services.lookup import MemberView
 from pos_member.services.refunds import RefundResult
+from pos_member.ui.names import display_name
 from pos_member.ui.tasks import DbWorker
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,8 @@ class Receipt:
     def doc(self) -> ReceiptDoc:
         m = self.member
         heading = Heading(self.store_name, self.staff_name, self.business_time, m.name, m.member_no, m.phone or "")
-        return sale_receipt(heading, self.sale, receipt_labels(), self.qr_text)
+        names = {line.category: display_name("categories", line.category) for line in self.sale.quote.line_details}
+        return sale_receipt(heading, self.sale, receipt_labels(), self.qr_text, names)
 
     def html(self) -> str:
         return receipt_html(self.doc())
