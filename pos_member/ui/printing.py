@@ -234,6 +234,11 @@ class PrintPreview(QPrintPreviewDialog):
         _lay_out(printer, self.document_, roll)
         self.paintRequested.connect(self._paint)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # large enough that the toolbar's Print button is not folded behind "»" at 1024x768
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            self.resize(min(1000, area.width() - 40), area.height() - 60)
 
     def _paint(self, printer: QPrinter) -> None:
         try:

@@ -108,7 +108,7 @@ class SalePanel(QWidget):
         form = QFormLayout(bill)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(4)
-        form.addRow(self.tr("Amount (¥) [F3]"), self.amount)
+        form.addRow(self.tr("Bill amount (¥) [F3]"), self.amount)
         line_row = QHBoxLayout()
         line_row.addWidget(self.line_category, 3)
         line_row.addWidget(self.line_amount, 2)

@@ -270,7 +270,7 @@
 <context>
     <name>Printing</name>
     <message>
-        <location filename="../../pos_member/ui/printing.py" line="+265"/>
+        <location filename="../../pos_member/ui/printing.py" line="+272"/>
         <source>The printer {0} is not available; choose another in Settings (F9).</source>
         <translation>打印机 {0} 不可用；请在设置（F9）中另选一台。</translation>
     </message>
@@ -336,7 +336,7 @@
 <context>
     <name>Receipt</name>
     <message>
-        <location filename="../../pos_member/ui/printing.py" line="-253"/>
+        <location filename="../../pos_member/ui/printing.py" line="-259"/>
         <source>Bill</source>
         <translation>消费金额</translation>
     </message>
@@ -442,7 +442,7 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+97"/>
+        <location line="+98"/>
         <source>Card</source>
         <translation>卡号</translation>
     </message>
@@ -1313,8 +1313,8 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>Amount (¥) [F3]</source>
-        <translation>金额（¥） [F3]</translation>
+        <source>Bill amount (¥) [F3]</source>
+        <translation>账单金额（¥） [F3]</translation>
     </message>
     <message>
         <location line="+5"/>
