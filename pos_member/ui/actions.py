@@ -31,7 +31,9 @@ from pos_member.ui.qr_dialog import QrDialog
 from pos_member.ui.tasks import describe_error
 
 if TYPE_CHECKING:
-    from pos_member.ui.window import TillWindow
+    from PySide6.QtWidgets import QWidget
+
+    from pos_member.ui.till_context import TillContext
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +45,12 @@ def _card_then_member(fn: Callable[..., cards.CardResult], store: Store, code: s
 
 
 class TillActions(QObject):
-    def __init__(self, window: TillWindow) -> None:
-        super().__init__(window)
-        self.w = window
+    """`till` is all the actions see of the till (ui/till_context.py); `parent` owns their dialogs."""
+
+    def __init__(self, parent: QWidget, till: TillContext) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.w = till
         self.dialog: FormDialog | None = None  # the open one, for tests and to avoid stacking two
         self.qr_dialog: QrDialog | None = None
 
@@ -55,7 +60,7 @@ class TillActions(QObject):
               on_submit: Callable[[FormDialog, dict[str, str]], None]) -> FormDialog:
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.reject()
-        dialog = FormDialog(self.w, title, intro, fields)
+        dialog = FormDialog(self.parent_widget, title, intro, fields)
         dialog.submitted.connect(lambda values: self._submit(dialog, values, on_submit))
         dialog.finished.connect(lambda _code: self._closed(dialog))
         self.dialog = dialog
@@ -111,7 +116,7 @@ class TillActions(QObject):
     # -- refund ----------------------------------------------------------------------------------
 
     def refund(self) -> None:
-        sale = self.w.sales.selected_sale()
+        sale = self.w.selected_sale()
         if sale is None:
             self.w.say(self.tr("There is no sale to refund yet."), error=True)
             return
@@ -121,7 +126,7 @@ class TillActions(QObject):
             format_yuan(left))
         fields = [FieldSpec("amount", self.tr("Amount (¥)"), "amount", required=False,
                             placeholder=self.tr("empty = all that is left")),
-                  manager_pin_field(self.w)]
+                  manager_pin_field(self.parent_widget)]
 
         def submit(dialog: FormDialog, values: dict[str, str]) -> None:
             amount = parse_yuan(values["amount"], "amount") if values["amount"] else None
@@ -135,19 +140,18 @@ class TillActions(QObject):
         assert self.w.staff is not None
         receipt = RefundReceipt(self.w.store.identity.store_name, self.w.staff.name,
                                 self.w.store.now()[:19].replace("T", " "), member_name, result.member_no, result)
-        self.w.last_receipt = receipt  # Ctrl+P / Ctrl+S print the last receipt, sale or refund
-        self.w.receipt.setHtml(receipt.html())
+        self.w.show_receipt(receipt)  # Ctrl+P / Ctrl+S print the last receipt, sale or refund
         self.w.say(self.tr("Refunded ¥ {0}: ¥ {1} back in cash, {2} points reversed, approved by {3}.").format(
             format_yuan(f.amount_fen), format_yuan(f.cash_refund_fen), f.points_reversed, result.approved_by or "—"))
 
     # -- members and cards -----------------------------------------------------------------------
 
     def register_member(self) -> None:
-        types = [(code, display_name("card_types", code, self.w)) for code in current_rules(self.w).card_types]
+        types = [(code, display_name("card_types", code, self.parent_widget)) for code in current_rules(self.parent_widget).card_types]
         fields = [FieldSpec("name", self.tr("Name")), FieldSpec("phone", self.tr("Mobile phone"), "phone"),
                   FieldSpec("birthday", self.tr("Birthday (YYYY-MM-DD, optional)"), "date"),
                   FieldSpec("card_type", self.tr("Card type"), "choice", types, "standard"),
-                  manager_pin_field(self.w)]
+                  manager_pin_field(self.parent_widget)]
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
             self._run(dialog, REGISTER, members.register_member, self.w.store, v["name"], v["phone"], v["birthday"] or None,
@@ -158,10 +162,9 @@ class TillActions(QObject):
                    submit)
 
     def _registered(self, view: Any) -> None:
-        self.w.code.setText(view.card_no or view.member_no)
-        self.w.look_up()  # the new member is now the one at the till
+        self.w.look_up(view.card_no or view.member_no)  # the new member is now the one at the till
         if view.card_no:
-            self.w.worker.run(cards.card_qr, self.w.store, view.card_no,
+            self.w.ops.query(cards.card_qr, self.w.store, view.card_no,
                               on_done=lambda card: self._show_qr(view, card))
 
     def _card_action(self, title: str, intro: str, fn: Callable[..., cards.CardResult], verb: str,
@@ -169,7 +172,7 @@ class TillActions(QObject):
         if not self._needs_member():
             return
         fields = [FieldSpec("code", self.tr("Card or member code"), initial=self._member_code()),
-                  manager_pin_field(self.w)]
+                  manager_pin_field(self.parent_widget)]
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
             self._run(dialog, CARD_CHANGE, _card_then_member, fn, self.w.store, v["code"], v["manager_pin"], self._staff_id,
@@ -210,15 +213,15 @@ class TillActions(QObject):
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
             self._run(dialog, APPROVE_MANAGER, approve_manager, self.w.store, v["manager_pin"], "card.print_qr",
                       "printing a member's card QR", self._staff_id, code,
-                      done=lambda _manager: self.w.worker.run(
+                      done=lambda _manager: self.w.ops.query(
                           cards.card_qr, self.w.store, code, on_done=lambda card: self._show_qr(member, card),
                           on_error=lambda exc: self.w.say(describe_error(exc), error=True)))
 
         self._open(self.tr("Print the card's QR"), self.tr("Printing a member's card needs a manager."),
-                   [manager_pin_field(self.w)], submit)
+                   [manager_pin_field(self.parent_widget)], submit)
 
     def _show_qr(self, member: Any, card: cards.CardResult) -> None:
-        self.qr_dialog = QrDialog(self.w, member, card.card_no, card.qr, self.w.store.identity.store_name,
+        self.qr_dialog = QrDialog(self.parent_widget, member, card.card_no, card.qr, self.w.store.identity.store_name,
                                   self.w.paths.home / "cards", self.w.settings)
         self.qr_dialog.finished.connect(lambda _code: self.w.back_to_till())
         self.qr_dialog.open()
@@ -228,7 +231,7 @@ class TillActions(QObject):
     def top_up(self) -> None:
         if not self._needs_member():
             return
-        fields = [FieldSpec("amount", self.tr("Paid (¥)"), "amount"), manager_pin_field(self.w)]
+        fields = [FieldSpec("amount", self.tr("Paid (¥)"), "amount"), manager_pin_field(self.parent_widget)]
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
             amount = parse_yuan(v["amount"], "amount")
@@ -247,7 +250,7 @@ class TillActions(QObject):
         if not self._needs_member():
             return
         fields = [FieldSpec("delta", self.tr("Points (+ adds, − removes)"), "int"),
-                  FieldSpec("reason", self.tr("Reason")), manager_pin_field(self.w)]
+                  FieldSpec("reason", self.tr("Reason")), manager_pin_field(self.parent_widget)]
 
         def submit(dialog: FormDialog, v: dict[str, str]) -> None:
             delta = parse_signed_points(v["delta"], "points")  # the dialog has already refused a bad entry
@@ -265,7 +268,7 @@ class TillActions(QObject):
     def printing(self) -> ReceiptPrinting:
         """Made on first use; it owns the open preview and the thermal printer's worker."""
         if getattr(self, "_printing", None) is None:
-            self._printing = ReceiptPrinting(self.w, lambda text, error: self.w.say(text, error=error))
+            self._printing = ReceiptPrinting(self.parent_widget, lambda text, error: self.w.say(text, error=error))
         return self._printing
 
     def print_receipt(self) -> None:
@@ -296,7 +299,7 @@ class TillActions(QObject):
 
         panel = self.w.sync_panel
         if panel is None:
-            panel = SyncPanel(self.w, self.w.sync_monitor, lambda: self.w.sync_now)
+            panel = SyncPanel(self.parent_widget, self.w.sync_monitor, lambda: self.w.sync_now)
             panel.sync_button.clicked.connect(lambda: self.w.say(panel.note.text()))
             panel.finished.connect(lambda _code: self.w.back_to_till())
             self.w.sync_monitor.changed.connect(
@@ -315,12 +318,12 @@ class TillActions(QObject):
             self._run(dialog, APPROVE_MANAGER, approve_manager, self.w.store, v["manager_pin"], "settings.open",
                       "opening the settings", self._staff_id, done=lambda _manager: self._open_settings_form())
 
-        self._open(self.tr("Settings"), self.tr("The settings need a manager."), [manager_pin_field(self.w)], submit)
+        self._open(self.tr("Settings"), self.tr("The settings need a manager."), [manager_pin_field(self.parent_widget)], submit)
 
     def _open_settings_form(self) -> None:
         from pos_member.scanner import available_decoders  # numpy, OpenCV, zxing: not on the start's path
 
-        dialog = settings_dialog(self.w, self.w.settings, available_decoders())
+        dialog = settings_dialog(self.parent_widget, self.w.settings, available_decoders())
 
         def submitted(values: dict[str, str]) -> None:
             new = replace(self.w.settings, **values)
@@ -330,9 +333,8 @@ class TillActions(QObject):
                 dialog.fail(str(exc))
                 return
             camera_changed = (new.camera_source, new.decoder) != (self.w.settings.camera_source, self.w.settings.decoder)
-            self.w.settings = new
             dialog.done_ok()
-            self.w.settings_changed.emit(camera_changed)
+            self.w.apply_settings(new, camera_changed)
 
         dialog.submitted.connect(submitted)
         dialog.finished.connect(lambda _code: self._closed(dialog))

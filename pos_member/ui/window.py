@@ -75,7 +75,7 @@ class TillWindow(QMainWindow):
         self.staff: StaffMember | None = None
         self.member: MemberView | None = None
         self.current_code = ""
-        self.last_receipt: Receipt | None = None
+        self.last_receipt: Any = None  # a Receipt or a RefundReceipt (ui/printing.py)
         self._recorded = False  # a sale was just recorded and nothing was typed since: F12 has nothing to do
         self.sync_now: Callable[[], None] | None = None  # the app plugs the sync worker's "now" in here
         self.sync_panel: Any = None
@@ -97,7 +97,7 @@ class TillWindow(QMainWindow):
             self.ops, store, member_code=lambda: self.current_code, show_member=self._member_refreshed,
             show_sales=self.sales.show_sales, refresh_sync=self.sync_monitor.refresh,
             on_error=lambda exc: self.say(describe_error(exc), error=True), parent=self)
-        self.till_actions = TillActions(self)
+        self.till_actions = TillActions(self, self)  # the window is the actions' TillContext
         self.shortcuts = install_shortcuts(self)
         self.help = HelpOverlay(self, [(keys, text) for keys, text, _ in self.shortcuts])
         self.help.closed.connect(self.focus_code)
@@ -343,9 +343,8 @@ class TillWindow(QMainWindow):
     def _committed(self, result: SaleResult) -> None:
         self.confirm_button.setEnabled(True)
         assert self.member is not None and self.staff is not None
-        self.last_receipt = Receipt(self.store.identity.store_name, self.staff.name, self.store.now()[:19].replace(
-            "T", " "), self.member, result, member_qr(self.store, self.member))
-        self.receipt.setHtml(self.last_receipt.html())
+        self.show_receipt(Receipt(self.store.identity.store_name, self.staff.name, self.store.now()[:19].replace(
+            "T", " "), self.member, result, member_qr(self.store, self.member)))
         self.say(self.tr("Sale recorded: pay ¥ {0}, {1} points earned.").format(
             format_yuan(result.quote.payable_fen), result.quote.points_earned))
         self.sale.clear()  # the member, balances and coupons come back with the refresh COMMIT_SALE declares
@@ -357,6 +356,19 @@ class TillWindow(QMainWindow):
         self.confirm_button.setEnabled(True)
         self.say(describe_error(exc), error=True)
         self.sale.show_error(describe_error(exc))
+
+    def show_receipt(self, receipt: Any) -> None:
+        """A sale's or a refund's receipt: shown, and what Ctrl+P and Ctrl+S print from now on."""
+        self.last_receipt = receipt
+        self.receipt.setHtml(receipt.html())
+
+    def selected_sale(self) -> dict[str, Any] | None:
+        return self.sales.selected_sale()
+
+    def apply_settings(self, settings: Settings, camera_changed: bool) -> None:
+        """Settings saved by a manager: in force at once (the app restarts the camera when it changed)."""
+        self.settings = settings
+        self.settings_changed.emit(camera_changed)
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
