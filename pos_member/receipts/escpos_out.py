@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 import unicodedata
 from dataclasses import dataclass
-
-from escpos.printer import Dummy
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from pos_member.receipts.model import ReceiptDoc, Row
+
+if TYPE_CHECKING:  # python-escpos loads its printer database (~0.4 s) on import: not on the till's start path
+    from escpos.printer import Dummy
+    from PIL import Image
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ def _rows(printer: Dummy, rows: tuple[Row, ...]) -> None:
 
 def receipt_bytes(doc: ReceiptDoc, kick_drawer: bool = False) -> bytes:
     """The receipt's whole byte stream, ending in a paper cut; the drawer kick only when asked and cash moved."""
+    from escpos.printer import Dummy
+
     p = Dummy(profile=PROFILE)
     p.hw("INIT")
     p._raw(DOUBLE_BYTE_MODE)
