@@ -33,12 +33,16 @@ class SalesList(QTableWidget):
         selected = self.selected_sale() if keep_selection else None
         self.rows = rows
         self.setRowCount(len(rows))
+        latest_day = rows[0]["business_time"][:10] if rows else ""
         for index, sale in enumerate(rows):
-            refunded = sale["refunded_fen"]
-            values = (sale["business_time"][5:16].replace("T", " "), sale["name"], format_yuan(sale["total_fen"]),
-                      format_yuan(refunded) if refunded else "")
+            refunded, when = sale["refunded_fen"], sale["business_time"]
+            # the latest day's sales by their time, older ones by their date: the column stays narrow enough
+            # for the amounts at 1024 pixels; the whole time is in the tooltip
+            shown = when[11:16] if when[:10] == latest_day else when[5:10]
+            values = (shown, sale["name"], format_yuan(sale["total_fen"]), format_yuan(refunded) if refunded else "")
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                item.setToolTip(when[:16].replace("T", " "))
                 if column >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(index, column, item)
