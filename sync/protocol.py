@@ -111,6 +111,9 @@ class Strict(BaseModel):
 
 class ErrorBody(BaseModel):
     detail: str
+    # a typed refusal (enrolment): its Reason value and figures; absent from older HQs and untyped refusals
+    reason: str | None = None
+    params: dict[str, int | str] = {}
 
 
 class EnrolRequest(Strict):
@@ -128,6 +131,10 @@ class EnrolResponse(BaseModel):
     store_name: str
     device_id: str
     chain_key: str  # hex
+    # the highest member and card sequence HQ has seen for this store and till number: a till that replaces
+    # a dead one continues after them (absent from older HQs: 0)
+    member_seq: int = 0
+    card_seq: int = 0
 
 
 class EntryIn(Strict):
@@ -198,7 +205,10 @@ class RecordStatus(BaseModel):
     kind: str
     key: str
     status: Literal["ok", "rejected"]
-    reason: str | None = None
+    reason: str | None = None  # the English sentence
+    # a typed refusal: its pos_member.domain.reasons.Reason value and figures, so a till says it in its language
+    code: str | None = None
+    params: dict[str, int | str] = {}
 
 
 class PushResponse(BaseModel):
