@@ -27,8 +27,8 @@ from pos_member.services.checkout import SaleRequest, commit_sale
 from pos_member.services.context import Store, open_store
 from pos_member.services.lookup import show_member
 from pos_member.services.stored_value import top_up
+from sync.hq import admin, db
 from sync.hq import cli as hq_cli
-from sync.hq import db
 from sync.hq import tables as hqt
 from tests.conftest import MANAGER_PIN
 from tests.sync.fixtures import assert_invariants, sync, sync_all
@@ -127,6 +127,26 @@ def test_a_replaced_till_continues_numbering_and_every_till_keeps_syncing(hq, st
     for till in live:
         _clean(till)
     assert_invariants(hq.engine, live)
+
+
+def test_a_till_that_pulled_its_own_numbers_continues_after_them(hq, stores):
+    """A replacement enrolled before HQ handed out sequences (its counters at 0) had pulled the dead till's
+    numbers and could register nobody: its next sync raises the counters past every number of its own."""
+    old = stores.enrolled(hq, "001")
+    dead = [members.register_member(old, name, phone) for name, phone in (("张三", "13800000051"),
+                                                                          ("李四", "13800000052"))]
+    sync(old)
+    admin.revoke_device(hq.engine, old.identity.device_id)
+    new = stores.make("001", folder="new-hardware")
+    sync_service.enrol(new, hq.url, hq.enrolment_code("001"))
+    with new.db.write() as conn:  # what an enrolment without HQ's sequences left
+        conn.exec_driver_sql("UPDATE counters SET value = 0 WHERE name IN ('member_seq', 'card_seq')")
+    sync(new)
+    assert show_member(new, dead[1].card_no).uuid == dead[1].uuid
+    view = members.register_member(new, "王五", "13800000053")
+    assert view.member_no == "M00101000003" and view.card_no[5:12] == "0000003"
+    sync(new)
+    _clean(new)
 
 
 def test_a_code_never_takes_over_a_live_till(hq, stores):
