@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from pos_member.domain.reasons import Reason, english
 from pos_member.storage import tables as t
@@ -117,7 +117,9 @@ class PageApplier:
         try:
             with self.conn.begin_nested():
                 self._apply_chunk(changes[0]["kind"], [c["data"] for c in changes])
-        except (CannotApply, DBAPIError, KeyError, TypeError, ValueError) as exc:
+        # a constraint this row breaks here, or a row this app cannot read; not a fault of the file itself
+        # (disk full, locked, damaged: OperationalError), which fails the sync and keeps the cursor
+        except (CannotApply, IntegrityError, KeyError, TypeError, ValueError) as exc:
             self.counts = counts
             self._failure = exc
             return False

@@ -173,9 +173,10 @@ def _card(conn: Connection, device: Device, card: p.CardRecord) -> tuple[str, Pr
     if old is not None:
         # the card's member as HQ holds it and as sent, each followed through HQ's merges: only a merge moves
         # a card, so a stale till naming the merged-away member is fine and any other member is refused
-        held_by = final_members(conn, {old.member_uuid}).get(old.member_uuid, old.member_uuid)
-        if held_by != final_members(conn, {data["member_uuid"]}).get(data["member_uuid"], data["member_uuid"]):
-            return card.card_no, (Reason.CARD_NO_TAKEN, {"card": card.card_no}), None
+        if old.member_uuid != data["member_uuid"]:
+            held_by = final_members(conn, {old.member_uuid}).get(old.member_uuid, old.member_uuid)
+            if held_by != final_members(conn, {data["member_uuid"]}).get(data["member_uuid"], data["member_uuid"]):
+                return card.card_no, (Reason.CARD_NO_TAKEN, {"card": card.card_no}), None
         data = merge_card(old._asdict(), data)
         conn.execute(t.cards.update().where(t.cards.c.card_no == card.card_no).values(**data))
     else:
