@@ -64,7 +64,7 @@ class CannotApply(Exception):
 _TAKEN = {"members.member_no": "member_no", "cards.card_no": "card_no"}
 
 
-def _why(exc: Exception, kind: str, data: dict[str, Any]) -> CannotApply:
+def _why(exc: Exception, data: dict[str, Any]) -> CannotApply:
     if isinstance(exc, CannotApply):
         return exc
     if isinstance(exc, DBAPIError):
@@ -140,7 +140,7 @@ class PageApplier:
 
     def _set_aside(self, change: dict[str, Any]) -> None:
         kind, data = change["kind"], change["data"]
-        why = _why(self._failure or ValueError(), kind, data)
+        why = _why(self._failure or ValueError(), data)
         key = _key(kind, data)
         log.warning("pulled %s %s (feed seq %s) set aside: %s", kind, key, change.get("seq"), why)
         self.conn.execute(text(
