@@ -60,6 +60,10 @@ class NotEnrolled(SyncError):
     pass
 
 
+class LocalSyncError(SyncError):
+    """The till itself failed during a sync (its store file, a bug): retrying at once will not help."""
+
+
 @dataclass
 class SyncReport:
     records_pushed: int = 0
@@ -109,6 +113,9 @@ class SyncClient:
         if response.status_code == 401:
             raise AuthError(Reason.HQ_TOKEN_REFUSED)
         if response.status_code in (403, 409):
+            typed = _typed_refusal(response)
+            if typed is not None:
+                raise AuthError(typed[0], **typed[1])
             raise AuthError(Reason.HQ_REFUSED, status=response.status_code, detail=_detail(response))
         if response.status_code >= 500 or response.status_code == 429:
             raise SyncError(Reason.HQ_SERVER_ERROR, status=response.status_code, detail=_detail(response))
@@ -146,6 +153,15 @@ class SyncClient:
         except SyncError as exc:
             self.store.record_outcome(False, str(exc), exc)
             raise
+        except Exception as exc:
+            # a fault on the till's side (its database, a bug): it shows in `sync status` like any other
+            log.exception("sync failed on the till")
+            failure = LocalSyncError(Reason.SYNC_LOCAL_ERROR, error=type(exc).__name__)
+            try:
+                self.store.record_outcome(False, str(failure), failure)
+            except Exception:
+                log.exception("could not record the failed sync")
+            raise failure from exc
         self.store.record_outcome(True, None)
         return report
 
@@ -228,7 +244,7 @@ def sync_with_retries(client: SyncClient, attempts: int = 4, backoff: Backoff | 
     for attempt in range(attempts):
         try:
             return client.sync_once(pull=pull)
-        except AuthError:
+        except (AuthError, LocalSyncError):
             raise
         except SyncError as exc:
             if attempt == attempts - 1:
@@ -242,6 +258,18 @@ def sync_with_retries(client: SyncClient, attempts: int = 4, backoff: Backoff | 
 def _push_body(entries: list[dict[str, Any]]) -> bytes:
     """The request body, encoded ahead of time: off the path between HQ's reply and the next request."""
     return json.dumps({"protocol": p.PROTOCOL_VERSION, "entries": entries}, separators=(",", ":")).encode()
+
+
+def _typed_refusal(response: requests.Response) -> tuple[Reason, dict[str, int | str]] | None:
+    """HQ's typed refusal (p.ErrorBody's reason and params) when this till knows the reason, else None."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or body.get("reason") not in Reason._value2member_map_:
+        return None
+    params = body.get("params") if isinstance(body.get("params"), dict) else {}
+    return Reason(body["reason"]), {str(k): v for k, v in params.items() if isinstance(v, int | str)}
 
 
 def _detail(response: requests.Response) -> str:

@@ -8,7 +8,11 @@ Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <de
   sha256(code); the code dies on first use. The answer carries the chain's HMAC key, which the store adopts
   for every QR it makes from then on. A store that already printed cards keeps its old key as a legacy key,
   so those prints still scan there (elsewhere such a card is used by number, or reprinted); the old key
-  itself never travels (`EnrolRequest.key_fingerprint` only says whether it differs).
+  itself never travels (`EnrolRequest.key_fingerprint` only says whether it differs). The answer also
+  carries the highest member and card sequence HQ holds for the till's store and till number
+  (`member_seq`, `card_seq`): a till replacing a dead one continues after them. A code never takes over a
+  live till: a till number or device id whose device is not revoked is refused (409, typed:
+  `ErrorBody.reason` is `till_number_live` or `device_live`).
 - `POST /v1/push` carries up to 500 member/card records and up to 500 ledger entries of the calling device.
   Store and device come from the token, never from the body. HQ handles the whole batch in one transaction:
   records first (so entries can name a member registered in the same batch), then entries with
@@ -41,6 +45,10 @@ sees row N sees every row below N. A pull reads the counter and the rows in one 
 may then jump its cursor to the counter value even when the last rows were the caller's own (not sent
 back). We chose this over "serve only below the oldest in-flight transaction" because it is one row lock,
 works the same on SQLite and PostgreSQL, and HQ write transactions are short (one batch of <= 500 rows).
+
+Identity at HQ: a member_no belongs to one member (uuid) and never changes; a card_no belongs to one member
+and moves only by HQ's merge. A record breaking this is `rejected` with a typed reason (`RecordStatus.code`:
+`member_no_taken`, `member_no_changed`, `card_no_taken`, with `params`), never stored, never fed.
 
 Conflicts of member/card snapshots at HQ: a card that is lost or replaced never goes back to active or
 frozen (a stale snapshot from an offline store cannot un-lose a card), its version never goes down; members
@@ -111,6 +119,9 @@ class Strict(BaseModel):
 
 class ErrorBody(BaseModel):
     detail: str
+    # a typed refusal (enrolment): its Reason value and figures; absent from older HQs and untyped refusals
+    reason: str | None = None
+    params: dict[str, int | str] = {}
 
 
 class EnrolRequest(Strict):
@@ -128,6 +139,10 @@ class EnrolResponse(BaseModel):
     store_name: str
     device_id: str
     chain_key: str  # hex
+    # the highest member and card sequence HQ has seen for this store and till number: a till that replaces
+    # a dead one continues after them (absent from older HQs: 0)
+    member_seq: int = 0
+    card_seq: int = 0
 
 
 class EntryIn(Strict):
@@ -198,7 +213,10 @@ class RecordStatus(BaseModel):
     kind: str
     key: str
     status: Literal["ok", "rejected"]
-    reason: str | None = None
+    reason: str | None = None  # the English sentence
+    # a typed refusal: its pos_member.domain.reasons.Reason value and figures, so a till says it in its language
+    code: str | None = None
+    params: dict[str, int | str] = {}
 
 
 class PushResponse(BaseModel):

@@ -48,6 +48,29 @@ def make_member_no(store_code: str, device_no: int, seq: int) -> str:
     return f"M{store_code}{device_no:02d}{seq:06d}"
 
 
+def card_seq_of(card_no: str, store_code: str, device_no: int) -> int | None:
+    """The sequence of a card number minted by till `device_no` of `store_code`, or None for any other."""
+    prefix = f"{store_code}{device_no:02d}"
+    if is_card_no(card_no) and card_no.startswith(prefix) and luhn_valid(card_no):
+        return int(card_no[len(prefix):-1])
+    return None
+
+
+def member_seq_of(member_no: str, store_code: str, device_no: int) -> int | None:
+    """The sequence of a member number minted by till `device_no` of `store_code`, or None for any other."""
+    prefix = f"M{store_code}{device_no:02d}"
+    if is_member_no(member_no) and member_no.startswith(prefix):
+        return int(member_no[len(prefix):])
+    return None
+
+
+def number_ranges(store_code: str, device_no: int) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The (lowest, highest) member number and card number till `device_no` of `store_code` can mint: as
+    fixed-width strings they sort like their sequences, so the highest held is one index range lookup."""
+    prefix = f"{store_code}{device_no:02d}"
+    return (f"M{prefix}000000", f"M{prefix}999999"), (f"{prefix}00000000", f"{prefix}99999999")
+
+
 def is_card_no(text: str) -> bool:
     return bool(_CARD_NO.fullmatch(text))
 

@@ -168,6 +168,16 @@ class Reason(StrEnum):
     HQ_STUCK = "hq_stuck"
     NOT_ENROLLED = "not_enrolled"
     SYNC_BUSY = "sync_busy"
+    SYNC_LOCAL_ERROR = "sync_local_error"
+    # chain identity: numbers are never given to another member, a live till is never taken over (issue 10)
+    MEMBER_NO_TAKEN = "member_no_taken"
+    MEMBER_NO_CHANGED = "member_no_changed"
+    CARD_NO_TAKEN = "card_no_taken"
+    TILL_NUMBER_LIVE = "till_number_live"
+    DEVICE_LIVE = "device_live"
+    PULL_NUMBER_TAKEN = "pull_number_taken"
+    PULL_NO_MEMBER = "pull_no_member"
+    PULL_NOT_APPLIED = "pull_not_applied"
     # a refusal made before reasons were typed (a free sentence); none of ours is left, see tests/unit
     UNTYPED = "untyped"
 
@@ -320,6 +330,17 @@ ENGLISH: dict[Reason, str] = {
     Reason.HQ_STUCK: "HQ did not advance past local_seq {through}; will retry",
     Reason.NOT_ENROLLED: "this till is not enrolled with HQ: run `pos-member enrol URL CODE`",
     Reason.SYNC_BUSY: "another sync of this till is running",
+    Reason.SYNC_LOCAL_ERROR: "the till could not finish the sync ({error}); details are in the log",
+    Reason.MEMBER_NO_TAKEN: "member number {member_no} belongs to another member",
+    Reason.MEMBER_NO_CHANGED: "this member's number is {held}; a member number never changes",
+    Reason.CARD_NO_TAKEN: "card {card} belongs to another member",
+    Reason.TILL_NUMBER_LIVE: "till number {device_no} of store {store} is in use by a live till ({device}); "
+                             "revoke it first: pos-hq device revoke {device}",
+    Reason.DEVICE_LIVE: "this till is already enrolled and live at HQ; to enrol it again, revoke it first: "
+                        "pos-hq device revoke {device}",
+    Reason.PULL_NUMBER_TAKEN: "{number} is held here by another member",
+    Reason.PULL_NO_MEMBER: "its member {member} is not known here",
+    Reason.PULL_NOT_APPLIED: "this till could not apply it ({error})",
     Reason.UNTYPED: "{text}",
 }
 

@@ -14,6 +14,7 @@ is offline they bound what HQ could later find overdrawn (HQ flags any overdraft
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, select, text
 
 from pos_member.domain.errors import PosError, RuleRefused
-from pos_member.domain.reasons import Reason
+from pos_member.domain.reasons import Reason, english
 from pos_member.domain.redemption import OfflinePosition
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
@@ -82,7 +83,10 @@ def sync_once(store: Store, attempts: int = 4, timeout: float = 30.0, pull: bool
 
 
 def sync_status(store: Store) -> dict[str, Any]:
-    return sync_store(store).status()
+    status = sync_store(store).status()
+    if status["set_aside_pulled"]:
+        status["set_aside"] = set_aside_pulled(store, limit=10)
+    return status
 
 
 def offline_position(conn: Connection, store: Store, member_id: int) -> OfflinePosition | None:
@@ -123,6 +127,22 @@ def device_lock(lock_path: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+def set_aside_pulled(store: Store, limit: int = 20) -> list[dict[str, Any]]:
+    """Rows of HQ's feed this till could not apply and set aside (pos_member.storage.sync_apply), newest
+    first, each with its reason code and figures: for `sync status` and the sync panel."""
+    with store.db.read() as conn:
+        rows = conn.execute(select(t.pull_quarantine.c.seq, t.pull_quarantine.c.kind, t.pull_quarantine.c.key,
+                                   t.pull_quarantine.c.reason, t.pull_quarantine.c.params, t.pull_quarantine.c.at)
+                            .order_by(t.pull_quarantine.c.id.desc()).limit(limit))
+        found = []
+        for row in rows:
+            params = json.loads(row.params or "{}")
+            reason = Reason(row.reason) if row.reason in Reason._value2member_map_ else Reason.PULL_NOT_APPLIED
+            found.append({"seq": row.seq, "kind": row.kind, "key": row.key, "reason": reason.value,
+                          "params": params, "said": english(reason, params), "at": row.at})
+        return found
 
 
 def recent_rejections(store: Store, limit: int = 20) -> list[dict[str, Any]]:

@@ -12,16 +12,28 @@
 - entries of other devices: inserted as they are (their device_id, local_seq, entry_id; entry_id UNIQUE makes
   a re-applied page a no-op) and the members' cached balances move by the same amounts.
 - rules: appended as this store's newest rules version, unless this app cannot parse them.
+
+A row this till cannot apply never aborts the page (issue 10): each run of rows is applied under a SAVEPOINT;
+if it fails, its rows are applied one by one, each under its own SAVEPOINT, and a row that still fails is set
+aside in `pull_quarantine` (migration 0006) with a typed reason: a member or card number held here by another
+member, a card or entry whose member is not known here, anything else the database refuses. The rest of the
+page is applied and the cursor moves on; `sync status` and the F11 panel show what was set aside.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from pos_member.domain.reasons import Reason, english
 from pos_member.storage import tables as t
+
+log = logging.getLogger(__name__)
 
 # Same rule as HQ (sync.protocol.CARD_STATUS_RANK; storage must not import sync): lost and replaced are
 # terminal, so a stale snapshot never revives a card.
@@ -40,13 +52,43 @@ def _chunks(items: list[Any]) -> list[list[Any]]:
     return [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
+class CannotApply(Exception):
+    """A pulled row this till cannot apply, and why (a reason and its figures)."""
+
+    def __init__(self, reason: Reason, **params: int | str) -> None:
+        super().__init__(english(reason, params))
+        self.reason, self.params = reason, params
+
+
+# What the database refuses about a row (its constraint names the column): the number is taken here.
+_TAKEN = {"members.member_no": "member_no", "cards.card_no": "card_no"}
+
+
+def _why(exc: Exception, data: dict[str, Any]) -> CannotApply:
+    if isinstance(exc, CannotApply):
+        return exc
+    if isinstance(exc, DBAPIError):
+        said = str(exc.orig)  # the driver's own line: no SQL parameters (a member's phone) in it
+        for column, field in _TAKEN.items():
+            if column in said and data.get(field):
+                return CannotApply(Reason.PULL_NUMBER_TAKEN, number=str(data[field]))
+    return CannotApply(Reason.PULL_NOT_APPLIED, error=type(exc).__name__)
+
+
+def _key(kind: str, data: dict[str, Any]) -> str:
+    """How a person finds the row: member and card numbers, entry ids, rules versions."""
+    name = {"member": "member_no", "card": "card_no", "entry": "entry_id", "rules": "version"}.get(kind, "")
+    return str(data.get(name, ""))
+
+
 class PageApplier:
     def __init__(self, conn: Connection, now: str, rules_check: Callable[[str], str | None]) -> None:
         self.conn = conn
+        self._failure: Exception | None = None
         self.now = now
         self.rules_check = rules_check
         self.counts = {"members": 0, "cards": 0, "entries_applied": 0, "entries_already_held": 0,
-                       "phone_conflicts": 0, "merges": 0, "rules": 0, "skipped": 0}
+                       "phone_conflicts": 0, "merges": 0, "rules": 0, "skipped": 0, "set_aside": 0}
 
     def apply(self, changes: list[dict[str, Any]]) -> dict[str, int]:
         # Feed order matters only between kinds that depend on each other (a member before its card and its
@@ -62,20 +104,52 @@ class PageApplier:
         return self.counts
 
     def _apply_run(self, run: list[dict[str, Any]]) -> None:
-        kind = run[0]["kind"]
-        data = [c["data"] for c in run]
-        for chunk in _chunks(data):
-            if kind == "member":
-                self._members(chunk)
-            elif kind == "card":
-                self._cards(chunk)
-            elif kind == "entry":
-                self._entries(chunk)
-            elif kind == "rules":
-                for item in chunk:
-                    self._rules(item)
-            else:
-                self.counts["skipped"] += len(chunk)  # a kind from a newer HQ: ignored, not fatal
+        for chunk in _chunks(run):
+            if self._attempt(chunk):
+                continue
+            for change in chunk:  # one row of the chunk cannot be applied: find it, set it aside, go on
+                if not self._attempt([change]):
+                    self._set_aside(change)
+
+    def _attempt(self, changes: list[dict[str, Any]]) -> bool:
+        """Apply `changes` (one kind) under a savepoint: all of them, or none and False."""
+        counts = dict(self.counts)
+        try:
+            with self.conn.begin_nested():
+                self._apply_chunk(changes[0]["kind"], [c["data"] for c in changes])
+        # a constraint this row breaks here, or a row this app cannot read; not a fault of the file itself
+        # (disk full, locked, damaged: OperationalError), which fails the sync and keeps the cursor
+        except (CannotApply, IntegrityError, KeyError, TypeError, ValueError) as exc:
+            self.counts = counts
+            self._failure = exc
+            return False
+        return True
+
+    def _apply_chunk(self, kind: str, chunk: list[dict[str, Any]]) -> None:
+        if kind == "member":
+            self._members(chunk)
+        elif kind == "card":
+            self._cards(chunk)
+        elif kind == "entry":
+            self._entries(chunk)
+        elif kind == "rules":
+            for item in chunk:
+                self._rules(item)
+        else:
+            self.counts["skipped"] += len(chunk)  # a kind from a newer HQ: ignored, not fatal
+
+    def _set_aside(self, change: dict[str, Any]) -> None:
+        kind, data = change["kind"], change["data"]
+        why = _why(self._failure or ValueError(), data)
+        key = _key(kind, data)
+        log.warning("pulled %s %s (feed seq %s) set aside: %s", kind, key, change.get("seq"), why)
+        self.conn.execute(text(
+            "INSERT OR IGNORE INTO pull_quarantine (seq, kind, key, reason, params, data, at) "
+            "VALUES (:seq, :kind, :key, :reason, :params, :data, :at)"),
+            {"seq": int(change.get("seq") or 0), "kind": kind, "key": key, "reason": why.reason.value,
+             "params": json.dumps(why.params, ensure_ascii=False), "data": json.dumps(data, ensure_ascii=False),
+             "at": self.now})
+        self.counts["set_aside"] += 1
 
     def _member_ids(self, uuids: set[str]) -> dict[str, int]:
         rows = self.conn.execute(select(t.members.c.uuid, t.members.c.id).where(t.members.c.uuid.in_(uuids)))
@@ -142,9 +216,8 @@ class PageApplier:
             t.cards.c.card_no.in_([c["card_no"] for c in items])))}
         for card in items:
             member_id = ids.get(card["member_uuid"])
-            if member_id is None:
-                self.counts["skipped"] += 1  # cannot happen in feed order; never fatal
-                continue
+            if member_id is None:  # its member was set aside here (HQ's feed order puts members first)
+                raise CannotApply(Reason.PULL_NO_MEMBER, member=card["member_uuid"])
             row = {k: card.get(k) for k in ("card_type", "status", "issued_at", "expires_on", "replaced_by",
                                             "updated_at")} | {"version": card["version"], "member_id": member_id}
             old = existing.get(card["card_no"])
@@ -164,8 +237,10 @@ class PageApplier:
         rows, moves = [], {}
         for entry in items:
             member_id = ids.get(entry["member_uuid"])
-            if entry["entry_id"] in held or member_id is None:
-                self.counts["entries_already_held" if member_id else "skipped"] += 1
+            if member_id is None:  # its member was set aside here
+                raise CannotApply(Reason.PULL_NO_MEMBER, member=entry["member_uuid"])
+            if entry["entry_id"] in held:
+                self.counts["entries_already_held"] += 1
                 continue
             held.add(entry["entry_id"])
             rows.append({

@@ -21,6 +21,7 @@ from pos_member.domain.errors import PosError
 from pos_member.domain.rules import parse_rules_toml
 from pos_member.storage import tables as t
 from pos_member.storage.engine import Database
+from pos_member.storage.numbering import continue_after
 
 AuditHook = Callable[[Connection, str, str | None, dict[str, Any]], None]
 _MEMBER_WIRE = ("uuid", "member_no", "home_store", "name", "phone", "birthday", "tier_code", "tier_reached_on",
@@ -105,6 +106,9 @@ class SqliteSyncStore:
                     value=reply["chain_key"]))
             self._set(conn, "hq_url", hq_url)
             self._set(conn, "token", reply["token"])
+            # a till replacing a dead one continues after the numbers HQ has seen for this till number
+            continue_after(conn, self.store_code, self.device_no, int(reply.get("member_seq") or 0),
+                           int(reply.get("card_seq") or 0))
             if self.audit:
                 self.audit(conn, "sync.enrol", reply["store_code"], {"hq_url": hq_url, "chain_key_adopted": adopted})
 
@@ -177,6 +181,8 @@ class SqliteSyncStore:
                 "last_error": self._get(conn, "last_error") or None,
                 "last_error_reason": _typed_error(self._get(conn, "last_error_reason")),
                 "rejected_entries": conn.execute(select(func.count()).select_from(t.sync_rejections)).scalar_one(),
+                "rejected_records": len(json.loads(self._get(conn, "record_rejections", "[]") or "[]")),
+                "set_aside_pulled": conn.execute(select(func.count()).select_from(t.pull_quarantine)).scalar_one(),
             }
 
     # ---- push -----------------------------------------------------------------------------------------
@@ -237,6 +243,7 @@ class SqliteSyncStore:
         with self.db.write() as conn:
             self._set(conn, "applying_pull", "1")  # silences the outbox triggers for this transaction only
             counts = PageApplier(conn, self.now(), self._rules_check).apply(changes)
+            continue_after(conn, self.store_code, self.device_no)  # numbers of ours the page brought
             self._set(conn, "pull_cursor", str(cursor))
             if self.audit and changes:
                 self.audit(conn, "sync.pull", str(cursor), counts)

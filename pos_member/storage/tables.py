@@ -316,6 +316,20 @@ sync_outbox = Table(
 )
 
 # This device's entries HQ rejected (kept at HQ in quarantine; listed here for the sync panel).
+# migration 0006: rows of HQ's change feed this till could not apply, set aside so the page goes on
+pull_quarantine = Table(
+    "pull_quarantine", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("key", String, nullable=False),
+    Column("reason", String, nullable=False),
+    Column("params", Text, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("at", String, nullable=False),
+    UniqueConstraint("kind", "key", "seq", name="uq_pull_quarantine_row"),
+)
+
 sync_rejections = Table(
     "sync_rejections", metadata,
     Column("entry_id", String(36), primary_key=True),

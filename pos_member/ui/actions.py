@@ -295,7 +295,7 @@ class TillActions(QObject):
 
     def open_sync_panel(self) -> None:
         """F11: one panel, kept; it follows the window's SyncMonitor like the status bar does."""
-        from pos_member.ui.sync_panel import SyncPanel, read_rejections
+        from pos_member.ui.sync_panel import SyncPanel, read_rejections, read_set_aside
 
         panel = self.w.sync_panel
         if panel is None:
@@ -305,6 +305,9 @@ class TillActions(QObject):
             self.w.sync_monitor.changed.connect(
                 lambda _view: panel.isVisible() and self.w.ops.query(read_rejections, self.w.store,
                                                                      on_done=panel.show_rejections))
+            self.w.sync_monitor.changed.connect(
+                lambda _view: panel.isVisible() and self.w.ops.query(read_set_aside, self.w.store,
+                                                                     on_done=panel.show_set_aside))
             self.w.sync_panel = panel
         panel.note.clear()
         self.w.sync_monitor.refresh()

@@ -176,6 +176,18 @@ def _sentences() -> dict[Reason, str]:  # noqa: PLR0915 - one table, read top to
         Reason.HQ_STUCK: translate("Refusal", "HQ did not take this till's entries; the till will try again."),
         Reason.NOT_ENROLLED: translate("Refusal", "This till is not enrolled with HQ."),
         Reason.SYNC_BUSY: translate("Refusal", "Another sync of this till is running."),
+        Reason.SYNC_LOCAL_ERROR: translate("Refusal", "The till could not finish the sync ({error}); details are "
+                                                      "in the log."),
+        Reason.MEMBER_NO_TAKEN: translate("Refusal", "Member number {member_no} belongs to another member."),
+        Reason.MEMBER_NO_CHANGED: translate("Refusal", "This member's number is {held}; it never changes."),
+        Reason.CARD_NO_TAKEN: translate("Refusal", "Card {card} belongs to another member."),
+        Reason.TILL_NUMBER_LIVE: translate("Refusal", "Till number {device_no} of store {store} is in use by a "
+                                                      "live till; HQ must revoke that till first."),
+        Reason.DEVICE_LIVE: translate("Refusal", "This till is already enrolled with HQ; HQ must revoke it "
+                                                 "before it can enrol again."),
+        Reason.PULL_NUMBER_TAKEN: translate("Refusal", "{number} is held here by another member."),
+        Reason.PULL_NO_MEMBER: translate("Refusal", "Its member is not known at this till."),
+        Reason.PULL_NOT_APPLIED: translate("Refusal", "This till could not apply it ({error})."),
         Reason.UNTYPED: translate("Refusal", "Refused: {text}"),
     }
 

@@ -1,6 +1,7 @@
 """The HQ sync panel (F11): the state the status bar shows (both follow one SyncMonitor), what waits to go to
-HQ, when it last worked, the last error in the till's language, and the entries HQ quarantined. "Sync now"
-wakes the sync worker, or says that HQ is not set up for this till."""
+HQ, when it last worked, the last error in the till's language, the entries HQ quarantined, and the rows of
+HQ's feed this till set aside because it could not apply them (each with its reason in the till's language).
+"Sync now" wakes the sync worker, or says that HQ is not set up for this till."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_member.domain.reasons import Reason
 from pos_member.services import sync_service
 from pos_member.services.context import Store
+from pos_member.ui.messages import sentence
 from pos_member.ui.sync_status import SyncMonitor, SyncView
 
 
@@ -26,6 +29,13 @@ def read_rejections(store: Store) -> list[dict[str, Any]]:
     try:
         return sync_service.recent_rejections(store)
     except Exception:  # a store file from before the sync tables: nothing was quarantined
+        return []
+
+
+def read_set_aside(store: Store) -> list[dict[str, Any]]:
+    try:
+        return sync_service.set_aside_pulled(store)
+    except Exception:  # a store file from before migration 0006: nothing was set aside
         return []
 
 
@@ -44,13 +54,16 @@ class SyncPanel(QDialog):
         for key, caption in (("state", self.tr("State")), ("hq", self.tr("HQ")),
                              ("pending", self.tr("Waiting to send")),
                              ("last_success", self.tr("Last success")), ("last_attempt", self.tr("Last attempt")),
-                             ("last_error", self.tr("Last error")), ("rejected", self.tr("Quarantined by HQ"))):
+                             ("last_error", self.tr("Last error")), ("rejected", self.tr("Quarantined by HQ")),
+                             ("set_aside", self.tr("Set aside from HQ"))):
             label = QLabel(objectName="syncValue")
             label.setWordWrap(True)
             form.addRow(caption, label)
             self.values[key] = label
         self.rejections = QLabel(objectName="hint")
         self.rejections.setWordWrap(True)
+        self.set_aside = QLabel(objectName="hint")
+        self.set_aside.setWordWrap(True)
         self.note = QLabel(objectName="syncNote")
         self.note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -61,6 +74,7 @@ class SyncPanel(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.rejections)
+        layout.addWidget(self.set_aside)
         layout.addWidget(self.note)
         layout.addWidget(buttons)
         monitor.changed.connect(self.show_view)
@@ -93,6 +107,20 @@ class SyncPanel(QDialog):
         v["last_attempt"].setText(view.last_attempt or self.tr("never"))
         v["last_error"].setText(view.last_error or self.tr("none"))
         v["rejected"].setText(str(view.rejected))
+        v["set_aside"].setText(str(view.set_aside))
 
     def show_rejections(self, rejections: list[dict[str, Any]]) -> None:
         self.rejections.setText("\n".join(f"#{r['local_seq']} {r['entry_id']}: {r['reason']}" for r in rejections))
+
+    def show_set_aside(self, rows: list[dict[str, Any]]) -> None:
+        """Rows of HQ's feed this till could not apply: where in the feed, what, and why (in the till's
+        language, from the reason code)."""
+        kinds = {"member": self.tr("member"), "card": self.tr("card"), "entry": self.tr("ledger entry"),
+                 "rules": self.tr("rules")}
+        lines = []
+        for row in rows:
+            reason = Reason(row["reason"]) if row["reason"] in Reason._value2member_map_ else Reason.PULL_NOT_APPLIED
+            lines.append(self.tr("#{0} {1} {2}: {3}").format(
+                row["seq"], kinds.get(row["kind"], row["kind"]), row["key"],
+                sentence(reason, row.get("params") or {}, widget=self)))
+        self.set_aside.setText("\n".join(lines))

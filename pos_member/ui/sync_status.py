@@ -33,6 +33,7 @@ class SyncView:
     pending_records: int = 0
     rejected: int = 0
     hq_url: str = ""
+    set_aside: int = 0  # rows of HQ's feed this till could not apply (kept in pull_quarantine)
 
 
 NOT_SET_UP = SyncView(set_up=False, online=False, pending=0, last_sync=None)
@@ -48,7 +49,8 @@ def view_from_status(status: dict[str, Any]) -> SyncView:
     online = bool(last_success) and last_attempt == last_success and not status.get("last_error")
     error = sync_error_sentence(status)  # in the till's language, from the reason and its figures
     return SyncView(True, online, entries + records, last_success, error, last_attempt, entries, records,
-                    int(status.get("rejected_entries") or 0), status.get("hq_url") or "")
+                    int(status.get("rejected_entries") or 0), status.get("hq_url") or "",
+                    int(status.get("set_aside_pulled") or 0))
 
 
 def read_sync_view(store: Store) -> SyncView:

@@ -1121,6 +1121,51 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>The till could not finish the sync ({error}); details are in the log.</source>
+        <translation>收银机未能完成同步（{error}）；详情见日志。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Member number {member_no} belongs to another member.</source>
+        <translation>会员号 {member_no} 属于另一位会员。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This member&apos;s number is {held}; it never changes.</source>
+        <translation>该会员的会员号是 {held}，会员号不可更改。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card {card} belongs to another member.</source>
+        <translation>卡 {card} 属于另一位会员。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Till number {device_no} of store {store} is in use by a live till; HQ must revoke that till first.</source>
+        <translation>门店 {store} 的收银机号 {device_no} 正被一台在用的收银机使用；总部须先注销那台收银机。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This till is already enrolled with HQ; HQ must revoke it before it can enrol again.</source>
+        <translation>这台收银机已在总部登记；须由总部先注销，才能重新登记。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{number} is held here by another member.</source>
+        <translation>本机上 {number} 已属于另一位会员。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Its member is not known at this till.</source>
+        <translation>本机上没有它所属的会员。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This till could not apply it ({error}).</source>
+        <translation>本机无法应用这一条（{error}）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Refused: {text}</source>
         <translation>已拒绝：{text}</translation>
     </message>
@@ -1276,7 +1321,7 @@
         <translation>不可用：{0}</translation>
     </message>
     <message>
-        <location line="-167"/>
+        <location line="-179"/>
         <location line="+2"/>
         <source>This is not a coupon code (10 letters and digits).</source>
         <translation>这不是优惠券码（10 位字母和数字）。</translation>
@@ -1565,7 +1610,7 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../pos_member/ui/sync_panel.py" line="+38"/>
+        <location filename="../../pos_member/ui/sync_panel.py" line="+48"/>
         <source>HQ sync</source>
         <translation>总部同步</translation>
     </message>
@@ -1605,12 +1650,17 @@
         <translation>总部隔离的条目</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+1"/>
+        <source>Set aside from HQ</source>
+        <translation>总部数据暂存未应用</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>HQ is not set up for this till: nothing to sync. Enrol it with `pos-member enrol URL CODE`.</source>
         <translation>本收银台尚未设置总部：没有可同步的内容。请用 `pos-member enrol URL CODE` 登记。</translation>
     </message>
@@ -1659,6 +1709,31 @@
         <location line="+1"/>
         <source>none</source>
         <translation>无</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>card</source>
+        <translation>卡</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>ledger entry</source>
+        <translation>账目</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rules</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>#{0} {1} {2}: {3}</source>
+        <translation>#{0} {1} {2}：{3}</translation>
     </message>
 </context>
 <context>
@@ -1855,7 +1930,7 @@
         <translation>小票已保存：{0}</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+32"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>

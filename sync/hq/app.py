@@ -58,7 +58,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.exception_handler(HQRefused)
     def refused(_request: Request, exc: HQRefused) -> JSONResponse:
-        return JSONResponse({"detail": exc.message}, status_code=exc.status)
+        return JSONResponse(exc.body(), status_code=exc.status)
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

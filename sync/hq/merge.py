@@ -7,6 +7,9 @@ Rules (documented for both sides in sync.protocol):
   member HQ merged stays merged (status, merged_into, no phone): only HQ merges (sync.hq.member_merge).
   A phone already held by another member is accepted and flagged `duplicate_phone` for HQ to merge.
 - a card sent for a merged member belongs to the member it was merged into.
+- identity (issue 10): a member_no belongs to one member (uuid) and never changes; a card_no belongs to one
+  member, changed only by HQ's merge. A record that would give a number to another member is rejected with a
+  typed reason (Reason.MEMBER_NO_TAKEN, MEMBER_NO_CHANGED, CARD_NO_TAKEN), never stored and never fed.
 - If HQ's merged state differs from what the device sent, the change is fed back to that device too.
 """
 
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
+from pos_member.domain.reasons import Reason, english
 from sync import protocol as p
 from sync.hq import tables as t
 
@@ -28,6 +32,8 @@ MEMBER_STATUSES = ("active", "anonymised", "merged")
 _MEMBER_FIELDS = [c.name for c in t.members.c if c.name not in ("points", "stored_paid_fen", "stored_bonus_fen")]
 _CARD_FIELDS = [c.name for c in t.cards.c]
 _MAX_MERGE_HOPS = 50
+# Why a record is refused: a free English line (shape problems), or a typed reason and its figures.
+Problem = str | tuple[Reason, dict[str, int | str]] | None
 
 
 def final_members(conn: Connection, uuids: set[str]) -> dict[str, str]:
@@ -89,11 +95,20 @@ def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], n
             key, problem, change = _card(conn, device, record.card)
         else:
             key, problem, change = "", f"a {record.kind} record without its {record.kind}", None
-        statuses.append(p.RecordStatus(kind=record.kind, key=key, status="rejected" if problem else "ok",
-                                       reason=problem))
+        statuses.append(_record_status(record.kind, key, problem))
         if change is not None:
             changes.append(change)
     return statuses, changes
+
+
+def _record_status(kind: str, key: str, problem: Problem) -> p.RecordStatus:
+    if problem is None:
+        return p.RecordStatus(kind=kind, key=key, status="ok")
+    if isinstance(problem, str):
+        return p.RecordStatus(kind=kind, key=key, status="rejected", reason=problem)
+    reason, params = problem
+    return p.RecordStatus(kind=kind, key=key, status="rejected", reason=english(reason, params), code=reason.value,
+                          params=params)
 
 
 def _feed_row(kind: str, key: str, data: dict[str, Any], sent: dict[str, Any], device: Device) -> dict[str, Any]:
@@ -102,13 +117,18 @@ def _feed_row(kind: str, key: str, data: dict[str, Any], sent: dict[str, Any], d
 
 
 def _member(conn: Connection, device: Device, member: p.MemberRecord, now: str
-            ) -> tuple[str, str | None, dict[str, Any] | None]:
+            ) -> tuple[str, Problem, dict[str, Any] | None]:
     sent = member.model_dump()
     if member.status not in MEMBER_STATUSES:
         return member.uuid, f"unknown member status {member.status!r}", None
     if not _utf8_ok(*[v for v in sent.values() if isinstance(v, str)]):
         return member.uuid, "text is not valid UTF-8", None
     old = conn.execute(select(t.members).where(t.members.c.uuid == member.uuid)).first()
+    if old is not None and old.member_no != member.member_no:
+        return member.uuid, (Reason.MEMBER_NO_CHANGED, {"held": old.member_no}), None
+    if old is None and conn.execute(select(t.members.c.uuid).where(
+            t.members.c.member_no == member.member_no).limit(1)).first() is not None:
+        return member.uuid, (Reason.MEMBER_NO_TAKEN, {"member_no": member.member_no}), None
     data = dict(sent)
     if member.status == "merged" and (old is None or old.status != "merged"):
         return member.uuid, "only HQ merges members (pos-hq member merge)", None
@@ -139,7 +159,7 @@ def _flag_duplicate_phone(conn: Connection, uuid: str, phone: str, now: str) -> 
                                              detail=json.dumps({"phone": masked, "members": sorted([uuid, *others])})))
 
 
-def _card(conn: Connection, device: Device, card: p.CardRecord) -> tuple[str, str | None, dict[str, Any] | None]:
+def _card(conn: Connection, device: Device, card: p.CardRecord) -> tuple[str, Problem, dict[str, Any] | None]:
     sent = card.model_dump()
     if not _utf8_ok(*[v for v in sent.values() if isinstance(v, str)]):
         return card.card_no, "text is not valid UTF-8", None
@@ -151,6 +171,12 @@ def _card(conn: Connection, device: Device, card: p.CardRecord) -> tuple[str, st
     if owner.merged_into is not None:  # issued or changed offline for a member HQ has merged since
         data["member_uuid"] = final_members(conn, {card.member_uuid})[card.member_uuid]
     if old is not None:
+        # the card's member as HQ holds it and as sent, each followed through HQ's merges: only a merge moves
+        # a card, so a stale till naming the merged-away member is fine and any other member is refused
+        if old.member_uuid != data["member_uuid"]:
+            held_by = final_members(conn, {old.member_uuid}).get(old.member_uuid, old.member_uuid)
+            if held_by != final_members(conn, {data["member_uuid"]}).get(data["member_uuid"], data["member_uuid"]):
+                return card.card_no, (Reason.CARD_NO_TAKEN, {"card": card.card_no}), None
         data = merge_card(old._asdict(), data)
         conn.execute(t.cards.update().where(t.cards.c.card_no == card.card_no).values(**data))
     else:

@@ -15,18 +15,30 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, Engine, func, or_, select
 
+from pos_member.domain.cardno import card_seq_of, member_seq_of, number_ranges
+from pos_member.domain.reasons import Reason, english
 from sync import protocol as p
 from sync.hq import db
 from sync.hq import tables as t
 
 
 class HQRefused(Exception):
-    """A request HQ understood and declines; `status` is the HTTP status to answer with."""
+    """A request HQ understood and declines; `status` is the HTTP status to answer with. A typed refusal
+    gives its reason and figures (the message is then made from them), and the client says it in its
+    language."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str | None = None, reason: Reason | None = None,
+                 **params: int | str) -> None:
+        message = message if message is not None else english(reason, params) if reason else ""
         super().__init__(message)
         self.status = status
         self.message = message
+        self.reason = reason
+        self.params = params
+
+    def body(self) -> dict[str, object]:
+        typed = {"reason": self.reason.value, "params": self.params} if self.reason else {}
+        return {"detail": self.message} | typed
 
 
 @dataclass(frozen=True)
@@ -65,12 +77,16 @@ def enrol(engine: Engine, request: p.EnrolRequest, token: str) -> p.EnrolRespons
         existing = conn.execute(select(t.devices).where(t.devices.c.device_id == request.device_id)).first()
         if existing is not None and existing.store_code != store.code:
             raise HQRefused(409, "this device is enrolled for another store")
+        # A code never takes over a live till: not its device id (which other tills see in the feed), not its
+        # till number (the numbers it mints). HQ revokes the old till first (`pos-hq device revoke`).
+        if existing is not None and existing.revoked_at is None:
+            raise HQRefused(409, reason=Reason.DEVICE_LIVE, device=request.device_id)
         twin = conn.execute(select(t.devices.c.device_id).where(
             t.devices.c.store_code == store.code, t.devices.c.device_no == request.device_no,
             t.devices.c.device_id != request.device_id, t.devices.c.revoked_at.is_(None))).first()
         if twin is not None:
-            raise HQRefused(409, f"till number {request.device_no} is already enrolled in store {store.code}; "
-                                 "card numbers would collide")
+            raise HQRefused(409, reason=Reason.TILL_NUMBER_LIVE, device_no=request.device_no, store=store.code,
+                            device=twin.device_id)
         if existing is None:
             conn.execute(t.devices.insert().values(
                 device_id=request.device_id, store_code=store.code, device_no=request.device_no,
@@ -80,8 +96,24 @@ def enrol(engine: Engine, request: p.EnrolRequest, token: str) -> p.EnrolRespons
                 token_hash=sha256(token), revoked_at=None, device_no=request.device_no, enrolled_at=now))
         conn.execute(t.enrol_codes.update().where(t.enrol_codes.c.code_hash == code.code_hash).values(
             used_at=now, used_by=request.device_id))
+        member_seq, card_seq = highest_sequences(conn, store.code, request.device_no)
     return p.EnrolResponse(token=token, store_code=store.code, store_name=store.name,
-                           device_id=request.device_id, chain_key=chain_key)
+                           device_id=request.device_id, chain_key=chain_key, member_seq=member_seq, card_seq=card_seq)
+
+
+def highest_sequences(conn: Connection, store_code: str, device_no: int) -> tuple[int, int]:
+    """The highest member and card sequence HQ holds for till `device_no` of `store_code` (0 for none): the
+    till that takes this number (a replacement) continues after them, so it never mints a number the dead
+    till gave out. One index range lookup each (fixed-width numbers sort like their sequences)."""
+    (low_m, high_m), (low_c, high_c) = number_ranges(store_code, device_no)
+    member_nos = conn.execute(select(t.members.c.member_no).where(
+        t.members.c.member_no.between(low_m, high_m)).order_by(t.members.c.member_no.desc()).limit(20)).scalars()
+    card_nos = conn.execute(select(t.cards.c.card_no).where(
+        t.cards.c.card_no.between(low_c, high_c)).order_by(t.cards.c.card_no.desc()).limit(20)).scalars()
+    # the top few, not only the first: a malformed number in the range (not minted by a till) is skipped
+    members = [seq for no in member_nos if (seq := member_seq_of(no, store_code, device_no)) is not None]
+    cards = [seq for no in card_nos if (seq := card_seq_of(no, store_code, device_no)) is not None]
+    return max(members, default=0), max(cards, default=0)
 
 
 def authenticate(conn: Connection, token: str | None) -> Device:

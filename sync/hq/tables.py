@@ -73,6 +73,7 @@ members = Table(
     Column("merged_into", String(36), nullable=True),
 )
 Index("ix_hq_members_phone", members.c.phone)
+Index("ix_hq_members_member_no", members.c.member_no)  # migration 0003: identity checks, enrolment numbering
 
 cards = Table(
     "cards", metadata,

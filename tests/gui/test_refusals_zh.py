@@ -262,3 +262,16 @@ def test_a_failed_sync_reads_in_chinese(zh, store):
     status = sync_service.sync_status(store)
     assert status["last_error"] == "HQ unreachable: ConnectionError"
     assert sync_error_sentence(status) == "无法连接总部（ConnectionError）。"
+
+
+def test_rows_of_hq_set_aside_read_in_chinese_in_the_sync_panel(qtbot, zh, till_app):
+    from tests.gui.test_status import _set_aside_row
+
+    window = till_app.window
+    _enrol_offline(till_app.store)
+    _set_aside_row(till_app.paths.db)
+    sign_in(qtbot, window)
+    qtbot.keyClick(window.code, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: window.sync_panel is not None and window.sync_panel.set_aside.text() != "")
+    assert window.sync_panel.set_aside.text() == "#42 会员 M00101000001：本机上 M00101000001 已属于另一位会员。"
+    window.sync_panel.close()

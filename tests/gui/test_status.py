@@ -72,3 +72,24 @@ def test_sync_panel_shows_what_waits_and_syncs_now(qtbot, till_app, window):
     assert panel.note.text().startswith("HQ is not set up for this till")
     assert window.message.text() == panel.note.text()
     panel.close()
+
+
+def _set_aside_row(db) -> None:
+    """A row of HQ's feed this till could not apply, as the pull leaves it (pos_member.storage.sync_apply)."""
+    with sqlite3.connect(db) as raw:
+        raw.execute("INSERT INTO pull_quarantine (seq, kind, key, reason, params, data, at) VALUES "
+                    "(42, 'member', 'M00101000001', 'pull_number_taken', '{\"number\": \"M00101000001\"}', '{}', "
+                    "'2026-11-24T09:30:00+08:00')")
+
+
+def test_sync_panel_lists_the_rows_of_hq_set_aside_by_this_till(qtbot, till_app, window):
+    from PySide6.QtCore import Qt
+
+    _set_sync_state(till_app.paths.db, token="t", hq_url="https://hq.example", push_through="0")
+    _set_aside_row(till_app.paths.db)
+    qtbot.keyClick(window.code, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: window.sync_panel is not None and window.sync_panel.set_aside.text() != "")
+    panel = window.sync_panel
+    assert panel.values["set_aside"].text() == "1"
+    assert panel.set_aside.text() == "#42 member M00101000001: M00101000001 is held here by another member."
+    panel.close()

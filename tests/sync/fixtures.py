@@ -149,9 +149,12 @@ class Stores:
     tmp: Path
     opened: list[Store] = field(default_factory=list)
 
-    def make(self, code: str, clock: MovableClock | None = None, device_no: int = 1) -> Store:
+    def make(self, code: str, clock: MovableClock | None = None, device_no: int = 1, folder: str | None = None
+             ) -> Store:
+        """`folder` names the data dir (default store-CODE-TILL): a second file for one till number is a
+        replacement till on new hardware."""
         clock = clock or MovableClock(datetime(2026, 11, 24, 10, 0, tzinfo=CHINA))
-        store = open_store(self.tmp / f"store-{code}-{device_no}" / "store.sqlite3", clock=clock)
+        store = open_store(self.tmp / (folder or f"store-{code}-{device_no}") / "store.sqlite3", clock=clock)
         init_store(store, code, f"Store {code}", MANAGER_PIN, device_no=device_no)
         self.opened.append(store)
         return store
