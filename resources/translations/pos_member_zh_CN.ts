@@ -1739,7 +1739,7 @@
 <context>
     <name>TillActions</name>
     <message>
-        <location filename="../../pos_member/ui/actions.py" line="+68"/>
+        <location filename="../../pos_member/ui/actions.py" line="+73"/>
         <source>This needs a manager&apos;s PIN.</source>
         <translation>此操作需要店长 PIN 码。</translation>
     </message>
@@ -1774,7 +1774,7 @@
         <translation>退款</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Refunded ¥ {0}: ¥ {1} back in cash, {2} points reversed, approved by {3}.</source>
         <translation>已退款 ¥ {0}：退现金 ¥ {1}，冲回 {2} 积分，批准人 {3}。</translation>
     </message>
@@ -1809,7 +1809,7 @@
         <translation>注册后立即发卡，随后打印二维码。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Card or member code</source>
         <translation>卡号或会员码</translation>
     </message>
@@ -2206,12 +2206,12 @@
         <translation>请先输入消费金额。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Sale recorded: pay ¥ {0}, {1} points earned.</source>
         <translation>销售已记录：应付 ¥ {0}，获得 {1} 积分。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+34"/>
         <source>Camera: {0}</source>
         <translation>摄像头：{0}</translation>
     </message>
