@@ -144,19 +144,35 @@ def birthday_coupons(store: Store, day: date) -> dict[str, Any]:
     return {"issued": issued}
 
 
+_REFERRAL_DUE = text("""
+SELECT m.*, (
+    SELECT s.sale_id FROM sales s WHERE s.member_id = m.id AND s.payable_fen + s.stored_paid_fen + s.stored_bonus_fen
+        - COALESCE((SELECT SUM(r.cash_refund_fen + r.clawback_fen + r.stored_paid_restored_fen
+                               + r.stored_bonus_restored_fen) FROM refunds r WHERE r.sale_id = s.sale_id), 0)
+        >= :min_spend ORDER BY s.business_time LIMIT 1) AS local_sale,
+    (SELECT l.sale_id FROM ledger l WHERE l.member_id = m.id AND l.kind = 'earn' AND l.sale_id IS NOT NULL
+        AND l.device_id != :device AND l.delta >= :min_points ORDER BY l.business_time LIMIT 1) AS pulled_sale
+FROM members m WHERE m.referrer_id IS NOT NULL AND m.home_store = :home
+AND NOT EXISTS (SELECT 1 FROM rewards r WHERE r.reward_key = 'referral:' || m.uuid)
+""")
+
+
 def referral_catch_up(store: Store, day: date) -> dict[str, Any]:
-    """Referral rewards the checkout could not give (e.g. the first purchase came in from another store)."""
+    """Referral rewards the checkout could not give (e.g. the first purchase came in from another store).
+    A purchase qualifies if it reached `referral.min_spend_fen`: a sale in this store by its net spend, one
+    pulled from another store by its points (at least the minimum at the base earning rate)."""
     awarded = 0
     with store.db.write() as conn:
         version, rules = store.rules(conn)
-        rows = conn.execute(text(
-            "SELECT * FROM members m WHERE referrer_id IS NOT NULL AND home_store = :home AND EXISTS ("
-            "SELECT 1 FROM ledger l WHERE l.member_id = m.id AND l.kind = 'earn' AND l.sale_id IS NOT NULL) "
-            "AND NOT EXISTS (SELECT 1 FROM rewards r WHERE r.reward_key = 'referral:' || m.uuid)"),
-            {"home": store.identity.store_code}).all()
+        min_points = -(-rules.referral_min_spend_fen // rules.earning.fen_per_point)
+        rows = conn.execute(_REFERRAL_DUE, {"home": store.identity.store_code, "device": store.identity.device_id,
+                                            "min_spend": rules.referral_min_spend_fen,
+                                            "min_points": max(1, min_points)}).all()
         entries = []
         for member in rows:
-            entries += award_referral(conn, store, rules, version, member, CONSOLE_STAFF_ID)
+            sale = member.local_sale or member.pulled_sale
+            if sale:
+                entries += award_referral(conn, store, rules, version, member, CONSOLE_STAFF_ID, sale)
         awarded = len(entries)
         if entries:
             append_audit(conn, store.now(), CONSOLE_STAFF_ID, "job.referrals", day.isoformat(), {"awarded": awarded},

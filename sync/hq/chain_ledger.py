@@ -121,10 +121,14 @@ _BULK_MOVE = text(
 
 
 def _flag_overdraft(conn: Connection, uuid: str, balance: Any, now: str) -> None:
-    """HQ flags a member whose chain balance went below zero (e.g. spent at two offline stores)."""
+    """HQ flags a member whose chain balance went below zero (e.g. spent at two offline stores): one open
+    flag per member, whose figures are the latest balances (a further overdraft updates it, never adds one)."""
+    detail = json.dumps({"points": balance.points, "stored_paid_fen": balance.stored_paid_fen,
+                         "stored_bonus_fen": balance.stored_bonus_fen, "updated_at": now})
     open_flag = conn.execute(select(t.flags.c.id).where(
-        t.flags.c.kind == "overdraft", t.flags.c.subject == uuid, t.flags.c.resolved_at.is_(None))).first()
+        t.flags.c.kind == "overdraft", t.flags.c.subject == uuid, t.flags.c.resolved_at.is_(None)).order_by(
+        t.flags.c.id).limit(1)).first()
     if open_flag is None:
-        conn.execute(t.flags.insert().values(kind="overdraft", subject=uuid, created_at=now, detail=json.dumps(
-            {"points": balance.points, "stored_paid_fen": balance.stored_paid_fen,
-             "stored_bonus_fen": balance.stored_bonus_fen})))
+        conn.execute(t.flags.insert().values(kind="overdraft", subject=uuid, created_at=now, detail=detail))
+    else:
+        conn.execute(t.flags.update().where(t.flags.c.id == open_flag.id).values(detail=detail))
