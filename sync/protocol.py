@@ -128,6 +128,9 @@ class EnrolResponse(BaseModel):
     store_name: str
     device_id: str
     chain_key: str  # hex
+    # True for the one till of its store that runs the store's birthday coupons and referral catch-up (the
+    # lowest live till number at enrolment); HQ runs points expiry and tier evaluation for every store.
+    store_jobs: bool | None = None
 
 
 class EntryIn(Strict):
@@ -175,10 +178,21 @@ class CardRecord(Strict):
     updated_at: Text64
 
 
+class SaleRecord(Strict):
+    """A sale as the spend it qualifies for tiers with: what the member paid (cash and stored value) less
+    what was refunded of it. Sent again after each refund; HQ keeps the latest (sync.hq.jobs sums them)."""
+
+    sale_id: Text36
+    member_uuid: Text36
+    business_time: Text64
+    qualifying_fen: Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
+
+
 class RecordIn(Strict):
-    kind: Literal["member", "card"]
+    kind: Literal["member", "card", "sale"]
     member: MemberRecord | None = None
     card: CardRecord | None = None
+    sale: SaleRecord | None = None
 
 
 class PushRequest(Strict):

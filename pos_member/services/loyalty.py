@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, select, text
 
 from pos_member.domain.calendar import lot_expiry, window_for_sale
+from pos_member.domain.lots import lapsing_points
 from pos_member.domain.rules import Rules
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import Posting, post
@@ -93,7 +94,7 @@ def points_lapsing(conn: Connection, day: date, home: str | None = None) -> list
     sql = text(_LAPSED_LOTS.format(home_filter="AND m.home_store = :home" if home else ""))
     due = []
     for row in conn.execute(sql, {"day": day.isoformat(), "home": home}):
-        amount = min(row.lapsed - max(0, -row.flow), row.points)
+        amount = lapsing_points(row.lapsed, row.flow, row.points)
         if amount > 0:
             due.append((row.member_id, amount))
     return due

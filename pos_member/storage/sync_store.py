@@ -34,6 +34,13 @@ SELECT {', '.join('l.' + c for c in _ENTRY_WIRE)}, m.uuid AS member_uuid
 FROM ledger l JOIN members m ON m.id = l.member_id
 WHERE l.device_id = :device AND l.local_seq > :through ORDER BY l.local_seq LIMIT :limit""")
 
+# A sale as the spend it qualifies for tiers with (the rule of services.loyalty.QUALIFYING_SPEND)
+_SALE_RECORD = text("""
+SELECT s.sale_id AS sale_id, m.uuid AS member_uuid, s.business_time AS business_time,
+       MAX(0, s.payable_fen + s.stored_paid_fen + s.stored_bonus_fen - COALESCE((
+           SELECT SUM(r.cash_refund_fen + r.clawback_fen + r.stored_paid_restored_fen + r.stored_bonus_restored_fen)
+           FROM refunds r WHERE r.sale_id = s.sale_id), 0)) AS qualifying_fen
+FROM sales s JOIN members m ON m.id = s.member_id WHERE s.sale_id = :sale""")
 
 # After HQ restored a backup: the records this till answers for. Its store's members, the members of the
 # entries it pushes again, and the members and cards it acted on itself (its audit log names them).
@@ -105,6 +112,10 @@ class SqliteSyncStore:
                     value=reply["chain_key"]))
             self._set(conn, "hq_url", hq_url)
             self._set(conn, "token", reply["token"])
+            # HQ names the one till of the store that runs its birthday coupons and referral catch-up (an HQ
+            # without this answer: till 1); HQ itself runs points expiry and tier evaluation
+            store_jobs = reply.get("store_jobs")
+            self._set(conn, "store_jobs", "1" if (self.device_no == 1 if store_jobs is None else store_jobs) else "0")
             if self.audit:
                 self.audit(conn, "sync.enrol", reply["store_code"], {"hq_url": hq_url, "chain_key_adopted": adopted})
 
@@ -183,7 +194,7 @@ class SqliteSyncStore:
     def pending_records(self, limit: int) -> list[tuple[dict[str, Any], tuple[str, str, int]]]:
         with self.db.read() as conn:
             rows = conn.execute(select(t.sync_outbox).order_by(
-                t.sync_outbox.c.kind.desc(), t.sync_outbox.c.key).limit(limit)).all()  # members before cards
+                t.sync_outbox.c.kind.desc(), t.sync_outbox.c.key).limit(limit)).all()  # sales, members, cards
             out = []
             for row in rows:
                 record: dict[str, Any] | None = None
@@ -191,6 +202,10 @@ class SqliteSyncStore:
                     member = conn.execute(select(t.members).where(t.members.c.uuid == row.key)).first()
                     if member is not None:
                         record = {"kind": "member", "member": {c: getattr(member, c) for c in _MEMBER_WIRE}}
+                elif row.kind == "sale":
+                    sale = conn.execute(_SALE_RECORD, {"sale": row.key}).first()
+                    if sale is not None:
+                        record = {"kind": "sale", "sale": dict(sale._mapping)}
                 else:
                     card = conn.execute(select(t.cards, t.members.c.uuid).join(
                         t.members, t.members.c.id == t.cards.c.member_id).where(t.cards.c.card_no == row.key)).first()
