@@ -19,6 +19,9 @@ Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <de
   quarantines it with the reason). Rejected entries count as received, so `contiguous_through` (the highest
   local_seq below which HQ has received every entry of this device) moves past them: a bad entry never
   blocks the queue. 5xx means a transient fault (the database is unreachable); the client retries later.
+  Records are members, cards and (optional, for HQ's tier evaluation) sales: a `sale` record is a sale's
+  qualifying spend, sent when it is made and again after each refund (HQ keeps the latest; only the till that
+  made a sale may send it). HQ runs the chain's points expiry and tier evaluation itself (sync.hq.jobs).
 - `GET /v1/pull?since=CURSOR&limit=N` returns changes made elsewhere in HQ commit order: ledger entries of
   other devices, member snapshots, card snapshots (status lost/replaced/frozen), rules versions. `cursor` is
   what to send next time; the client applies a page and stores the cursor in one local transaction. A
