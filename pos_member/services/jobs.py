@@ -193,7 +193,9 @@ def chain_role(store: Store) -> ChainRole:
     with store.db.read() as conn:
         state = dict(conn.execute(select(t.sync_state.c.key, t.sync_state.c.value).where(
             t.sync_state.c.key.in_(("token", "store_jobs")))).all())
-    return ChainRole(enrolled=bool(state.get("token")), store_jobs=state.get("store_jobs", "1") == "1")
+    named = state.get("store_jobs")  # a till enrolled before HQ named one: till 1 runs them
+    return ChainRole(enrolled=bool(state.get("token")),
+                     store_jobs=named == "1" if named is not None else store.identity.device_no == 1)
 
 
 def run_jobs(store: Store, day: date, only: list[str] | None = None) -> dict[str, Any]:

@@ -191,10 +191,12 @@ class SqliteSyncStore:
             }
 
     # ---- push -----------------------------------------------------------------------------------------
-    def pending_records(self, limit: int) -> list[tuple[dict[str, Any], tuple[str, str, int]]]:
+    def pending_records(self, limit: int, kinds: tuple[str, ...] = ("member", "card")
+                        ) -> list[tuple[dict[str, Any], tuple[str, str, int]]]:
+        """Queued records of `kinds`: members and cards go before the entries that name them, sales after."""
         with self.db.read() as conn:
-            rows = conn.execute(select(t.sync_outbox).order_by(
-                t.sync_outbox.c.kind.desc(), t.sync_outbox.c.key).limit(limit)).all()  # sales, members, cards
+            rows = conn.execute(select(t.sync_outbox).where(t.sync_outbox.c.kind.in_(kinds)).order_by(
+                t.sync_outbox.c.kind.desc(), t.sync_outbox.c.key).limit(limit)).all()  # members before cards
             out = []
             for row in rows:
                 record: dict[str, Any] | None = None
