@@ -4,12 +4,17 @@ stop its members' expiry; birthday coupons and referrals run at one till of the 
 
 from __future__ import annotations
 
+import asyncio
+import io
+import json
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import redirect_stdout
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select, text
 
+from pos_member.cli import main as pos_member_main
 from pos_member.services import members
 from pos_member.services.checkout import SaleRequest, commit_sale
 from pos_member.services.jobs import HQ_RUNS_THEM, OTHER_TILL_RUNS_THEM, chain_role, run_due_jobs, run_jobs
@@ -18,6 +23,7 @@ from pos_member.services.refunds import refund_sale
 from sync.hq import db
 from sync.hq import jobs as hq_jobs
 from sync.hq import tables as hqt
+from sync.hq.app import create_app
 from sync.hq.cli import main as hq_main
 from tests.sync.fixtures import assert_invariants, sync_all
 
@@ -27,6 +33,14 @@ EXPIRY_DAY = date(2028, 1, 1)  # default rules: points earned in 2026 are valid 
 def _expiries(store) -> list[int]:
     with store.db.read() as conn:
         return [r[0] for r in conn.execute(text("SELECT delta FROM ledger WHERE kind = 'expire'"))]
+
+
+def till_cli(store, *args: str) -> dict:
+    """`pos-member --json ARGS` on the store's own data dir."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert pos_member_main(["--home", str(store.db.path.parent), "--json", *args]) == 0
+    return json.loads(out.getvalue())
 
 
 def _hq_member(engine, uuid: str):
@@ -55,7 +69,8 @@ def test_two_tills_and_a_second_store_run_each_duty_once(hq, stores):
         result = run_jobs(till, date(2026, 12, 1))
         assert result["tiers"] == {"skipped": HQ_RUNS_THEM} and result["expiry"] == {"skipped": HQ_RUNS_THEM}
     assert run_jobs(till2, date(2026, 12, 1))["birthdays"] == {"skipped": OTHER_TILL_RUNS_THEM}
-    assert run_due_jobs(till2, date(2026, 12, 2)) == []
+    assert run_due_jobs(till2, date(2026, 12, 2)) == []  # the app's daily timer: nothing for this till
+    assert till_cli(till2, "jobs", "run", "--date", "2026-12-01")["expiry"] == {"skipped": HQ_RUNS_THEM}
     tiers = hq_jobs.run_jobs(hq.engine, date(2026, 12, 1))["tiers"]
     assert tiers["upgraded"] == 1
     assert hq_jobs.run_jobs(hq.engine, date(2026, 12, 1))["tiers"]["already_run"] is True
@@ -104,3 +119,25 @@ def test_hq_jobs_run_from_the_command_line_once_per_date(hq, stores):
     sync_all([till])
     assert show_member(till, member.card_no).points == 0 and _expiries(till) == [-50]
     assert_invariants(hq.engine, [till])
+
+
+def test_hq_runs_the_due_jobs_by_itself(tmp_path):
+    engine = db.make_engine(f"sqlite+pysqlite:///{tmp_path / 'hq.sqlite3'}")
+    db.upgrade(engine)
+    app = create_app(engine, jobs_every_s=3600)
+
+    def ran() -> set[str]:
+        with db.read(engine) as conn:
+            return {r[0] for r in conn.execute(select(hqt.job_runs.c.job).where(
+                hqt.job_runs.c.run_date == date.today().isoformat()))}
+
+    async def serve_until_the_jobs_ran() -> set[str]:
+        async with app.router.lifespan_context(app):
+            for _ in range(1000):
+                if ran() == {"expiry", "tiers"}:
+                    break
+                await asyncio.sleep(0.02)
+        return ran()
+
+    assert asyncio.run(serve_until_the_jobs_ran()) == {"expiry", "tiers"}
+    engine.dispose()
