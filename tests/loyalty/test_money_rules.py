@@ -6,12 +6,14 @@ from datetime import date, timedelta
 
 from sqlalchemy import select, text
 
-from pos_member.services import members
+from pos_member.domain.rules import default_rules_text
+from pos_member.services import cards, members
 from pos_member.services.checkout import SaleRequest, commit_sale
 from pos_member.services.coupons import member_coupons
 from pos_member.services.jobs import run_jobs
 from pos_member.services.lookup import show_member
 from pos_member.services.refunds import refund_sale
+from pos_member.services.rules_admin import apply_rules
 from pos_member.services.verify import verify_store
 from sync.hq import db as hq_db
 from sync.hq import tables as hq
@@ -109,3 +111,18 @@ def test_hq_keeps_one_overdraft_flag_per_member_with_the_latest_figures(tmp_path
         flags = conn.execute(select(hq.flags).where(hq.flags.c.kind == "overdraft").order_by(hq.flags.c.id)).all()
     assert len(flags) == 2 and flags[1].resolved_at is None and '"points": -151' in flags[1].detail
     engine.dispose()
+
+
+def test_a_renewal_keeps_the_starting_tier_for_another_retention_period(store, tmp_path, clock):
+    yearly_vip = default_rules_text().replace('name = "VIP card"\nfee_fen = 19900\nvalid_days = 0',
+                                              'name = "VIP card"\nfee_fen = 19900\nvalid_days = 365')
+    assert yearly_vip != default_rules_text()
+    path = tmp_path / "yearly_vip.toml"
+    path.write_text(yearly_vip, encoding="utf-8")
+    apply_rules(store, path, MANAGER_PIN)
+    vip = members.register_member(store, "贵宾", "13800002222", card_type="vip", manager_pin=MANAGER_PIN)
+    clock.now = clock.now.replace(year=2027, month=11, day=20)
+    cards.renew(store, vip.card_no)
+    # retention from registration ended on 2027-11-23; the renewal on 2027-11-20 keeps Silver another year
+    run_jobs(store, date(2027, 12, 1))
+    assert show_member(store, vip.card_no).tier == "silver"
