@@ -34,7 +34,8 @@ class SyncStore(Protocol):
     def align_push_cursor(self, hq_through: int) -> None: ...
     def align_pull_cursor(self, epochs: list[dict[str, Any]]) -> None: ...
     def record_outcome(self, ok: bool, error: str | None, reason: SyncError | None = None) -> None: ...
-    def pending_records(self, limit: int) -> list[tuple[dict[str, Any], tuple[str, str, int]]]: ...
+    def pending_records(self, limit: int, kinds: tuple[str, ...] = ("member", "card")
+                        ) -> list[tuple[dict[str, Any], tuple[str, str, int]]]: ...
     def ack_records(self, sent: list[tuple[str, str, int]], rejected: list[dict[str, Any]]) -> None: ...
     def pending_entries(self, limit: int, after: int | None = None) -> list[dict[str, Any]]: ...
     def ack_entries(self, contiguous_through: int, rejected: list[dict[str, Any]]) -> None: ...
@@ -148,6 +149,7 @@ class SyncClient:
             self.store.align_pull_cursor(status.get("feed_epochs", []))
             self._push_records(url, token, report)
             self._push_entries(url, token, report)
+            self._push_records(url, token, report, ("sale",))  # HQ's tier spend: after what it depends on
             if pull:
                 self._pull(url, token, report)
         except SyncError as exc:
@@ -165,9 +167,10 @@ class SyncClient:
         self.store.record_outcome(True, None)
         return report
 
-    def _push_records(self, url: str, token: str, report: SyncReport) -> None:
+    def _push_records(self, url: str, token: str, report: SyncReport,
+                      kinds: tuple[str, ...] = ("member", "card")) -> None:
         while True:
-            pending = self.store.pending_records(p.MAX_PUSH_RECORDS)
+            pending = self.store.pending_records(p.MAX_PUSH_RECORDS, kinds)
             if not pending:
                 return
             records = [record for record, _ in pending if record]

@@ -23,6 +23,9 @@ Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <de
   quarantines it with the reason). Rejected entries count as received, so `contiguous_through` (the highest
   local_seq below which HQ has received every entry of this device) moves past them: a bad entry never
   blocks the queue. 5xx means a transient fault (the database is unreachable); the client retries later.
+  Records are members, cards and (optional, for HQ's tier evaluation) sales: a `sale` record is a sale's
+  qualifying spend, sent when it is made and again after each refund (HQ keeps the latest; only the till that
+  made a sale may send it). HQ runs the chain's points expiry and tier evaluation itself (sync.hq.jobs).
 - `GET /v1/pull?since=CURSOR&limit=N` returns changes made elsewhere in HQ commit order: ledger entries of
   other devices, member snapshots, card snapshots (status lost/replaced/frozen), rules versions. `cursor` is
   what to send next time; the client applies a page and stores the cursor in one local transaction. A
@@ -143,6 +146,9 @@ class EnrolResponse(BaseModel):
     # a dead one continues after them (absent from older HQs: 0)
     member_seq: int = 0
     card_seq: int = 0
+    # True for the one till of its store that runs the store's birthday coupons and referral catch-up (the
+    # lowest live till number at enrolment); HQ runs points expiry and tier evaluation for every store.
+    store_jobs: bool | None = None
 
 
 class EntryIn(Strict):
@@ -190,10 +196,21 @@ class CardRecord(Strict):
     updated_at: Text64
 
 
+class SaleRecord(Strict):
+    """A sale as the spend it qualifies for tiers with: what the member paid (cash and stored value) less
+    what was refunded of it. Sent again after each refund; HQ keeps the latest (sync.hq.jobs sums them)."""
+
+    sale_id: Text36
+    member_uuid: Text36
+    business_time: Text64
+    qualifying_fen: Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
+
+
 class RecordIn(Strict):
-    kind: Literal["member", "card"]
+    kind: Literal["member", "card", "sale"]
     member: MemberRecord | None = None
     card: CardRecord | None = None
+    sale: SaleRecord | None = None
 
 
 class PushRequest(Strict):

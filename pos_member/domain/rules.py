@@ -129,6 +129,10 @@ class Rules:
     card_types: dict[str, CardType]
     coupon_templates: dict[str, CouponTemplate]
     labels: Labels = field(default_factory=dict)
+    # [referral]: the referred member's purchase must reach this spend (fen paid) to pay the referrer, and a
+    # refund within `referral_reversal_days` of that purchase that takes it below the minimum reverses it
+    referral_min_spend_fen: int = 1000
+    referral_reversal_days: int = 30
 
     def display_name(self, kind: str, code: str, language: str = "en", fallback: str | None = None) -> str:
         """The name the till shows for a tier, card type, coupon template or line category: the rules'

@@ -277,6 +277,8 @@ def rules_from_dict(data: dict[str, Any]) -> Rules:
         card_types=card_types,
         coupon_templates=coupon_templates,
         labels=_labels(root.table("labels", False), known),
+        referral_min_spend_fen=referral.int("min_spend_fen", 1000, 0, 100_000_000),
+        referral_reversal_days=referral.int("reversal_days", 30, 0, 3660),
     )
     for table in (redemption, refunds, limits, expiry_t, qual_t, risk_t, referral, root):
         table.done()

@@ -12,9 +12,11 @@ from pos_member.domain.cards import expiry_after
 from pos_member.domain.codes import card_qr_text
 from pos_member.domain.errors import InvalidInput, RuleRefused
 from pos_member.domain.reasons import Reason
+from pos_member.domain.rules import Rules
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
 from pos_member.services.lookup import resolve
+from pos_member.services.loyalty import record_tier_change
 from pos_member.services.members import issue_card_row, record_card_fee
 from pos_member.services.staff import CONSOLE_STAFF_ID, require_manager
 from pos_member.storage import tables as t
@@ -129,9 +131,19 @@ def renew(store: Store, code: str, staff_id: int = CONSOLE_STAFF_ID) -> CardResu
         conn.execute(t.cards.update().where(t.cards.c.card_no == card.card_no).values(
             expires_on=expires_on, updated_at=now))
         fee = record_card_fee(conn, store, rules, member.id, card.card_no, card.card_type, "renew", staff_id)
+        _renew_starting_tier(conn, rules, member, kind.starting_tier, today, now)
         append_audit(conn, now, staff_id, "card.renew", card.card_no,
                      {"member_no": member.member_no, "expires_on": expires_on, "fee_fen": fee})
         return _result(store, _card(conn, card.card_no), fee)
+
+
+def _renew_starting_tier(conn: Connection, rules: Rules, member: Row, starting: str | None, today: date,
+                         now: str) -> None:
+    """A renewal buys the card type's starting tier again: a member below it is lifted to it, and one at it
+    keeps it for a new retention period from today. A member above it keeps their tier and its date."""
+    if not starting or rules.tier_rank(starting) == 0 or rules.tier_rank(member.tier_code) > rules.tier_rank(starting):
+        return
+    record_tier_change(conn, member.id, member.tier_code, starting, "card renewed", today.isoformat(), now)
 
 
 def card_qr(store: Store, code: str) -> CardResult:

@@ -33,9 +33,6 @@ _INSERT_LINES = t.sale_lines.insert()
 _SET_SPEND = t.members.update().where(t.members.c.id == bindparam("member_id_")).values(
     total_spend_fen=bindparam("spend"))
 _COUPON = select(t.coupons).where(t.coupons.c.code == bindparam("key"))
-_HAS_SALE = select(t.sales.c.id).where(t.sales.c.member_id == bindparam("key")).limit(1)
-
-
 @dataclass(frozen=True)
 class SaleRequest:
     code: str
@@ -122,7 +119,6 @@ def commit_sale(store: Store, request: SaleRequest, staff_id: int = CONSOLE_STAF
         verdict = quote.coupon_verdict
         if verdict is not None and not verdict.applies:
             raise RuleRefused(Reason.COUPON_NOT_APPLICABLE, "coupon", why=verdict.reason, **verdict.params)
-        first_purchase = conn.execute(_HAS_SALE, {"key": member.id}).first() is None
         sale_id, now = new_id(), store.now()
         conn.execute(_INSERT_SALE, {
             "sale_id": sale_id, "member_id": member.id, "card_no": card.card_no if card else None,
@@ -146,8 +142,7 @@ def commit_sale(store: Store, request: SaleRequest, staff_id: int = CONSOLE_STAF
         new_spend = member.total_spend_fen + quote.spend_fen
         conn.execute(_SET_SPEND, {"member_id_": member.id, "spend": new_spend})
         upgraded = upgrade_at_once(conn, store, rules, member)
-        if first_purchase:
-            entries += award_referral(conn, store, rules, rules_version, member, staff_id)
+        entries += award_referral(conn, store, rules, rules_version, member, staff_id, sale_id, quote.spend_fen)
         append_audit(conn, now, staff_id, "sale.commit", sale_id,
                      {"member_no": member.member_no, "total_fen": quote.total_fen, "payable_fen": quote.payable_fen,
                       "coupon": quote.coupon_code, "tier_upgrade": upgraded}, entries=entries)

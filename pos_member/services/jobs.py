@@ -1,20 +1,26 @@
 """The jobs that time drives, each idempotent for its date: points expiry, tier evaluation, birthday coupons
-and the referral catch-up. In a chain each member's jobs run in their home store only (the store that
-registered them), so two stores never expire the same points or give the same reward twice. Run from the app and from `pos-member jobs run [--date YYYY-MM-DD]` (cron or
-Task Scheduler). Work is written in chunks of members, each chunk one short transaction, so a till selling
+and the referral catch-up. Run from the app and from `pos-member jobs run [--date YYYY-MM-DD]` (cron or
+Task Scheduler).
+
+A store not enrolled in a chain runs all four here. In an enrolled store (a store is several tills, a member
+buys in several stores) each runs once per chain: HQ runs points expiry and tier evaluation for every store
+(sync.hq.jobs; the entries and tiers arrive by the feed), and birthday coupons and the referral catch-up,
+which need the store file's coupons and referrers (they do not travel yet), run at the one till of the
+member's home store that HQ named at enrolment (the lowest live till number); the other tills skip them. Work is written in chunks of members, each chunk one short transaction, so a till selling
 while the nightly jobs run waits at most a moment."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from pos_member.domain.calendar import add_months, retained_until, window_for_evaluation
-from pos_member.domain.rules import Rules
+from pos_member.domain.calendar import add_months, window_for_evaluation
+from pos_member.domain.tiers import evaluation_skipped, tier_decisions
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
 from pos_member.services.coupons import issue_coupon_row
@@ -73,14 +79,15 @@ def expire_points(store: Store, day: date) -> dict[str, Any]:
 def evaluate_tiers(store: Store, day: date) -> dict[str, Any]:
     with store.db.read() as conn:
         _, rules = store.rules(conn)
-        if day.day != rules.qualification.evaluation_day:
-            return {"skipped": f"evaluations run on day {rules.qualification.evaluation_day} of the month"}
+        skipped = evaluation_skipped(rules, day)
+        if skipped:
+            return {"skipped": skipped}
         start, end = window_for_evaluation(rules.qualification, day)
         qualifying = {row.member_id: row.amount for row in conn.execute(
             text(qualifying_query(rules, False)), {"start": start.isoformat(), "end": end.isoformat()})}
         members = conn.execute(select(t.members.c.id, t.members.c.tier_code, t.members.c.tier_reached_on).where(
             t.members.c.status == "active", t.members.c.home_store == store.identity.store_code)).all()
-    changes = _tier_decisions(rules, members, qualifying, day, end)
+    changes = tier_decisions(rules, members, qualifying, day, end)
     at = _start_of(store, day)
 
     def write(chunk: list[tuple[int, str, str, str, str]]) -> None:
@@ -100,28 +107,6 @@ def evaluate_tiers(store: Store, day: date) -> dict[str, Any]:
         rules.tier_rank(new) > rules.tier_rank(old) for _, old, new, _, _ in moved),
         "downgraded": sum(rules.tier_rank(new) < rules.tier_rank(old) for _, old, new, _, _ in moved),
         "requalified": len(changes) - len(moved)}
-
-
-def _tier_decisions(rules: Rules, members: list[Any], qualifying: dict[int, int], day: date,
-                    window_end: date) -> list[tuple[int, str, str, str, str]]:
-    """(member, old tier, new tier, reached_on, reason) for every member whose tier or retention moves."""
-    requalified_on = (date.fromordinal(window_end.toordinal() - 1) if rules.qualification.window == "calendar_year"
-                      else day).isoformat()
-    changes = []
-    for member_id, current, reached_on in members:
-        target = rules.tier_for(qualifying.get(member_id, 0))
-        target_rank, current_rank = rules.tier_rank(target.code), rules.tier_rank(current)
-        if not rules.has_tier(current):
-            changes.append((member_id, current, target.code, requalified_on, "tier not in the new rules"))
-        elif target_rank > current_rank:
-            changes.append((member_id, current, target.code, requalified_on, "evaluation: qualified"))
-        elif target_rank == current_rank and current_rank > 0 and (reached_on or "") < requalified_on:
-            changes.append((member_id, current, current, requalified_on, "evaluation: re-qualified"))
-        elif target_rank < current_rank:
-            kept = retained_until(rules.qualification, date.fromisoformat(reached_on) if reached_on else None)
-            if kept is None or day > kept:
-                changes.append((member_id, current, target.code, day.isoformat(), "evaluation: below threshold"))
-    return changes
 
 
 def birthday_coupons(store: Store, day: date) -> dict[str, Any]:
@@ -144,19 +129,35 @@ def birthday_coupons(store: Store, day: date) -> dict[str, Any]:
     return {"issued": issued}
 
 
+_REFERRAL_DUE = text("""
+SELECT m.*, (
+    SELECT s.sale_id FROM sales s WHERE s.member_id = m.id AND s.payable_fen + s.stored_paid_fen + s.stored_bonus_fen
+        - COALESCE((SELECT SUM(r.cash_refund_fen + r.clawback_fen + r.stored_paid_restored_fen
+                               + r.stored_bonus_restored_fen) FROM refunds r WHERE r.sale_id = s.sale_id), 0)
+        >= :min_spend ORDER BY s.business_time LIMIT 1) AS local_sale,
+    (SELECT l.sale_id FROM ledger l WHERE l.member_id = m.id AND l.kind = 'earn' AND l.sale_id IS NOT NULL
+        AND l.device_id != :device AND l.delta >= :min_points ORDER BY l.business_time LIMIT 1) AS pulled_sale
+FROM members m WHERE m.referrer_id IS NOT NULL AND m.home_store = :home
+AND NOT EXISTS (SELECT 1 FROM rewards r WHERE r.reward_key = 'referral:' || m.uuid)
+""")
+
+
 def referral_catch_up(store: Store, day: date) -> dict[str, Any]:
-    """Referral rewards the checkout could not give (e.g. the first purchase came in from another store)."""
+    """Referral rewards the checkout could not give (e.g. the first purchase came in from another store).
+    A purchase qualifies if it reached `referral.min_spend_fen`: a sale in this store by its net spend, one
+    pulled from another store by its points (at least the minimum at the base earning rate)."""
     awarded = 0
     with store.db.write() as conn:
         version, rules = store.rules(conn)
-        rows = conn.execute(text(
-            "SELECT * FROM members m WHERE referrer_id IS NOT NULL AND home_store = :home AND EXISTS ("
-            "SELECT 1 FROM ledger l WHERE l.member_id = m.id AND l.kind = 'earn' AND l.sale_id IS NOT NULL) "
-            "AND NOT EXISTS (SELECT 1 FROM rewards r WHERE r.reward_key = 'referral:' || m.uuid)"),
-            {"home": store.identity.store_code}).all()
+        min_points = -(-rules.referral_min_spend_fen // rules.earning.fen_per_point)
+        rows = conn.execute(_REFERRAL_DUE, {"home": store.identity.store_code, "device": store.identity.device_id,
+                                            "min_spend": rules.referral_min_spend_fen,
+                                            "min_points": max(1, min_points)}).all()
         entries = []
         for member in rows:
-            entries += award_referral(conn, store, rules, version, member, CONSOLE_STAFF_ID)
+            sale = member.local_sale or member.pulled_sale
+            if sale:
+                entries += award_referral(conn, store, rules, version, member, CONSOLE_STAFF_ID, sale)
         awarded = len(entries)
         if entries:
             append_audit(conn, store.now(), CONSOLE_STAFF_ID, "job.referrals", day.isoformat(), {"awarded": awarded},
@@ -169,12 +170,42 @@ JOBS: dict[str, Callable[[Store, date], dict[str, Any]]] = {
 }
 
 
+HQ_JOBS = ("expiry", "tiers")
+HQ_RUNS_THEM = "HQ runs points expiry and tier evaluation for every store of the chain (pos-hq jobs run)"
+OTHER_TILL_RUNS_THEM = "another till of this store runs birthday coupons and referrals (named by HQ at enrolment)"
+
+
+@dataclass(frozen=True)
+class ChainRole:
+    enrolled: bool
+    store_jobs: bool  # this till runs its store's birthday coupons and referral catch-up
+
+    def skips(self, job: str) -> str | None:
+        """Why this till does not run `job`, or None when it does."""
+        if not self.enrolled:
+            return None
+        if job in HQ_JOBS:
+            return HQ_RUNS_THEM
+        return None if self.store_jobs else OTHER_TILL_RUNS_THEM
+
+
+def chain_role(store: Store) -> ChainRole:
+    with store.db.read() as conn:
+        state = dict(conn.execute(select(t.sync_state.c.key, t.sync_state.c.value).where(
+            t.sync_state.c.key.in_(("token", "store_jobs")))).all())
+    named = state.get("store_jobs")  # a till enrolled before HQ named one: till 1 runs them
+    return ChainRole(enrolled=bool(state.get("token")),
+                     store_jobs=named == "1" if named is not None else store.identity.device_no == 1)
+
+
 def run_jobs(store: Store, day: date, only: list[str] | None = None) -> dict[str, Any]:
-    results = {}
+    results: dict[str, Any] = {}
+    role = chain_role(store)
     for name, job in JOBS.items():
         if only and name not in only:
             continue
-        results[name] = job(store, day)
+        skipped = role.skips(name)
+        results[name] = {"skipped": skipped} if skipped else job(store, day)
         with store.db.write() as conn:
             _record_run(conn, store, name, day, results[name])
     return results
@@ -182,7 +213,11 @@ def run_jobs(store: Store, day: date, only: list[str] | None = None) -> dict[str
 
 def run_due_jobs(store: Store, today: date, catch_up_days: int = 31) -> list[str]:
     """What the app calls at start and each night: run the jobs for every date since the last run, up to
-    today (a till switched off for a week catches up; each date is idempotent). Returns the dates run."""
+    today (a till switched off for a week catches up; each date is idempotent). Returns the dates run. A
+    till of a chain with no store jobs of its own (HQ and another till run them) does nothing."""
+    role = chain_role(store)
+    if role.enrolled and not role.store_jobs:
+        return []
     with store.db.read() as conn:
         last = conn.execute(select(t.job_runs.c.run_date).order_by(t.job_runs.c.run_date.desc()).limit(1)).scalar()
     start = date.fromisoformat(last) + timedelta(days=1) if last else today

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, text
+from sqlalchemy import Connection, Row, bindparam, select, text
 
 from pos_member.domain.calendar import lot_expiry, window_for_sale
+from pos_member.domain.lots import lapsing_points
 from pos_member.domain.rules import Rules
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import Posting, post
@@ -93,7 +94,7 @@ def points_lapsing(conn: Connection, day: date, home: str | None = None) -> list
     sql = text(_LAPSED_LOTS.format(home_filter="AND m.home_store = :home" if home else ""))
     due = []
     for row in conn.execute(sql, {"day": day.isoformat(), "home": home}):
-        amount = min(row.lapsed - max(0, -row.flow), row.points)
+        amount = lapsing_points(row.lapsed, row.flow, row.points)
         if amount > 0:
             due.append((row.member_id, amount))
     return due
@@ -113,9 +114,14 @@ def redeemed_today(conn: Connection, store: Store, member_id: int) -> tuple[int,
 
 
 def award_referral(conn: Connection, store: Store, rules: Rules, rules_version: int, member: Row,
-                   staff_id: int | None) -> list[dict[str, Any]]:
-    """Points to the referrer at the referred member's first purchase; once per referred member ever."""
+                   staff_id: int | None, sale_id: str | None = None, spend_fen: int | None = None
+                   ) -> list[dict[str, Any]]:
+    """Points to the referrer at the referred member's first purchase that reaches the rules' minimum
+    qualifying spend (`referral.min_spend_fen`); once per referred member ever. The referrer's entry carries
+    the purchase's sale id as its ref_id, so a refund of that purchase can find and reverse it."""
     if not member.referrer_id or not rules.referrer_points:
+        return []
+    if spend_fen is not None and spend_fen < rules.referral_min_spend_fen:
         return []
     key = f"referral:{member.uuid}"
     if conn.execute(text("SELECT 1 FROM rewards WHERE reward_key = :k"), {"k": key}).first():
@@ -126,4 +132,36 @@ def award_referral(conn: Connection, store: Store, rules: Rules, rules_version: 
     return post(conn, store, member.referrer_id, [Posting(
         "points", "earn", rules.referrer_points, note=f"referral: {member.member_no}'s first purchase",
         expires_on=lot_expires_on(rules, store.clock().date()))],
-        staff_id=staff_id, rules_version=rules_version, business_time=now, ref_id=new_id())
+        staff_id=staff_id, rules_version=rules_version, business_time=now, ref_id=sale_id or new_id())
+
+
+_REFERRAL_OF_SALE = text(
+    "SELECT l.member_id AS referrer_id, l.delta AS points, l.expires_on AS expires_on FROM ledger l "
+    "WHERE l.ref_id = :sale AND l.member_id = :referrer AND l.account = 'points' AND l.kind = 'earn' "
+    "AND l.sale_id IS NULL")
+
+
+def reverse_referral(conn: Connection, store: Store, rules: Rules, rules_version: int, member: Row, sale: Row,
+                     net_spend_fen: int, staff_id: int | None) -> list[dict[str, Any]]:
+    """A refund of the purchase that paid a referral, within `referral.reversal_days` of it, that takes its
+    net spend below `referral.min_spend_fen` takes the referrer's points back (a `reverse` entry from the same
+    lot). The reward stays used: the referral is not paid again (docs/rules.md)."""
+    if not member.referrer_id or net_spend_fen >= rules.referral_min_spend_fen:
+        return []
+    sold_on = date.fromisoformat(sale.business_time[:10])
+    if (store.clock().date() - sold_on).days > rules.referral_reversal_days:
+        return []
+    reward = conn.execute(_REFERRAL_OF_SALE, {"sale": sale.sale_id, "referrer": member.referrer_id}).first()
+    key = f"referral-reversed:{member.uuid}"
+    if reward is None or conn.execute(text("SELECT 1 FROM rewards WHERE reward_key = :k"), {"k": key}).first():
+        return []
+    # what the referrer still holds of it: a referral never drives a balance below zero
+    held = conn.execute(select(t.members.c.points).where(t.members.c.id == member.referrer_id)).scalar_one()
+    taken = min(reward.points, max(0, held))
+    now = store.now()
+    conn.execute(t.rewards.insert(), {"reward_key": key, "kind": "referral_reversed",
+                                      "member_id": member.referrer_id, "points": -taken, "business_time": now})
+    return post(conn, store, member.referrer_id, [Posting(
+        "points", "reverse", -taken, note=f"referral reversed: {member.member_no}'s purchase refunded",
+        expires_on=reward.expires_on)], staff_id=staff_id, rules_version=rules_version, business_time=now,
+        ref_id=sale.sale_id)

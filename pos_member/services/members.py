@@ -98,9 +98,12 @@ def register_member(store: Store, name: str, phone: str, birthday: str | None = 
         member_no = make_member_no(identity.store_code, identity.device_no, next_counter(conn, "member_seq"))
         tier = rules.card_types[card_type].starting_tier or rules.tiers[0].code
         now = store.now()
+        # a card type's starting tier counts as reached today: retention keeps it from registration on
+        reached = store.clock().date().isoformat() if rules.tier_rank(tier) > 0 else None
         member_id = conn.execute(t.members.insert().values(
             uuid=new_id(), member_no=member_no, home_store=identity.store_code, name=name, phone=phone,
-            birthday=birthday, referrer_id=referrer_id, tier_code=tier, created_at=now, updated_at=now,
+            birthday=birthday, referrer_id=referrer_id, tier_code=tier, tier_reached_on=reached,
+            created_at=now, updated_at=now,
         )).inserted_primary_key[0]
         card_no = issue_card_row(conn, store, rules, member_id, card_type, staff_id)
         fee = record_card_fee(conn, store, rules, member_id, card_no, card_type, "issue", staff_id)

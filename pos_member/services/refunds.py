@@ -21,6 +21,7 @@ from pos_member.domain.rules import Rules, parse_rules_toml
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import Posting, post
+from pos_member.services.loyalty import reverse_referral
 from pos_member.services.members import member_by_id
 from pos_member.services.staff import CONSOLE_STAFF_ID, require_manager
 from pos_member.storage import tables as t
@@ -55,6 +56,14 @@ class RefundResult:
 def refunded_so_far(conn: Connection, sale_id: str) -> int:
     return conn.execute(select(func.coalesce(func.sum(t.refunds.c.amount_fen), 0)).where(
         t.refunds.c.sale_id == sale_id)).scalar_one()
+
+
+def refunded_spend(conn: Connection, sale_id: str) -> int:
+    """The qualifying spend given back by a sale's refunds (cash, clawback and stored value restored)."""
+    r = t.refunds.c
+    return conn.execute(select(func.coalesce(func.sum(
+        r.cash_refund_fen + r.clawback_fen + r.stored_paid_restored_fen + r.stored_bonus_restored_fen), 0)).where(
+        r.sale_id == sale_id)).scalar_one()
 
 
 def _rules_of(conn: Connection, version: int) -> Rules:
@@ -137,6 +146,9 @@ def refund_sale(store: Store, sale_id: str, amount_fen: int | None, manager_pin:
                     note=f"spent points bought back from the cash refund ({format_yuan(figures.clawback_fen)})"),
         ], staff_id=staff_id, rules_version=current_version, business_time=now, sale_id=sale_id, ref_id=refund_id,
             allow_negative_points=manager is not None)
+        net_spend = (sale.payable_fen + sale.stored_paid_fen + sale.stored_bonus_fen
+                     - refunded_spend(conn, sale_id))
+        entries += reverse_referral(conn, store, current, current_version, member, sale, net_spend, staff_id)
         spend_back = figures.cash_refund_fen + figures.clawback_fen + figures.stored_value_restored_fen
         conn.execute(t.members.update().where(t.members.c.id == member.id).values(
             total_spend_fen=func.max(0, t.members.c.total_spend_fen - spend_back)))

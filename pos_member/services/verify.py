@@ -26,6 +26,7 @@ WHERE m.points != COALESCE(l.points, 0) OR m.stored_paid_fen != COALESCE(l.paid,
    OR m.stored_bonus_fen != COALESCE(l.bonus, 0)
 """)
 
+# a sale's own entries carry its sale_id; a referral paid for it names it only as ref_id (not the sale's)
 _SALES = text("""
 SELECT s.sale_id, s.total_fen, COALESCE(li.total, -1) AS lines_total,
        COALESCE(e.redeemed, 0) AS redeemed, COALESCE(e.earned, 0) AS earned, COALESCE(e.spent, 0) AS spent,
@@ -37,7 +38,7 @@ LEFT JOIN (SELECT ref_id,
                   -SUM(CASE WHEN kind = 'redeem' THEN delta ELSE 0 END) AS redeemed,
                   SUM(CASE WHEN kind = 'earn' THEN delta ELSE 0 END) AS earned,
                   -SUM(CASE WHEN kind = 'spend' THEN delta ELSE 0 END) AS spent
-           FROM ledger WHERE ref_id IN (SELECT sale_id FROM sales) GROUP BY ref_id) e ON e.ref_id = s.sale_id
+           FROM ledger WHERE sale_id IS NOT NULL AND ref_id IN (SELECT sale_id FROM sales) GROUP BY ref_id) e ON e.ref_id = s.sale_id
 WHERE li.total IS NULL OR li.total != s.total_fen OR li.points != s.points_earned
    OR COALESCE(e.redeemed, 0) != s.points_redeemed
    OR COALESCE(e.earned, 0) != s.points_earned OR COALESCE(e.spent, 0) != s.stored_paid_fen + s.stored_bonus_fen

@@ -35,6 +35,13 @@ SELECT {', '.join('l.' + c for c in _ENTRY_WIRE)}, m.uuid AS member_uuid
 FROM ledger l JOIN members m ON m.id = l.member_id
 WHERE l.device_id = :device AND l.local_seq > :through ORDER BY l.local_seq LIMIT :limit""")
 
+# A sale as the spend it qualifies for tiers with (the rule of services.loyalty.QUALIFYING_SPEND)
+_SALE_RECORD = text("""
+SELECT s.sale_id AS sale_id, m.uuid AS member_uuid, s.business_time AS business_time,
+       MAX(0, s.payable_fen + s.stored_paid_fen + s.stored_bonus_fen - COALESCE((
+           SELECT SUM(r.cash_refund_fen + r.clawback_fen + r.stored_paid_restored_fen + r.stored_bonus_restored_fen)
+           FROM refunds r WHERE r.sale_id = s.sale_id), 0)) AS qualifying_fen
+FROM sales s JOIN members m ON m.id = s.member_id WHERE s.sale_id = :sale""")
 
 # After HQ restored a backup: the records this till answers for. Its store's members, the members of the
 # entries it pushes again, and the members and cards it acted on itself (its audit log names them).
@@ -109,6 +116,10 @@ class SqliteSyncStore:
             # a till replacing a dead one continues after the numbers HQ has seen for this till number
             continue_after(conn, self.store_code, self.device_no, int(reply.get("member_seq") or 0),
                            int(reply.get("card_seq") or 0))
+            # HQ names the one till of the store that runs its birthday coupons and referral catch-up (an HQ
+            # without this answer: till 1); HQ itself runs points expiry and tier evaluation
+            store_jobs = reply.get("store_jobs")
+            self._set(conn, "store_jobs", "1" if (self.device_no == 1 if store_jobs is None else store_jobs) else "0")
             if self.audit:
                 self.audit(conn, "sync.enrol", reply["store_code"], {"hq_url": hq_url, "chain_key_adopted": adopted})
 
@@ -186,9 +197,11 @@ class SqliteSyncStore:
             }
 
     # ---- push -----------------------------------------------------------------------------------------
-    def pending_records(self, limit: int) -> list[tuple[dict[str, Any], tuple[str, str, int]]]:
+    def pending_records(self, limit: int, kinds: tuple[str, ...] = ("member", "card")
+                        ) -> list[tuple[dict[str, Any], tuple[str, str, int]]]:
+        """Queued records of `kinds`: members and cards go before the entries that name them, sales after."""
         with self.db.read() as conn:
-            rows = conn.execute(select(t.sync_outbox).order_by(
+            rows = conn.execute(select(t.sync_outbox).where(t.sync_outbox.c.kind.in_(kinds)).order_by(
                 t.sync_outbox.c.kind.desc(), t.sync_outbox.c.key).limit(limit)).all()  # members before cards
             out = []
             for row in rows:
@@ -197,6 +210,10 @@ class SqliteSyncStore:
                     member = conn.execute(select(t.members).where(t.members.c.uuid == row.key)).first()
                     if member is not None:
                         record = {"kind": "member", "member": {c: getattr(member, c) for c in _MEMBER_WIRE}}
+                elif row.kind == "sale":
+                    sale = conn.execute(_SALE_RECORD, {"sale": row.key}).first()
+                    if sale is not None:
+                        record = {"kind": "sale", "sale": dict(sale._mapping)}
                 else:
                     card = conn.execute(select(t.cards, t.members.c.uuid).join(
                         t.members, t.members.c.id == t.cards.c.member_id).where(t.cards.c.card_no == row.key)).first()

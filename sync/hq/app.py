@@ -8,11 +8,13 @@ retries). A bad entry is never an HTTP error; it is `rejected` in the reply.
 """
 
 
+import asyncio
 import json
 import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -26,6 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from sync import protocol as p
+from sync.hq import jobs as hq_jobs
 from sync.hq import push as hq_push
 from sync.hq import service
 from sync.hq.service import HQRefused
@@ -41,7 +44,9 @@ _INVALID_BODY: dict[int | str, dict[str, Any]] = {422: {"description": "Validati
 _BAD_JSON = {400: {"model": p.ErrorBody, "description": "the body is not JSON"}}
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, jobs_every_s: float | None = None) -> FastAPI:
+    """`jobs_every_s`: run the chain's due nightly jobs (sync.hq.jobs) this often; None = never (tests)."""
+
     @asynccontextmanager
     async def serving(_app: FastAPI) -> AsyncIterator[None]:
         try:
@@ -50,7 +55,10 @@ def create_app(engine: Engine) -> FastAPI:
         except (OperationalError, DBAPIError):
             # HQ still starts (and answers 503 until the database is back); a restore is then not announced
             log.exception("could not open a feed epoch")
+        nightly = asyncio.create_task(_nightly_jobs(engine, jobs_every_s)) if jobs_every_s else None
         yield
+        if nightly is not None:
+            nightly.cancel()
 
     app = FastAPI(title="pos-member HQ", version=str(p.PROTOCOL_VERSION), lifespan=serving,
                   description="Store <-> HQ sync: enrolment, exactly-once ledger push, change-feed pull.")
@@ -114,6 +122,19 @@ def create_app(engine: Engine) -> FastAPI:
 
     _document_bodies(app, [p.PushRequest])
     return app
+
+
+async def _nightly_jobs(engine: Engine, every_s: float) -> None:
+    """Run the due dates' jobs now and then every `every_s`. Each worker of each HQ host does this; the
+    job_runs row taken under the feed lock makes each job run once per date (sync.hq.jobs)."""
+    while True:
+        try:
+            ran = await asyncio.to_thread(hq_jobs.run_due, engine, date.today())
+            if ran:
+                log.info("nightly jobs ran for %s", ", ".join(ran))
+        except Exception:  # a database outage must not end the loop: the next round catches up
+            log.exception("nightly jobs failed; retrying at the next round")
+        await asyncio.sleep(every_s)
 
 
 async def _raw_body(request: Request) -> bytes:

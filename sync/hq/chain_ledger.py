@@ -43,7 +43,8 @@ def hq_entries(conn: Connection, postings: list[dict[str, Any]], head: int, now:
                ) -> tuple[list[dict[str, Any]], int]:
     """Entry rows HQ writes on its own behalf (device HQ): a UUID entry_id, the next gap-free HQ local_seq
     and feed seq each. Call under the feed lock (it serialises HQ's local_seq too). Each posting gives
-    member_uuid, account, delta and optionally ref_id, note, expires_on."""
+    member_uuid, account, delta and optionally ref_id, note, expires_on, and kind (a transfer unless said),
+    rules_version and business_time (HQ's nightly jobs: an `expire` priced by the chain's rules)."""
     last = conn.execute(select(func.max(t.entries.c.local_seq)).where(
         t.entries.c.device_id == HQ_DEVICE_ID)).scalar() or 0
     rows = []
@@ -51,9 +52,11 @@ def hq_entries(conn: Connection, postings: list[dict[str, Any]], head: int, now:
         last += 1
         head += 1
         entry = p.EntryIn(entry_id=str(uuid4()), local_seq=last, member_uuid=posting["member_uuid"],
-                          account=posting["account"], kind="transfer", delta=posting["delta"],
-                          ref_id=posting.get("ref_id"), rules_version=MERGE_RULES_VERSION, business_time=now,
-                          note=posting.get("note"), expires_on=posting.get("expires_on")).model_dump()
+                          account=posting["account"], kind=posting.get("kind", "transfer"), delta=posting["delta"],
+                          ref_id=posting.get("ref_id"),
+                          rules_version=posting.get("rules_version", MERGE_RULES_VERSION),
+                          business_time=posting.get("business_time", now), note=posting.get("note"),
+                          expires_on=posting.get("expires_on")).model_dump()
         rows.append(entry | {"device_id": HQ_DEVICE_ID, "store_code": HQ_STORE_CODE, "seq": head,
                              "received_at": now, "payload_hash": entry_hash(entry, HQ_DEVICE_ID)})
     return rows, head
@@ -121,10 +124,14 @@ _BULK_MOVE = text(
 
 
 def _flag_overdraft(conn: Connection, uuid: str, balance: Any, now: str) -> None:
-    """HQ flags a member whose chain balance went below zero (e.g. spent at two offline stores)."""
+    """HQ flags a member whose chain balance went below zero (e.g. spent at two offline stores): one open
+    flag per member, whose figures are the latest balances (a further overdraft updates it, never adds one)."""
+    detail = json.dumps({"points": balance.points, "stored_paid_fen": balance.stored_paid_fen,
+                         "stored_bonus_fen": balance.stored_bonus_fen, "updated_at": now})
     open_flag = conn.execute(select(t.flags.c.id).where(
-        t.flags.c.kind == "overdraft", t.flags.c.subject == uuid, t.flags.c.resolved_at.is_(None))).first()
+        t.flags.c.kind == "overdraft", t.flags.c.subject == uuid, t.flags.c.resolved_at.is_(None)).order_by(
+        t.flags.c.id).limit(1)).first()
     if open_flag is None:
-        conn.execute(t.flags.insert().values(kind="overdraft", subject=uuid, created_at=now, detail=json.dumps(
-            {"points": balance.points, "stored_paid_fen": balance.stored_paid_fen,
-             "stored_bonus_fen": balance.stored_bonus_fen})))
+        conn.execute(t.flags.insert().values(kind="overdraft", subject=uuid, created_at=now, detail=detail))
+    else:
+        conn.execute(t.flags.update().where(t.flags.c.id == open_flag.id).values(detail=detail))

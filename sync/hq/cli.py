@@ -1,6 +1,8 @@
 """The `pos-hq` command: run the HQ server and administer the chain.
 
-    pos-hq serve [--host 127.0.0.1] [--port 8765]          # migrates the database first
+    pos-hq serve [--host 127.0.0.1] [--port 8765] [--jobs-every MINUTES]   # migrates the database first;
+                                                             # runs the nightly jobs by itself (0 = never)
+    pos-hq jobs run [--date YYYY-MM-DD]                      # points expiry and tier evaluation, once per date
     pos-hq migrate
     pos-hq store add CODE NAME                               # prints a one-time enrolment code
     pos-hq store code CODE                                   # another code (another till, or re-enrolment)
@@ -23,6 +25,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,7 @@ from sqlalchemy import Engine
 
 from pos_member.domain.errors import PosError
 from sync.hq import admin, db
+from sync.hq import jobs as hq_jobs
 
 Handler = Callable[[argparse.Namespace, Engine], Any]
 
@@ -40,8 +44,16 @@ def _serve(args: argparse.Namespace, engine: Engine) -> None:
     from sync.hq.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="info",
+    jobs_every = args.jobs_every * 60 if args.jobs_every > 0 else None
+    uvicorn.run(create_app(engine, jobs_every_s=jobs_every), host=args.host, port=args.port, log_level="info",
                 timeout_graceful_shutdown=5)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--date must be a date as YYYY-MM-DD, not {value!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--jobs-every", type=int, default=30, metavar="MINUTES",
+                       help="how often to run the due nightly jobs (points expiry, tiers); 0 = never")
     serve.set_defaults(handler=_serve)
+    jobs = sub.add_parser("jobs", help="the chain's nightly jobs").add_subparsers(dest="action", required=True)
+    jobs_run = jobs.add_parser("run", help="run points expiry and tier evaluation for a date (once per date)")
+    jobs_run.add_argument("--date", type=_date, default=None, metavar="YYYY-MM-DD",
+                          help="the date to run (default: today in HQ's time zone)")
+    jobs_run.set_defaults(handler=lambda a, e: hq_jobs.run_jobs(e, a.date or date.today()))
     sub.add_parser("migrate", help="bring the database to the current schema").set_defaults(
         handler=lambda a, e: {"migrated": True})
     store = sub.add_parser("store", help="stores and enrolment codes").add_subparsers(dest="action", required=True)

@@ -3,8 +3,9 @@
 Rules (documented for both sides in sync.protocol):
 - cards: lost and replaced are terminal; a stale active/frozen snapshot never revives such a card; the
   version never goes down. A card must belong to a member HQ knows.
-- members: last arrival wins, except that an anonymised member stays anonymised (PII stays scrubbed) and a
-  member HQ merged stays merged (status, merged_into, no phone): only HQ merges (sync.hq.member_merge).
+- members: last arrival wins, except that a tier HQ set later (its evaluation: a newer tier_reached_on)
+  stays, an anonymised member stays anonymised (PII stays scrubbed) and a member HQ merged stays merged
+  (status, merged_into, no phone): only HQ merges (sync.hq.member_merge).
   A phone already held by another member is accepted and flagged `duplicate_phone` for HQ to merge.
 - a card sent for a merged member belongs to the member it was merged into.
 - identity (issue 10): a member_no belongs to one member (uuid) and never changes; a card_no belongs to one
@@ -24,6 +25,7 @@ from sqlalchemy import Connection, select
 from pos_member.domain.reasons import Reason, english
 from sync import protocol as p
 from sync.hq import tables as t
+from sync.hq.member_sales import store_sale
 
 if TYPE_CHECKING:
     from sync.hq.service import Device
@@ -93,6 +95,8 @@ def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], n
             key, problem, change = _member(conn, device, record.member, now)
         elif record.kind == "card" and record.card is not None:
             key, problem, change = _card(conn, device, record.card)
+        elif record.kind == "sale" and record.sale is not None:
+            key, problem, change = store_sale(conn, device, record.sale, now)
         else:
             key, problem, change = "", f"a {record.kind} record without its {record.kind}", None
         statuses.append(_record_status(record.kind, key, problem))
@@ -136,6 +140,9 @@ def _member(conn: Connection, device: Device, member: p.MemberRecord, now: str
         data.update(status="anonymised", name=old.name, phone=None, birthday=None)
     if old is not None and old.status == "merged":  # a stale snapshot from a till that has not pulled yet
         data.update(status="merged", phone=None, merged_into=old.merged_into)
+    if old is not None and (old.tier_reached_on or "") > (member.tier_reached_on or ""):
+        # HQ evaluated the tier since this snapshot was made (a till that has not pulled yet): HQ's tier stays
+        data.update(tier_code=old.tier_code, tier_reached_on=old.tier_reached_on)
     if old is None:
         conn.execute(t.members.insert().values(**data))
     else:

@@ -97,8 +97,14 @@ def enrol(engine: Engine, request: p.EnrolRequest, token: str) -> p.EnrolRespons
         conn.execute(t.enrol_codes.update().where(t.enrol_codes.c.code_hash == code.code_hash).values(
             used_at=now, used_by=request.device_id))
         member_seq, card_seq = highest_sequences(conn, store.code, request.device_no)
+        lower = conn.execute(select(t.devices.c.device_id).where(
+            t.devices.c.store_code == store.code, t.devices.c.device_no < request.device_no,
+            t.devices.c.revoked_at.is_(None))).first()
+    # the store's birthday coupons and referral catch-up need its coupons, which live in one till's file
+    # (coupons do not travel yet): the lowest live till number at enrolment runs them, no other till
     return p.EnrolResponse(token=token, store_code=store.code, store_name=store.name,
-                           device_id=request.device_id, chain_key=chain_key, member_seq=member_seq, card_seq=card_seq)
+                           device_id=request.device_id, chain_key=chain_key, member_seq=member_seq, card_seq=card_seq,
+                           store_jobs=lower is None)
 
 
 def highest_sequences(conn: Connection, store_code: str, device_no: int) -> tuple[int, int]:

@@ -153,3 +153,25 @@ rules = Table(
     Column("toml", Text, nullable=False),
     Column("published_at", String(64), nullable=False),
 )
+
+# migration 0003: HQ's nightly jobs, once per job and date for the whole chain (see sync.hq.jobs)
+job_runs = Table(
+    "job_runs", metadata,
+    Column("job", String(32), primary_key=True),
+    Column("run_date", String(10), primary_key=True),
+    Column("ran_at", String(64), nullable=False),
+    Column("result", Text, nullable=False),
+)
+
+# migration 0003: every till's sales as the spend they qualify for tiers with (fen paid less refunds)
+member_sales = Table(
+    "member_sales", metadata,
+    Column("sale_id", String(36), primary_key=True),
+    Column("member_uuid", String(36), nullable=False),
+    Column("store_code", String(16), nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("business_time", String(64), nullable=False),
+    Column("qualifying_fen", BigInteger, nullable=False),
+    Column("updated_at", String(64), nullable=False),
+)
+Index("ix_member_sales_member", member_sales.c.member_uuid, member_sales.c.business_time)

@@ -197,4 +197,5 @@ def test_what_a_sale_changed_reaches_every_panel_that_shows_it(qtbot, till_app, 
     assert window.member_panel.stored.text() == "¥ 270.00"  # the member
     assert window.sale.stored_hint.text() == "balance ¥ 270.00"  # the bill's hint
     assert window.sales.rowCount() == 1 and window.sales.selected_sale()["total_fen"] == 3000  # the last sales
-    assert window.status.pending.text() == f"pending sync: {waiting + 2}"  # the spend and the earn wait for HQ
+    # the spend and the earn wait for HQ, and the sale itself (its spend counts for HQ's tier evaluation)
+    assert window.status.pending.text() == f"pending sync: {waiting + 3}"
