@@ -168,6 +168,24 @@ class Reason(StrEnum):
     HQ_STUCK = "hq_stuck"
     NOT_ENROLLED = "not_enrolled"
     SYNC_BUSY = "sync_busy"
+    # what HQ refuses in a push: an entry or record no till could have written (pos_member/domain/validate.py)
+    ENTRY_BAD_TYPE = "entry_bad_type"
+    ENTRY_BAD_ID = "entry_bad_id"
+    ENTRY_BAD_PAIR = "entry_bad_pair"
+    ENTRY_BAD_SIGN = "entry_bad_sign"
+    ENTRY_TOO_LARGE = "entry_too_large"
+    ENTRY_NO_SALE = "entry_no_sale"
+    ENTRY_BAD_TIME = "entry_bad_time"
+    ENTRY_UNKNOWN_RULES = "entry_unknown_rules"
+    ENTRY_BAD_TEXT = "entry_bad_text"
+    ENTRY_UNKNOWN_MEMBER = "entry_unknown_member"
+    ENTRY_CONFLICT = "entry_conflict"
+    CARD_OTHER_MEMBER = "card_other_member"
+    MEMBER_FIELD_FIXED = "member_field_fixed"
+    MEMBER_OTHER_STORE = "member_other_store"
+    ANONYMISE_HOME_ONLY = "anonymise_home_only"
+    ONLY_HQ_MERGES = "only_hq_merges"
+    HQ_NOT_STORED = "hq_not_stored"
     # a refusal made before reasons were typed (a free sentence); none of ours is left, see tests/unit
     UNTYPED = "untyped"
 
@@ -320,6 +338,23 @@ ENGLISH: dict[Reason, str] = {
     Reason.HQ_STUCK: "HQ did not advance past local_seq {through}; will retry",
     Reason.NOT_ENROLLED: "this till is not enrolled with HQ: run `pos-member enrol URL CODE`",
     Reason.SYNC_BUSY: "another sync of this till is running",
+    Reason.ENTRY_BAD_TYPE: "must be {expected}, got {got}",
+    Reason.ENTRY_BAD_ID: "'{text}' is not a UUID",
+    Reason.ENTRY_BAD_PAIR: "a till writes no {kind} entries on account {account}",
+    Reason.ENTRY_BAD_SIGN: "a {kind} entry must be {sign}",
+    Reason.ENTRY_TOO_LARGE: "{amount} is above the till's limit of {limit} for one {kind} entry",
+    Reason.ENTRY_NO_SALE: "a {kind} entry needs the id of its sale",
+    Reason.ENTRY_BAD_TIME: "'{text}' is not a time with its zone between {low} and {high}",
+    Reason.ENTRY_UNKNOWN_RULES: "rules version {version} is not one HQ knows",
+    Reason.ENTRY_BAD_TEXT: "text is not valid UTF-8",
+    Reason.ENTRY_UNKNOWN_MEMBER: "unknown member {member}",
+    Reason.ENTRY_CONFLICT: "conflict: {what}",
+    Reason.CARD_OTHER_MEMBER: "card {card} belongs to another member; only HQ's merge moves a card",
+    Reason.MEMBER_FIELD_FIXED: "{field} of member {member} never changes",
+    Reason.MEMBER_OTHER_STORE: "a till registers members of its own store {store} only",
+    Reason.ANONYMISE_HOME_ONLY: "only the member's home store {store} (or HQ) may anonymise them",
+    Reason.ONLY_HQ_MERGES: "only HQ merges members (pos-hq member merge)",
+    Reason.HQ_NOT_STORED: "HQ could not store this {what}; its log says why",
     Reason.UNTYPED: "{text}",
 }
 
