@@ -132,7 +132,9 @@ class EnrolResponse(BaseModel):
 
 class EntryIn(Strict):
     """One ledger entry as the store recorded it. Kind, account and member are checked per entry (a bad one
-    is rejected alone), so they are plain strings here."""
+    is rejected alone), so they are plain strings here. Types are strict: "5" or true is not a number."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     entry_id: Text36
     local_seq: Annotated[int, Field(ge=1, le=MAX_SEQ)]
@@ -192,6 +194,7 @@ class EntryStatus(BaseModel):
     local_seq: int
     status: Literal["ok", "duplicate", "rejected"]
     reason: str | None = None
+    code: str | None = None  # the Reason of a rejection (pos_member/domain/reasons.py); reason is its sentence
 
 
 class RecordStatus(BaseModel):
@@ -199,6 +202,7 @@ class RecordStatus(BaseModel):
     key: str
     status: Literal["ok", "rejected"]
     reason: str | None = None
+    code: str | None = None  # the Reason of a rejection (pos_member/domain/reasons.py); reason is its sentence
 
 
 class PushResponse(BaseModel):

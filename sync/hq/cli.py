@@ -1,6 +1,7 @@
 """The `pos-hq` command: run the HQ server and administer the chain.
 
-    pos-hq serve [--host 127.0.0.1] [--port 8765]          # migrates the database first
+    pos-hq serve [--host 127.0.0.1] [--port 8765] [--certfile CERT.pem --keyfile KEY.pem] [--max-body BYTES]
+                                                             # migrates the database first; HTTPS with a cert
     pos-hq migrate
     pos-hq store add CODE NAME                               # prints a one-time enrolment code
     pos-hq store code CODE                                   # another code (another till, or re-enrolment)
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,6 +32,7 @@ from sqlalchemy import Engine
 
 from pos_member.domain.errors import PosError
 from sync.hq import admin, db
+from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, MAX_BODY_ENV
 
 Handler = Callable[[argparse.Namespace, Engine], Any]
 
@@ -39,9 +42,14 @@ def _serve(args: argparse.Namespace, engine: Engine) -> None:
 
     from sync.hq.app import create_app
 
+    if bool(args.certfile) != bool(args.keyfile):
+        raise ValueError("give both --certfile and --keyfile (HTTPS), or neither")
+    for path in (args.certfile, args.keyfile):
+        if path and not Path(path).is_file():
+            raise ValueError(f"cannot read {path}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="info",
-                timeout_graceful_shutdown=5)
+    uvicorn.run(create_app(engine, max_body_bytes=args.max_body), host=args.host, port=args.port,
+                log_level="info", timeout_graceful_shutdown=5, ssl_certfile=args.certfile, ssl_keyfile=args.keyfile)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--certfile", metavar="PEM", help="serve HTTPS with this certificate (chain)")
+    serve.add_argument("--keyfile", metavar="PEM", help="the certificate's private key")
+    serve.add_argument("--max-body", type=int, metavar="BYTES",
+                       default=int(os.environ.get(MAX_BODY_ENV, DEFAULT_MAX_BODY_BYTES)),
+                       help=f"largest request body (413 above it; default 2 MB, or {MAX_BODY_ENV})")
     serve.set_defaults(handler=_serve)
     sub.add_parser("migrate", help="bring the database to the current schema").set_defaults(
         handler=lambda a, e: {"migrated": True})

@@ -5,6 +5,9 @@ Rules (documented for both sides in sync.protocol):
   version never goes down. A card must belong to a member HQ knows.
 - members: last arrival wins, except that an anonymised member stays anonymised (PII stays scrubbed) and a
   member HQ merged stays merged (status, merged_into, no phone): only HQ merges (sync.hq.member_merge).
+  Fields are checked as the till checks them when typed (pos_member.domain.validate); any store may change
+  contact fields, only the home store the tier and anonymisation; each change records its device.
+- cards: a card's member never changes except by HQ's merge.
   A phone already held by another member is accepted and flagged `duplicate_phone` for HQ to merge.
 - a card sent for a merged member belongs to the member it was merged into.
 - If HQ's merged state differs from what the device sent, the change is fed back to that device too.
@@ -13,17 +16,33 @@ Rules (documented for both sides in sync.protocol):
 from __future__ import annotations
 
 import json
+import logging
+from contextlib import nullcontext
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import DBAPIError, OperationalError
 
+from pos_member.domain.cardno import is_card_no, is_phone
+from pos_member.domain.errors import InvalidInput, PosError
+from pos_member.domain.reasons import Reason
+from pos_member.domain.validate import (
+    LATEST_AHEAD,
+    aware_time,
+    check_birthday,
+    check_name,
+    check_tier_code,
+    is_uuid,
+)
 from sync import protocol as p
 from sync.hq import tables as t
+from sync.hq.intake import utf8_ok
 
 if TYPE_CHECKING:
     from sync.hq.service import Device
 
+log = logging.getLogger("sync.hq")
 MEMBER_STATUSES = ("active", "anonymised", "merged")
 _MEMBER_FIELDS = [c.name for c in t.members.c if c.name not in ("points", "stored_paid_fen", "stored_bonus_fen")]
 _CARD_FIELDS = [c.name for c in t.cards.c]
@@ -46,54 +65,44 @@ def final_members(conn: Connection, uuids: set[str]) -> dict[str, str]:
     return found
 
 
-def _utf8_ok(*values: str | None) -> bool:
-    # JSON may carry lone surrogates, which no database column can store: refuse them as data, not crash.
-    try:
-        for value in values:
-            if value is not None:
-                value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def entry_problem(entry: dict[str, Any]) -> str | None:
-    """Why a new entry (an EntryIn as a dict) cannot be stored, as far as the entry alone tells, or None.
-    Whether HQ knows its member is checked under the feed lock (sync.hq.push)."""
-    if entry["account"] not in p.ACCOUNTS:
-        return f"unknown account {entry['account']!r}"
-    if entry["kind"] not in p.KINDS:
-        return f"unknown kind {entry['kind']!r}"
-    if not _utf8_ok(entry["entry_id"], entry["sale_id"], entry["ref_id"], entry["note"], entry["business_time"],
-                    entry["expires_on"]):
-        return "text is not valid UTF-8"
-    try:
-        datetime.fromisoformat(entry["business_time"])
-        if entry["expires_on"]:
-            date.fromisoformat(entry["expires_on"])
-    except ValueError:
-        return "business_time or expires_on is not an ISO date"
-    return None
-
-
-def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], now: str
+def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], now: str, careful: bool = False
                   ) -> tuple[list[p.RecordStatus], list[dict[str, Any]]]:
-    """Upsert members (first) and cards; return per-record statuses and the feed rows to add."""
+    """Upsert members (first) and cards; return per-record statuses and the feed rows to add. `careful`: each
+    record in a savepoint of its own, so a database error on one (a value a column cannot hold) rejects that
+    record alone instead of failing the whole push again and again (sync.hq.push retries a push so)."""
     statuses: list[p.RecordStatus] = []
     changes: list[dict[str, Any]] = []
     ordered = sorted(records, key=lambda r: 0 if r.kind == "member" else 1)
+    moment = datetime.fromisoformat(now)
     for record in ordered:
-        if record.kind == "member" and record.member is not None:
-            key, problem, change = _member(conn, device, record.member, now)
-        elif record.kind == "card" and record.card is not None:
-            key, problem, change = _card(conn, device, record.card)
-        else:
-            key, problem, change = "", f"a {record.kind} record without its {record.kind}", None
+        key = record.member.uuid if record.member else record.card.card_no if record.card else ""
+        try:
+            with conn.begin_nested() if careful else nullcontext():
+                key, change = _apply_one(conn, device, record, now, moment)
+            problem = None
+        except PosError as exc:
+            problem, change = exc, None
+        except DBAPIError as exc:
+            if not careful or isinstance(exc, OperationalError):
+                raise
+            log.error("HQ could not store %s record %s from device %s", record.kind, key, device.device_id,
+                      exc_info=exc)
+            problem, change = InvalidInput(Reason.HQ_NOT_STORED, record.kind, what=f"{record.kind} record"), None
         statuses.append(p.RecordStatus(kind=record.kind, key=key, status="rejected" if problem else "ok",
-                                       reason=problem))
+                                       reason=str(problem) if problem else None,
+                                       code=problem.reason.value if problem else None))
         if change is not None:
             changes.append(change)
     return statuses, changes
+
+
+def _apply_one(conn: Connection, device: Device, record: p.RecordIn, now: str, moment: datetime
+               ) -> tuple[str, dict[str, Any]]:
+    if record.kind == "member" and record.member is not None:
+        return record.member.uuid, _member(conn, device, record.member, now, moment)
+    if record.kind == "card" and record.card is not None:
+        return record.card.card_no, _card(conn, device, record.card, moment)
+    raise InvalidInput(Reason.ENTRY_BAD_TYPE, record.kind, expected=f"a {record.kind}", got="nothing")
 
 
 def _feed_row(kind: str, key: str, data: dict[str, Any], sent: dict[str, Any], device: Device) -> dict[str, Any]:
@@ -101,28 +110,66 @@ def _feed_row(kind: str, key: str, data: dict[str, Any], sent: dict[str, Any], d
     return {"kind": kind, "key": key, "origin_device": origin, "data": json.dumps(data, ensure_ascii=False)}
 
 
-def _member(conn: Connection, device: Device, member: p.MemberRecord, now: str
-            ) -> tuple[str, str | None, dict[str, Any] | None]:
+def _member(conn: Connection, device: Device, member: p.MemberRecord, now: str, moment: datetime
+            ) -> dict[str, Any]:
+    """Any enrolled store may change a member's contact fields (name, phone, birthday: members shop all over
+    the chain), recorded with its device; the tier comes from the home store only (HQ keeps its own tier for
+    a snapshot from elsewhere); only the home store anonymises; member_no, home store and created_at never
+    change; only HQ merges."""
     sent = member.model_dump()
-    if member.status not in MEMBER_STATUSES:
-        return member.uuid, f"unknown member status {member.status!r}", None
-    if not _utf8_ok(*[v for v in sent.values() if isinstance(v, str)]):
-        return member.uuid, "text is not valid UTF-8", None
+    _check_member_fields(member, moment)
     old = conn.execute(select(t.members).where(t.members.c.uuid == member.uuid)).first()
     data = dict(sent)
     if member.status == "merged" and (old is None or old.status != "merged"):
-        return member.uuid, "only HQ merges members (pos-hq member merge)", None
+        raise InvalidInput(Reason.ONLY_HQ_MERGES, "status")
+    if old is not None:
+        for name in ("member_no", "home_store", "created_at"):
+            if getattr(old, name) != sent[name]:
+                raise InvalidInput(Reason.MEMBER_FIELD_FIXED, name, member=old.member_no)
+    home = old.home_store if old is not None else member.home_store
+    anonymising = member.status == "anonymised" and (old is None or old.status == "active")
+    if anonymising and device.store_code != home:
+        raise InvalidInput(Reason.ANONYMISE_HOME_ONLY, "status", store=home)
+    if old is not None and device.store_code != home:  # the home store's (and HQ's) tier stands
+        data.update(tier_code=old.tier_code, tier_reached_on=old.tier_reached_on)
     if old is not None and old.status == "anonymised":
         data.update(status="anonymised", name=old.name, phone=None, birthday=None)
     if old is not None and old.status == "merged":  # a stale snapshot from a till that has not pulled yet
         data.update(status="merged", phone=None, merged_into=old.merged_into)
+    who = {"changed_by": device.device_id} | ({"anonymised_by": device.device_id} if anonymising else {})
     if old is None:
-        conn.execute(t.members.insert().values(**data))
+        conn.execute(t.members.insert().values(**data, **who))
     else:
-        conn.execute(t.members.update().where(t.members.c.uuid == member.uuid).values(**data))
+        conn.execute(t.members.update().where(t.members.c.uuid == member.uuid).values(**data, **who))
     if data["phone"] and (old is None or old.phone != data["phone"]):
         _flag_duplicate_phone(conn, member.uuid, data["phone"], now)
-    return member.uuid, None, _feed_row("member", member.uuid, data, sent, device)
+    return _feed_row("member", member.uuid, data, sent, device)
+
+
+def _check_member_fields(member: p.MemberRecord, moment: datetime) -> None:
+    """The checks the till applies when the fields are typed (pos_member.domain.validate)."""
+    if not utf8_ok(*[v for v in member.model_dump().values() if isinstance(v, str)]):
+        raise InvalidInput(Reason.ENTRY_BAD_TEXT, "member")
+    if not is_uuid(member.uuid):
+        raise InvalidInput(Reason.ENTRY_BAD_ID, "uuid", text=member.uuid)
+    if member.status not in MEMBER_STATUSES:
+        raise InvalidInput(Reason.NOT_ONE_OF, "status", choices=", ".join(MEMBER_STATUSES))
+    check_name(member.name)
+    if member.phone is not None and not is_phone(member.phone):
+        raise InvalidInput(Reason.NOT_A_PHONE, "phone", text=member.phone)
+    check_birthday(member.birthday, (moment + LATEST_AHEAD).date())
+    check_tier_code(member.tier_code)
+    if member.tier_reached_on is not None:
+        _day(member.tier_reached_on, "tier_reached_on")
+    aware_time(member.created_at, "created_at", moment)
+    aware_time(member.updated_at, "updated_at", moment)
+
+
+def _day(text: str, field: str) -> None:
+    try:
+        date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(Reason.NOT_A_DATE, field, text=text) from exc
 
 
 def _flag_duplicate_phone(conn: Connection, uuid: str, phone: str, now: str) -> None:
@@ -139,23 +186,33 @@ def _flag_duplicate_phone(conn: Connection, uuid: str, phone: str, now: str) -> 
                                              detail=json.dumps({"phone": masked, "members": sorted([uuid, *others])})))
 
 
-def _card(conn: Connection, device: Device, card: p.CardRecord) -> tuple[str, str | None, dict[str, Any] | None]:
+def _card(conn: Connection, device: Device, card: p.CardRecord, moment: datetime) -> dict[str, Any]:
+    """A card's member never changes, except by HQ's merge; its status moves only along its lifecycle (see
+    merge_card: a lost or replaced card stays so, whatever snapshot arrives)."""
     sent = card.model_dump()
-    if not _utf8_ok(*[v for v in sent.values() if isinstance(v, str)]):
-        return card.card_no, "text is not valid UTF-8", None
+    if not utf8_ok(*[v for v in sent.values() if isinstance(v, str)]):
+        raise InvalidInput(Reason.ENTRY_BAD_TEXT, "card")
+    if not is_card_no(card.card_no) or (card.replaced_by is not None and not is_card_no(card.replaced_by)):
+        raise InvalidInput(Reason.UNKNOWN_CODE_FORMAT, "card_no", text=card.card_no)
+    aware_time(card.issued_at, "issued_at", moment)
+    aware_time(card.updated_at, "updated_at", moment)
+    if card.expires_on is not None:
+        _day(card.expires_on, "expires_on")
     owner = conn.execute(select(t.members.c.merged_into).where(t.members.c.uuid == card.member_uuid)).first()
     if owner is None:
-        return card.card_no, f"unknown member {card.member_uuid}", None
+        raise InvalidInput(Reason.ENTRY_UNKNOWN_MEMBER, "member_uuid", member=card.member_uuid)
     old = conn.execute(select(t.cards).where(t.cards.c.card_no == card.card_no)).first()
     data = dict(sent)
-    if owner.merged_into is not None:  # issued or changed offline for a member HQ has merged since
-        data["member_uuid"] = final_members(conn, {card.member_uuid})[card.member_uuid]
+    holder = final_members(conn, {card.member_uuid}).get(card.member_uuid, card.member_uuid)
+    data["member_uuid"] = holder  # issued or changed offline for a member HQ has merged since
     if old is not None:
+        if final_members(conn, {old.member_uuid}).get(old.member_uuid, old.member_uuid) != holder:
+            raise InvalidInput(Reason.CARD_OTHER_MEMBER, "member_uuid", card=card.card_no)
         data = merge_card(old._asdict(), data)
         conn.execute(t.cards.update().where(t.cards.c.card_no == card.card_no).values(**data))
     else:
         conn.execute(t.cards.insert().values(**data))
-    return card.card_no, None, _feed_row("card", card.card_no, data, sent, device)
+    return _feed_row("card", card.card_no, data, sent, device)
 
 
 def merge_card(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
