@@ -16,6 +16,7 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from pos_member.domain.errors import InvalidInput, PosError
 from pos_member.domain.reasons import Reason
@@ -150,3 +151,21 @@ def utf8_ok(*values: str | None) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+# ---- database errors that no retry can cure ------------------------------------------------------------
+
+# PostgreSQL SQLSTATE classes of a value the database refuses whatever the moment: data exception,
+# integrity constraint, program limit (an index row too large). Not: connection (08), rollback (40),
+# resources (53), lock (55), operator (57), system (58), or our own SQL being wrong (42): those may pass.
+_PERMANENT_CLASSES = ("22", "23", "54")
+
+
+def is_permanent(exc: DBAPIError) -> bool:
+    """Whether the same statement with the same values would fail again on every retry."""
+    if exc.connection_invalidated:
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate:
+        return str(sqlstate)[:2] in _PERMANENT_CLASSES
+    return isinstance(exc, IntegrityError | DataError)

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from pos_member.domain.cardno import is_card_no, is_phone
 from pos_member.domain.errors import InvalidInput, PosError
@@ -37,7 +37,7 @@ from pos_member.domain.validate import (
 )
 from sync import protocol as p
 from sync.hq import tables as t
-from sync.hq.intake import utf8_ok
+from sync.hq.intake import is_permanent, utf8_ok
 
 if TYPE_CHECKING:
     from sync.hq.service import Device
@@ -83,7 +83,7 @@ def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], n
         except PosError as exc:
             problem, change = exc, None
         except DBAPIError as exc:
-            if not careful or isinstance(exc, OperationalError):
+            if not careful or not is_permanent(exc):
                 raise
             log.error("HQ could not store %s record %s from device %s", record.kind, key, device.device_id,
                       exc_info=exc)

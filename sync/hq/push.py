@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, String, select, text, union_all
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from pos_member.domain.errors import InvalidInput, PosError
 from pos_member.domain.reasons import Reason
@@ -22,7 +22,7 @@ from sync import protocol as p
 from sync.hq import db
 from sync.hq import tables as t
 from sync.hq.chain_ledger import ENTRY_FIELDS, entry_hash, entry_values_json, forward_merged, move_balances
-from sync.hq.intake import Knowledge, Malformed, entry_problem, knowledge
+from sync.hq.intake import Knowledge, Malformed, entry_problem, is_permanent, knowledge
 from sync.hq.merge import apply_records
 from sync.hq.service import Device, authenticate, utc_now
 
@@ -37,7 +37,9 @@ def push(engine: Engine, token: str | None, request: p.PushRequest,
     cannot store is rejected (and logged with its exception), the rest is stored."""
     try:
         return _push(engine, token, request, malformed or [], careful=False)
-    except (IntegrityError, DataError) as exc:
+    except DBAPIError as exc:
+        if not is_permanent(exc):
+            raise
         log.error("a push from one device failed on a permanent database error; storing it record by record",
                   exc_info=exc)
     return _push(engine, token, request, malformed or [], careful=True)
@@ -244,7 +246,9 @@ def _insert_careful(conn: Connection, device: Device, rows: list[dict[str, Any]]
         try:
             with conn.begin_nested():
                 stored |= _insert_new(conn, device, [row], now)
-        except (IntegrityError, DataError) as exc:
+        except DBAPIError as exc:
+            if not is_permanent(exc):
+                raise
             log.error("HQ could not store entry %s from device %s", row["entry_id"], device.device_id,
                       exc_info=exc)
             row["_not_stored"] = True
