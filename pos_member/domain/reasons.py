@@ -182,7 +182,6 @@ class Reason(StrEnum):
     ENTRY_CONFLICT = "entry_conflict"
     CARD_OTHER_MEMBER = "card_other_member"
     MEMBER_FIELD_FIXED = "member_field_fixed"
-    MEMBER_OTHER_STORE = "member_other_store"
     ANONYMISE_HOME_ONLY = "anonymise_home_only"
     ONLY_HQ_MERGES = "only_hq_merges"
     HQ_NOT_STORED = "hq_not_stored"
@@ -351,7 +350,6 @@ ENGLISH: dict[Reason, str] = {
     Reason.ENTRY_CONFLICT: "conflict: {what}",
     Reason.CARD_OTHER_MEMBER: "card {card} belongs to another member; only HQ's merge moves a card",
     Reason.MEMBER_FIELD_FIXED: "{field} of member {member} never changes",
-    Reason.MEMBER_OTHER_STORE: "a till registers members of its own store {store} only",
     Reason.ANONYMISE_HOME_ONLY: "only the member's home store {store} (or HQ) may anonymise them",
     Reason.ONLY_HQ_MERGES: "only HQ merges members (pos-hq member merge)",
     Reason.HQ_NOT_STORED: "HQ could not store this {what}; its log says why",

@@ -189,7 +189,6 @@ def _sentences() -> dict[Reason, str]:  # noqa: PLR0915 - one table, read top to
         Reason.ENTRY_CONFLICT: translate("Refusal", "HQ already holds another entry here: {what}."),
         Reason.CARD_OTHER_MEMBER: translate("Refusal", "Card {card} belongs to another member; only HQ's merge moves a card."),
         Reason.MEMBER_FIELD_FIXED: translate("Refusal", "{field} of member {member} never changes."),
-        Reason.MEMBER_OTHER_STORE: translate("Refusal", "A till registers members of its own store {store} only."),
         Reason.ANONYMISE_HOME_ONLY: translate("Refusal", "Only the member's home store {store} or HQ may anonymise them."),
         Reason.ONLY_HQ_MERGES: translate("Refusal", "Only HQ merges members."),
         Reason.HQ_NOT_STORED: translate("Refusal", "HQ could not store this {what}; HQ's log says why."),
