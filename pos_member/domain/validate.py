@@ -11,10 +11,9 @@ within sane bounds, and its amount within the till's own limits (from the rules,
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pos_member.domain.errors import InvalidInput
@@ -81,10 +80,14 @@ class EntryLimits:
 
     def largest(self, kind: str, account: str) -> int:
         if account == "points":
-            return {"earn": self.max_earn_points, "reverse": self.max_earn_points,
-                    "redeem": self.max_redeem_points, "refund": self.max_redeem_points,
-                    "adjust": max(MAX_ADJUST_POINTS, self.max_earn_points)}.get(kind, MAX_POINTS_BALANCE)
-        return {"topup": self.max_topup_fen, "bonus": self.max_bonus_fen}.get(kind, self.max_sale_fen)
+            if kind in ("earn", "reverse"):
+                return self.max_earn_points
+            if kind in ("redeem", "refund"):
+                return self.max_redeem_points
+            return max(MAX_ADJUST_POINTS, self.max_earn_points) if kind == "adjust" else MAX_POINTS_BALANCE
+        if kind == "topup":
+            return self.max_topup_fen
+        return self.max_bonus_fen if kind == "bonus" else self.max_sale_fen
 
 
 # The ceilings of the rules parser: what a till with any valid rules could allow (HQ without published rules).
@@ -92,14 +95,13 @@ CEILING_LIMITS = EntryLimits(max_sale_fen=100_000_000, max_topup_fen=100_000_000
                              max_earn_points=MAX_POINTS_BALANCE, max_redeem_points=MAX_POINTS_BALANCE)
 
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_FAR_FUTURE = datetime(2200, 1, 1, tzinfo=UTC)
+
+
 def is_uuid(text: Any) -> bool:
-    if not isinstance(text, str) or len(text) != 36:
-        return False
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
+    """A UUID in its canonical 36-character text form (what new_id and uuid4 make)."""
+    return isinstance(text, str) and _UUID.fullmatch(text) is not None
 
 
 def aware_time(text: Any, field: str, now: datetime | None = None) -> datetime:
@@ -108,9 +110,8 @@ def aware_time(text: Any, field: str, now: datetime | None = None) -> datetime:
         moment = datetime.fromisoformat(text) if isinstance(text, str) else None
     except ValueError:
         moment = None
-    high = (now + LATEST_AHEAD) if now is not None else datetime.fromisoformat("2200-01-01T00:00:00+00:00")
-    if moment is None or moment.tzinfo is None or moment.utcoffset() is None or not (
-            EARLIEST_BUSINESS_TIME <= moment <= high):
+    high = (now + LATEST_AHEAD) if now is not None else _FAR_FUTURE
+    if moment is None or moment.tzinfo is None or not (EARLIEST_BUSINESS_TIME <= moment <= high):
         raise InvalidInput(Reason.ENTRY_BAD_TIME, field, text=str(text)[:40], low=EARLIEST_BUSINESS_TIME.date().isoformat(),
                            high=high.date().isoformat())
     return moment
@@ -132,9 +133,12 @@ def check_entry_types(entry: Mapping[str, Any]) -> None:
             raise InvalidInput(Reason.ENTRY_BAD_TYPE, name, expected="a text", got=repr(entry[name])[:20])
 
 
-def check_entry(entry: Mapping[str, Any], limits: EntryLimits, now: datetime | None = None) -> None:
-    """Raise InvalidInput (a typed Reason naming the field) unless a till could have written `entry`."""
-    check_entry_types(entry)
+def check_entry(entry: Mapping[str, Any], limits: EntryLimits, now: datetime | None = None,
+                typed: bool = False) -> None:
+    """Raise InvalidInput (a typed Reason naming the field) unless a till could have written `entry`.
+    `typed`: the caller has checked the types strictly already (HQ's pydantic model, strict)."""
+    if not typed:
+        check_entry_types(entry)
     if not is_uuid(entry["entry_id"]):
         raise InvalidInput(Reason.ENTRY_BAD_ID, "entry_id", text=entry["entry_id"][:40])
     kind, account, delta = entry["kind"], entry["account"], entry["delta"]

@@ -132,7 +132,7 @@ def entry_problem(entry: dict[str, Any], known: Knowledge) -> PosError | None:
     if not utf8_ok(*(value for value in entry.values() if isinstance(value, str))):
         return InvalidInput(Reason.ENTRY_BAD_TEXT, "entry")
     try:
-        check_entry(entry, known.limits, known.now)
+        check_entry(entry, known.limits, known.now, typed=True)  # EntryIn is strict
         if not is_uuid(entry["member_uuid"]):
             raise InvalidInput(Reason.ENTRY_BAD_ID, "member_uuid", text=entry["member_uuid"][:40])
         if entry["rules_version"] > known.max_rules_version:
