@@ -152,6 +152,8 @@ class EntryIn(Strict):
 
 
 class MemberRecord(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
     uuid: Text36
     member_no: Text36
     home_store: Text36
@@ -166,6 +168,8 @@ class MemberRecord(Strict):
 
 
 class CardRecord(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
     card_no: Text36
     member_uuid: Text36
     version: Annotated[int, Field(ge=1, le=2**31 - 1)]

@@ -108,8 +108,8 @@ def create_app(engine: Engine, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> 
             service.authenticate(conn, who)
 
     def _push(who: str, raw: bytes) -> dict[str, Any]:
-        body, malformed = intake.parse_push(raw)
-        return hq_push.push(engine, who, body, malformed)
+        parsed = intake.parse_push(raw)
+        return hq_push.push(engine, who, parsed.request, parsed.malformed, parsed.refused_records)
 
     @app.get("/v1/pull", response_model=p.PullResponse, responses=_ERRORS | {
         409: {"model": p.ErrorBody, "description": "`since` is ahead of HQ's change feed (HQ restored a backup)"}})

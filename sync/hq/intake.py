@@ -42,39 +42,62 @@ class Malformed:
     problem: PosError
 
 
-def parse_push(raw: bytes) -> tuple[p.PushRequest, list[Malformed]]:
-    """The body as a PushRequest, without the entries that are malformed on their own (returned aside)."""
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A push body: what has the protocol's shape, and the entries and records that do not (rejected)."""
+
+    request: p.PushRequest
+    malformed: list[Malformed]
+    refused_records: list[p.RecordStatus]
+
+
+def parse_push(raw: bytes) -> Parsed:
+    """The body as a PushRequest, without the entries and records malformed on their own (set aside)."""
     try:
-        return p.PushRequest.model_validate_json(raw), []
+        return Parsed(p.PushRequest.model_validate_json(raw), [], [])
     except ValidationError as exc:
         failure = exc
-    errors = failure.errors(include_url=False)
-    bad: dict[int, dict[str, Any]] = {}
-    for error in errors:
+    bad: dict[tuple[str, int], dict[str, Any]] = {}
+    for error in failure.errors(include_url=False):
         loc = error["loc"]
-        if len(loc) < 3 or loc[0] != "entries" or not isinstance(loc[1], int):
+        if len(loc) < 3 or loc[0] not in ("entries", "records") or not isinstance(loc[1], int):
             raise_422(failure)
-        bad.setdefault(loc[1], error)
-    body = json.loads(raw)  # only field errors: the body is JSON and its entries a list of objects
-    entries = body.get("entries")
-    malformed = []
-    for index, error in sorted(bad.items()):
-        item = entries[index]
-        entry_id, local_seq = item.get("entry_id"), item.get("local_seq")
-        if not (isinstance(entry_id, str) and 0 < len(entry_id) <= 36 and "\x00" not in entry_id
-                and type(local_seq) is int and 1 <= local_seq <= p.MAX_SEQ):
-            raise_422(failure)  # which entry this is cannot be told: the till must send it well-formed
-        malformed.append(Malformed(item, _type_problem(error)))
-    body["entries"] = [entry for index, entry in enumerate(entries) if index not in bad]
+        bad.setdefault((str(loc[0]), loc[1]), error)
+    body = json.loads(raw)  # only field errors: the body is JSON, its lists hold objects
+    malformed, refused = [], []
+    for (where, index), error in sorted(bad.items()):
+        item = body[where][index]
+        if where == "entries":
+            entry_id, local_seq = item.get("entry_id"), item.get("local_seq")
+            if not (_readable_key(entry_id) and type(local_seq) is int and 1 <= local_seq <= p.MAX_SEQ):
+                raise_422(failure)  # which entry this is cannot be told: the till must send it well-formed
+            malformed.append(Malformed(item, _type_problem(error)))
+        else:
+            kind = item.get("kind")
+            inner = item.get(kind) if kind in ("member", "card") else None
+            key = inner.get("uuid" if kind == "member" else "card_no") if isinstance(inner, dict) else None
+            if not _readable_key(key):
+                raise_422(failure)
+            problem = _type_problem(error)
+            refused.append(p.RecordStatus(kind=kind, key=key, status="rejected", reason=str(problem),
+                                          code=problem.reason.value))
+    for where, drop in (("entries", {i for w, i in bad if w == "entries"}),
+                        ("records", {i for w, i in bad if w == "records"})):
+        if drop:
+            body[where] = [item for index, item in enumerate(body[where]) if index not in drop]
     try:
-        return p.PushRequest.model_validate(body), malformed
+        return Parsed(p.PushRequest.model_validate(body), malformed, refused)
     except ValidationError as exc:
         raise_422(exc)
     raise AssertionError("unreachable")
 
 
+def _readable_key(key: Any) -> bool:
+    return isinstance(key, str) and 0 < len(key) <= 36 and "\x00" not in key
+
+
 def _type_problem(error: dict[str, Any]) -> PosError:
-    field = ".".join(str(part) for part in error["loc"][2:]) or "entry"
+    field = ".".join(str(part) for part in error["loc"][2:]) or str(error["loc"][0])
     expected = str(error["msg"]).removeprefix("Input should be ").removeprefix("Input ")[:60]
     return InvalidInput(Reason.ENTRY_BAD_TYPE, field, expected=expected, got=excerpt(error.get("input"), 20))
 

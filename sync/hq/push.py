@@ -30,19 +30,22 @@ log = logging.getLogger("sync.hq")
 _ENTRY_LIST = TypeAdapter(list[p.EntryIn])
 
 
-def push(engine: Engine, token: str | None, request: p.PushRequest,
-         malformed: list[Malformed] | None = None) -> dict[str, Any]:
+def push(engine: Engine, token: str | None, request: p.PushRequest, malformed: list[Malformed] | None = None,
+         refused_records: list[p.RecordStatus] | None = None) -> dict[str, Any]:
     """_push; if the database refuses a value for good (a constraint or a type it cannot hold, not a lost
     connection), the same batch would fail on every retry, so it runs again record by record: the one HQ
     cannot store is rejected (and logged with its exception), the rest is stored."""
     try:
-        return _push(engine, token, request, malformed or [], careful=False)
+        reply = _push(engine, token, request, malformed or [], careful=False)
     except DBAPIError as exc:
         if not is_permanent(exc):
             raise
         log.error("a push from one device failed on a permanent database error; storing it record by record",
                   exc_info=exc)
-    return _push(engine, token, request, malformed or [], careful=True)
+        reply = _push(engine, token, request, malformed or [], careful=True)
+    if refused_records:  # records without the protocol's shape (sync.hq.intake): rejected alone
+        reply["records"] += [status.model_dump() for status in refused_records]
+    return reply
 
 
 def _push(engine: Engine, token: str | None, request: p.PushRequest, malformed: list[Malformed],

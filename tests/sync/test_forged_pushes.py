@@ -212,3 +212,19 @@ def test_any_store_may_edit_contact_fields_recorded_with_its_device_and_the_home
     sync(chain.a)
     row = chain.hq_member(chain.alice)
     assert row.status == "anonymised" and row.anonymised_by == chain.a.identity.device_id
+
+
+def test_a_record_with_a_string_for_a_number_is_rejected_alone(chain: Chain):
+    with db.read(chain.hq.engine) as conn:
+        card_row = conn.execute(select(hqt.cards).where(hqt.cards.c.card_no == chain.alice.card_no)).one()
+    card = {"kind": "card", "card": {name: getattr(card_row, name) for name in (
+        "card_no", "member_uuid", "version", "card_type", "status", "issued_at", "expires_on", "replaced_by",
+        "updated_at")} | {"version": str(card_row.version + 1)}}
+    good = chain.member(chain.alice, name="Alice Wong")
+    reply = chain.push(chain.a, records=[card, good])
+    assert sorted((s["key"], s["status"], s["code"]) for s in reply["records"]) == sorted([
+        (chain.alice.uuid, "ok", None), (chain.alice.card_no, "rejected", "entry_bad_type")])
+    assert chain.hq_member(chain.alice).name == "Alice Wong"
+    with db.read(chain.hq.engine) as conn:
+        assert conn.execute(select(hqt.cards.c.version).where(
+            hqt.cards.c.card_no == chain.alice.card_no)).scalar() == card_row.version
