@@ -16,7 +16,10 @@ Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <de
   which rows this transaction stored; a skipped row is a duplicate if its payload hash matches, else a
   conflict. Per entry: `ok` (stored now), `duplicate` (already held, same payload),
   `rejected` (bad entry, or the same entry_id or the same (device, local_seq) with a different payload; HQ
-  quarantines it with the reason). Rejected entries count as received, so `contiguous_through` (the highest
+  quarantines it with the reason). A bad entry or record is one no till could have written: HQ checks each
+  with pos_member.domain.validate, the checks the till applies when it writes (strict types, kind/account
+  pairs and signs, the rules' limits, sale ids, aware times, UUIDs, member fields, a card's member), and
+  answers its `Reason` as `code` beside the sentence. A body over 2 MB is refused (413) unread. Rejected entries count as received, so `contiguous_through` (the highest
   local_seq below which HQ has received every entry of this device) moves past them: a bad entry never
   blocks the queue. 5xx means a transient fault (the database is unreachable); the client retries later.
 - `GET /v1/pull?since=CURSOR&limit=N` returns changes made elsewhere in HQ commit order: ledger entries of
