@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 from contextlib import nullcontext
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
@@ -28,7 +28,6 @@ from pos_member.domain.cardno import is_card_no, is_phone
 from pos_member.domain.errors import InvalidInput, PosError
 from pos_member.domain.reasons import Reason
 from pos_member.domain.validate import (
-    LATEST_AHEAD,
     aware_time,
     check_birthday,
     check_name,
@@ -43,6 +42,7 @@ if TYPE_CHECKING:
     from sync.hq.service import Device
 
 log = logging.getLogger("sync.hq")
+BIRTHDAY_SLACK = timedelta(days=2)
 MEMBER_STATUSES = ("active", "anonymised", "merged")
 _MEMBER_FIELDS = [c.name for c in t.members.c if c.name not in ("points", "stored_paid_fen", "stored_bonus_fen")]
 _CARD_FIELDS = [c.name for c in t.cards.c]
@@ -157,7 +157,7 @@ def _check_member_fields(member: p.MemberRecord, moment: datetime) -> None:
     check_name(member.name)
     if member.phone is not None and not is_phone(member.phone):
         raise InvalidInput(Reason.NOT_A_PHONE, "phone", text=member.phone)
-    check_birthday(member.birthday, (moment + LATEST_AHEAD).date())
+    check_birthday(member.birthday, (moment + BIRTHDAY_SLACK).date())  # a till's date may run ahead of HQ's
     check_tier_code(member.tier_code)
     if member.tier_reached_on is not None:
         _day(member.tier_reached_on, "tier_reached_on")
