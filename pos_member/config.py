@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from pos_member.paths import data_dir
+from pos_member.paths import data_dir, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ class Settings:
     camera_source: str = "0"  # camera index, video file or stream URL
     decoder: str = "zxing"  # zxing | pyzbar
     hq_url: str = ""
+    hq_ca_file: str = ""  # a PEM file of the CA that signed HQ's certificate (a private CA); "" = the system's
     sync_interval_min: int = 5
     nightly_sync_at: str = "02:30"
     printer_kind: str = "preview"  # one of PRINTER_KINDS
@@ -58,7 +59,7 @@ class Paths:
 
 def resolve_paths(home: str | None = None) -> Paths:
     paths = Paths(data_dir(home))
-    paths.home.mkdir(parents=True, exist_ok=True)
+    private_dir(paths.home, ours=True)
     return paths
 
 

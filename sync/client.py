@@ -96,10 +96,13 @@ class Backoff:
 
 
 class SyncClient:
-    def __init__(self, store: SyncStore, timeout: float = 30.0, session: requests.Session | None = None) -> None:
+    def __init__(self, store: SyncStore, timeout: float = 30.0, session: requests.Session | None = None,
+                 verify: bool | str = True) -> None:
+        """`verify`: HQ's HTTPS certificate is checked against the system's CAs (True) or a CA file (a path)."""
         self.store = store
         self.timeout = timeout
         self.session = session or requests.Session()
+        self.verify = verify  # passed with each request: REQUESTS_CA_BUNDLE would override a session's own
 
     # ---- HTTP -----------------------------------------------------------------------------------------
     def _call(self, method: str, url: str, token: str | None = None, headers: dict[str, str] | None = None,
@@ -108,8 +111,9 @@ class SyncClient:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            response = self.session.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
-        except requests.RequestException as exc:  # refused, reset, timeout, truncated body
+            response = self.session.request(method, url, headers=headers, timeout=self.timeout,
+                                            verify=self.verify, **kwargs)
+        except OSError as exc:  # refused, reset, timeout, truncated body, an untrusted certificate, no CA file
             raise SyncError(Reason.HQ_UNREACHABLE, error=type(exc).__name__) from exc
         if response.status_code == 401:
             raise AuthError(Reason.HQ_TOKEN_REFUSED)

@@ -20,7 +20,10 @@ Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <de
   which rows this transaction stored; a skipped row is a duplicate if its payload hash matches, else a
   conflict. Per entry: `ok` (stored now), `duplicate` (already held, same payload),
   `rejected` (bad entry, or the same entry_id or the same (device, local_seq) with a different payload; HQ
-  quarantines it with the reason). Rejected entries count as received, so `contiguous_through` (the highest
+  quarantines it with the reason). A bad entry or record is one no till could have written: HQ checks each
+  with pos_member.domain.validate, the checks the till applies when it writes (strict types, kind/account
+  pairs and signs, the rules' limits, sale ids, aware times, UUIDs, member fields, a card's member), and
+  answers its `Reason` as `code` beside the sentence. A body over 2 MB is refused (413) unread. Rejected entries count as received, so `contiguous_through` (the highest
   local_seq below which HQ has received every entry of this device) moves past them: a bad entry never
   blocks the queue. 5xx means a transient fault (the database is unreachable); the client retries later.
   Records are members, cards and (optional, for HQ's tier evaluation) sales: a `sale` record is a sale's
@@ -153,7 +156,9 @@ class EnrolResponse(BaseModel):
 
 class EntryIn(Strict):
     """One ledger entry as the store recorded it. Kind, account and member are checked per entry (a bad one
-    is rejected alone), so they are plain strings here."""
+    is rejected alone), so they are plain strings here. Types are strict: "5" or true is not a number."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     entry_id: Text36
     local_seq: Annotated[int, Field(ge=1, le=MAX_SEQ)]
@@ -171,6 +176,8 @@ class EntryIn(Strict):
 
 
 class MemberRecord(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
     uuid: Text36
     member_no: Text36
     home_store: Text36
@@ -185,6 +192,8 @@ class MemberRecord(Strict):
 
 
 class CardRecord(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
     card_no: Text36
     member_uuid: Text36
     version: Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -224,6 +233,7 @@ class EntryStatus(BaseModel):
     local_seq: int
     status: Literal["ok", "duplicate", "rejected"]
     reason: str | None = None
+    code: str | None = None  # the Reason of a rejection (pos_member/domain/reasons.py); reason is its sentence
 
 
 class RecordStatus(BaseModel):

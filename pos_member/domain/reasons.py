@@ -178,6 +178,23 @@ class Reason(StrEnum):
     PULL_NUMBER_TAKEN = "pull_number_taken"
     PULL_NO_MEMBER = "pull_no_member"
     PULL_NOT_APPLIED = "pull_not_applied"
+    # what HQ refuses in a push: an entry or record no till could have written (pos_member/domain/validate.py)
+    ENTRY_BAD_TYPE = "entry_bad_type"
+    ENTRY_BAD_ID = "entry_bad_id"
+    ENTRY_BAD_PAIR = "entry_bad_pair"
+    ENTRY_BAD_SIGN = "entry_bad_sign"
+    ENTRY_TOO_LARGE = "entry_too_large"
+    ENTRY_NO_SALE = "entry_no_sale"
+    ENTRY_BAD_TIME = "entry_bad_time"
+    ENTRY_UNKNOWN_RULES = "entry_unknown_rules"
+    ENTRY_BAD_TEXT = "entry_bad_text"
+    ENTRY_UNKNOWN_MEMBER = "entry_unknown_member"
+    ENTRY_CONFLICT = "entry_conflict"
+    MEMBER_FIELD_FIXED = "member_field_fixed"
+    ANONYMISE_HOME_ONLY = "anonymise_home_only"
+    ONLY_HQ_MERGES = "only_hq_merges"
+    HQ_NOT_STORED = "hq_not_stored"
+    SALE_NOT_YOURS = "sale_not_yours"
     # a refusal made before reasons were typed (a free sentence); none of ours is left, see tests/unit
     UNTYPED = "untyped"
 
@@ -341,6 +358,22 @@ ENGLISH: dict[Reason, str] = {
     Reason.PULL_NUMBER_TAKEN: "{number} is held here by another member",
     Reason.PULL_NO_MEMBER: "its member {member} is not known here",
     Reason.PULL_NOT_APPLIED: "this till could not apply it ({error})",
+    Reason.ENTRY_BAD_TYPE: "must be {expected}, got {got}",
+    Reason.ENTRY_BAD_ID: "'{text}' is not a UUID",
+    Reason.ENTRY_BAD_PAIR: "a till writes no {kind} entries on account {account}",
+    Reason.ENTRY_BAD_SIGN: "a {kind} entry must be {sign}",
+    Reason.ENTRY_TOO_LARGE: "{amount} is above the till's limit of {limit} for one {kind} entry",
+    Reason.ENTRY_NO_SALE: "a {kind} entry needs the id of its sale",
+    Reason.ENTRY_BAD_TIME: "'{text}' is not a time with its zone between {low} and {high}",
+    Reason.ENTRY_UNKNOWN_RULES: "rules version {version} is not one HQ knows",
+    Reason.ENTRY_BAD_TEXT: "text is not valid UTF-8",
+    Reason.ENTRY_UNKNOWN_MEMBER: "unknown member {member}",
+    Reason.ENTRY_CONFLICT: "conflict: {what}",
+    Reason.MEMBER_FIELD_FIXED: "{field} of member {member} never changes",
+    Reason.ANONYMISE_HOME_ONLY: "only the member's home store {store} (or HQ) may anonymise them",
+    Reason.ONLY_HQ_MERGES: "only HQ merges members (pos-hq member merge)",
+    Reason.HQ_NOT_STORED: "HQ could not store this {what}; its log says why",
+    Reason.SALE_NOT_YOURS: "sale {sale} was recorded by another till or for another member",
     Reason.UNTYPED: "{text}",
 }
 

@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pos_member.domain.errors import StorageError
 from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import Rules, parse_rules_toml
+from pos_member.paths import private_dir, private_file
 from pos_member.storage import tables as t
 from pos_member.storage.engine import Database
 from pos_member.storage.schema import upgrade_to_head
@@ -148,8 +149,9 @@ def _create_empty_database(db_path: Path) -> None:
     """A new store file appears with its SQLite header already written (made aside, then linked into place
     only if the name is still free), so a reader never meets a 0-byte file another opener is creating
     and a 0-byte store file always means damage."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(db_path.parent)
     scratch = db_path.with_name(f"{db_path.name}.{uuid.uuid4().hex[:8]}.new")
+    private_file(scratch)  # 0600 from its first byte: the store holds the device token and PIN hashes
     conn = sqlite3.connect(scratch, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode=WAL").fetchone()  # writes page 1: the header
@@ -174,6 +176,7 @@ def open_store(db_path: Path, clock: Clock = system_clock, *, create: bool = Tru
             raise StorageError(Reason.NO_STORE_YET, "store", dir=str(db_path.parent))
         _create_empty_database(db_path)
     check_store_file(db_path)
+    private_file(db_path)  # a store made before files were private: tightened (the dir by resolve_paths)
     db = Database(db_path)
     try:
         upgrade_to_head(db)

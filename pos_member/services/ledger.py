@@ -14,11 +14,11 @@ from sqlalchemy import Connection, bindparam, text
 
 from pos_member.domain.errors import RuleRefused
 from pos_member.domain.reasons import Reason
+from pos_member.domain.validate import ACCOUNTS, KINDS, EntryLimits, check_entry
 from pos_member.services.context import Store, new_id
 from pos_member.storage import tables as t
 
-ACCOUNTS = ("points", "stored_paid", "stored_bonus")
-KINDS = ("earn", "redeem", "reverse", "expire", "adjust", "topup", "bonus", "spend", "refund", "transfer")
+__all__ = ["ACCOUNTS", "KINDS", "Posting", "next_counter", "post", "post_points_bulk"]
 BALANCE_COLUMN = {"points": "points", "stored_paid": "stored_paid_fen", "stored_bonus": "stored_bonus_fen"}
 
 # Built once: building SQLAlchemy statements per call costs more than the fsync of the commit.
@@ -82,6 +82,9 @@ def post(
         }
         for index, posting in enumerate(postings)
     ]
+    limits = _limits(conn, store)
+    for row in rows:  # the checks HQ applies on receipt (pos_member.domain.validate): never write what HQ refuses
+        check_entry(row, limits)
     conn.execute(_INSERT_ENTRY, rows)
     change = {column: 0 for column in BALANCE_COLUMN.values()}
     for posting in postings:
@@ -129,7 +132,16 @@ def post_points_bulk(
          "business_time": business_time, "note": p.note, "expires_on": p.expires_on}
         for index, (member_id, p) in enumerate(postings)
     ]
+    limits = _limits(conn, store)
+    for row in rows:
+        check_entry(row, limits)
     conn.execute(_INSERT_ENTRY, rows)
     conn.execute(_MOVE_POINTS, [{"member_id_": row["member_id"], "d_points": row["delta"], "at": business_time}
                                 for row in rows])
     return rows
+
+
+def _limits(conn: Connection, store: Store) -> EntryLimits:
+    """The current rules' limits; an entry priced by an older version (a refund) may carry that version's."""
+    _, rules = store.rules(conn)
+    return EntryLimits.of(rules)

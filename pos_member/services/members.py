@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import Connection, select
 
 from pos_member.domain.cardno import make_card_no, make_member_no, mask_phone, normalise_phone
@@ -11,35 +9,13 @@ from pos_member.domain.cards import expiry_after
 from pos_member.domain.errors import InvalidInput, NotFound, RuleRefused
 from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import Rules
+from pos_member.domain.validate import check_birthday, check_name
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import next_counter
 from pos_member.services.lookup import MemberView, current_card, member_view, resolve
 from pos_member.services.staff import CONSOLE_STAFF_ID, require_manager
 from pos_member.storage import tables as t
-
-MAX_NAME_LENGTH = 40
-
-
-def check_name(name: str) -> str:
-    cleaned = " ".join((name or "").split())
-    if not cleaned:
-        raise InvalidInput(Reason.EMPTY, "name")
-    if len(cleaned) > MAX_NAME_LENGTH or not cleaned.isprintable():
-        raise InvalidInput(Reason.NAME_TOO_LONG, "name", max=MAX_NAME_LENGTH)
-    return cleaned
-
-
-def check_birthday(text: str | None, today: date) -> str | None:
-    if not text:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidInput(Reason.NOT_A_DATE, "birthday", text=str(text)) from exc
-    if day > today or day.year < 1900:
-        raise InvalidInput(Reason.IMPLAUSIBLE_BIRTHDAY, "birthday", text=str(text))
-    return day.isoformat()
 
 
 def _check_phone_free(conn: Connection, phone: str, member_id: int | None = None) -> None:

@@ -64,7 +64,7 @@ def enrol(store: Store, hq_url: str, code: str, timeout: float = 30.0) -> dict[s
     from sync.client import SyncClient, SyncError
 
     try:
-        result = SyncClient(sync_store(store), timeout=timeout).enrol(hq_url, code)
+        result = SyncClient(sync_store(store), timeout=timeout, verify=hq_verify(store)).enrol(hq_url, code)
     except SyncError as exc:
         raise SyncFailed(Reason.SYNC_FAILED, "enrol", why=exc.reason, **exc.params) from exc
     finally:
@@ -76,10 +76,20 @@ def sync_once(store: Store, attempts: int = 4, timeout: float = 30.0, pull: bool
     from sync.client import SyncClient, SyncError, sync_with_retries
 
     try:
-        report = sync_with_retries(SyncClient(sync_store(store), timeout=timeout), attempts=attempts, pull=pull)
+        client = SyncClient(sync_store(store), timeout=timeout, verify=hq_verify(store))
+        report = sync_with_retries(client, attempts=attempts, pull=pull)
     except SyncError as exc:
         raise SyncFailed(Reason.SYNC_FAILED, "sync", why=exc.reason, **exc.params) from exc
     return report.__dict__ | {"status": sync_status(store)}
+
+
+def hq_verify(store: Store) -> bool | str:
+    """How the till checks HQ's HTTPS certificate: against the CA file of the settings (`hq_ca_file` in the
+    store's config.toml, for a chain's private CA), else the system's trusted CAs. Never switched off."""
+    from pos_member.config import Paths, load_settings
+
+    ca_file = load_settings(Paths(store.db.path.parent)).hq_ca_file
+    return str(Path(ca_file).expanduser()) if ca_file else True
 
 
 def sync_status(store: Store) -> dict[str, Any]:

@@ -1166,6 +1166,86 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>{field}: must be {expected}.</source>
+        <translation>{field}：须为 {expected}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: &apos;{text}&apos; is not a UUID.</source>
+        <translation>{field}：“{text}”不是 UUID。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A till writes no {kind} entries on account {account}.</source>
+        <translation>收银机不会在账户 {account} 上记 {kind} 分录。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A {kind} entry must be {sign}.</source>
+        <translation>{kind} 分录的金额须为 {sign}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{amount} is above the till&apos;s limit of {limit} for one {kind} entry.</source>
+        <translation>{amount} 超过收银机单笔 {kind} 分录的上限 {limit}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A {kind} entry needs the id of its sale.</source>
+        <translation>{kind} 分录须带有其销售单号。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field}: &apos;{text}&apos; is not a time with its zone between {low} and {high}.</source>
+        <translation>{field}：“{text}”不是带时区、介于 {low} 与 {high} 之间的时间。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rules version {version} is not one HQ knows.</source>
+        <translation>总部不认识规则版本 {version}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The text is not valid UTF-8.</source>
+        <translation>文本不是有效的 UTF-8。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ does not know member {member}.</source>
+        <translation>总部没有会员 {member}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ already holds another entry here: {what}.</source>
+        <translation>总部在此已有另一条分录：{what}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{field} of member {member} never changes.</source>
+        <translation>会员 {member} 的 {field} 不能更改。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only the member&apos;s home store {store} or HQ may anonymise them.</source>
+        <translation>只有会员的开卡门店 {store} 或总部可以匿名化该会员。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only HQ merges members.</source>
+        <translation>只有总部可以合并会员。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ could not store this {what}; HQ&apos;s log says why.</source>
+        <translation>总部无法保存此{what}；原因见总部日志。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sale {sale} was recorded by another till or for another member.</source>
+        <translation>销售单 {sale} 由另一台收银机或为另一位会员记录。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Refused: {text}</source>
         <translation>已拒绝：{text}</translation>
     </message>
@@ -1321,7 +1401,7 @@
         <translation>不可用：{0}</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-195"/>
         <location line="+2"/>
         <source>This is not a coupon code (10 letters and digits).</source>
         <translation>这不是优惠券码（10 位字母和数字）。</translation>

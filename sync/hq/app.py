@@ -3,8 +3,10 @@ own pooled connection. (No `from __future__ import annotations` here: FastAPI mu
 whose dependencies are closures over the engine.)
 
 Status codes: 401 unknown/revoked token, 403 bad enrolment code, 409 enrolment conflict or a pull cursor
-ahead of the feed, 422 malformed body, 503 database unreachable or busy (transient: the client backs off and
-retries). A bad entry is never an HTTP error; it is `rejected` in the reply.
+ahead of the feed, 413 a body over the size limit (before anything is parsed), 422 malformed body (each input
+repeated as a short excerpt only), 503 database unreachable or busy (transient: the client backs off and
+retries). A bad entry is never an HTTP error; it is `rejected` in the reply. A push's token is checked before
+its body is read.
 """
 
 
@@ -15,36 +17,38 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.concurrency import run_in_threadpool
 
 from sync import protocol as p
+from sync.hq import db, intake, service
 from sync.hq import jobs as hq_jobs
 from sync.hq import push as hq_push
-from sync.hq import service
+from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from sync.hq.service import HQRefused
 
 log = logging.getLogger("sync.hq")
 _bearer = HTTPBearer(auto_error=False, description="the device token from POST /v1/enrol")
 _ERRORS = {401: {"model": p.ErrorBody, "description": "unknown or revoked device token"},
            503: {"model": p.ErrorBody, "description": "transient: retry later"}}
-ModelT = TypeVar("ModelT", bound=BaseModel)
 # FastAPI documents this for a declared body; an endpoint reading its own body (_json_body) says it itself
 _INVALID_BODY: dict[int | str, dict[str, Any]] = {422: {"description": "Validation Error", "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}}}
 _BAD_JSON = {400: {"model": p.ErrorBody, "description": "the body is not JSON"}}
 
 
-def create_app(engine: Engine, jobs_every_s: float | None = None) -> FastAPI:
+def create_app(engine: Engine, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+               jobs_every_s: float | None = None) -> FastAPI:
     """`jobs_every_s`: run the chain's due nightly jobs (sync.hq.jobs) this often; None = never (tests)."""
 
     @asynccontextmanager
@@ -63,6 +67,7 @@ def create_app(engine: Engine, jobs_every_s: float | None = None) -> FastAPI:
     app = FastAPI(title="pos-member HQ", version=str(p.PROTOCOL_VERSION), lifespan=serving,
                   description="Store <-> HQ sync: enrolment, exactly-once ledger push, change-feed pull.")
     app.state.engine = engine
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
 
     @app.exception_handler(HQRefused)
     def refused(_request: Request, exc: HQRefused) -> JSONResponse:
@@ -77,8 +82,9 @@ def create_app(engine: Engine, jobs_every_s: float | None = None) -> FastAPI:
     @app.exception_handler(DBAPIError)
     def database_down(_request: Request, exc: Exception) -> JSONResponse:
         # Connection lost, server restarting, lock timeout: transient by nature, so 503 and the client retries.
-        # A DBAPIError that is not operational would be our bug; it is logged with its traceback either way.
-        log.exception("database error")
+        # A DBAPIError that is not operational would be our bug; it is logged with its traceback either way
+        # (passed explicitly: the handler runs outside the `except` that caught it, log.exception saw None).
+        log.error("database error", exc_info=exc)
         return JSONResponse({"detail": "HQ database unavailable; retry later"}, status_code=503)
 
     def token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str | None:
@@ -94,14 +100,25 @@ def create_app(engine: Engine, jobs_every_s: float | None = None) -> FastAPI:
 
     @app.post("/v1/push", response_model=p.PushResponse, responses=_ERRORS | _INVALID_BODY,
               openapi_extra=_json_body(p.PushRequest))
-    def push(raw: Annotated[bytes, Depends(_raw_body)], who: Annotated[str | None, Depends(token)]) -> JSONResponse:
-        # A batch is parsed and validated in one pass by pydantic, here on the worker thread: FastAPI's own
-        # json.loads + validation ran on the event loop and cost twice as much, while every store waited.
-        # No token at all is refused before the body is read; a wrong one inside the push's transaction.
-        # The documented model is PushResponse; the reply is built to it and sent without re-validation.
+    async def push(request: Request, who: Annotated[str | None, Depends(token)]) -> JSONResponse:
+        # The token is checked before the body is read (a stranger's 2 MB costs HQ nothing), and again inside
+        # the push's transaction (a revocation in between refuses it). A batch is parsed and validated in one
+        # pass by pydantic, on the worker thread: FastAPI's own json.loads + validation ran on the event loop
+        # and cost twice as much, while every store waited. The documented model is PushResponse; the reply
+        # is built to it and sent without re-validation.
         if not who:
             raise HQRefused(401, "missing device token")
-        return JSONResponse(hq_push.push(engine, who, _validated(p.PushRequest, raw)))
+        await run_in_threadpool(_check_token, who)
+        raw = await request.body()
+        return JSONResponse(await run_in_threadpool(_push, who, raw))
+
+    def _check_token(who: str) -> None:
+        with db.read(engine) as conn:
+            service.authenticate(conn, who)
+
+    def _push(who: str, raw: bytes) -> dict[str, Any]:
+        parsed = intake.parse_push(raw)
+        return hq_push.push(engine, who, parsed.request, parsed.malformed, parsed.refused_records)
 
     @app.get("/v1/pull", response_model=p.PullResponse, responses=_ERRORS | {
         409: {"model": p.ErrorBody, "description": "`since` is ahead of HQ's change feed (HQ restored a backup)"}})
@@ -137,32 +154,23 @@ async def _nightly_jobs(engine: Engine, every_s: float) -> None:
         await asyncio.sleep(every_s)
 
 
-async def _raw_body(request: Request) -> bytes:
-    return await request.body()
-
-
-def _validated(model: type[ModelT], raw: bytes) -> ModelT:
-    """`raw` as `model`, or the 422 FastAPI gives for a declared body (locations under "body")."""
-    try:
-        return model.model_validate_json(raw)
-    except ValidationError as exc:
-        errors = [error | {"loc": ("body", *error["loc"])} for error in exc.errors(include_url=False)]
-        raise RequestValidationError(errors) from None
-
-
 def _printable(error: Any) -> Any:
-    """A validation error JSON can carry: an input JSON cannot encode (NaN, Infinity, the raw bytes of a body
-    that is not JSON) is replaced by its repr, cut short."""
+    """A validation error JSON can carry, its input cut to a short excerpt (a 50 MB body is never echoed):
+    an input JSON cannot encode (NaN, Infinity, the raw bytes of a body that is not JSON) becomes its repr."""
     error = dict(error)
+    value = error.get("input")
     try:
-        json.dumps(error.get("input"), allow_nan=False)
+        json.dumps(value, allow_nan=False)
+        if not isinstance(value, str | int | float | bool | None):  # a whole object or list: its excerpt
+            value = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
-        error["input"] = repr(error["input"])[:200]
+        value = repr(value)
+    error["input"] = intake.excerpt(value, intake.MAX_ECHOED_INPUT)
     return jsonable_encoder(error)  # ctx may hold an exception object
 
 
 def _json_body(model: type[BaseModel]) -> dict[str, Any]:
-    """The OpenAPI requestBody of an endpoint that reads its body itself (see _validated)."""
+    """The OpenAPI requestBody of an endpoint that reads its body itself (see push, sync.hq.intake)."""
     schema = {"$ref": f"#/components/schemas/{model.__name__}"}
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 

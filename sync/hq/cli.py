@@ -1,6 +1,7 @@
 """The `pos-hq` command: run the HQ server and administer the chain.
 
-    pos-hq serve [--host 127.0.0.1] [--port 8765] [--jobs-every MINUTES]   # migrates the database first;
+    pos-hq serve [--host 127.0.0.1] [--port 8765] [--certfile CERT.pem --keyfile KEY.pem] [--max-body BYTES]
+                 [--jobs-every MINUTES]                      # migrates the database first; HTTPS with a cert;
                                                              # runs the nightly jobs by itself (0 = never)
     pos-hq jobs run [--date YYYY-MM-DD]                      # points expiry and tier evaluation, once per date
     pos-hq migrate
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -34,6 +36,7 @@ from sqlalchemy import Engine
 from pos_member.domain.errors import PosError
 from sync.hq import admin, db
 from sync.hq import jobs as hq_jobs
+from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, MAX_BODY_ENV
 
 Handler = Callable[[argparse.Namespace, Engine], Any]
 
@@ -43,10 +46,16 @@ def _serve(args: argparse.Namespace, engine: Engine) -> None:
 
     from sync.hq.app import create_app
 
+    if bool(args.certfile) != bool(args.keyfile):
+        raise ValueError("give both --certfile and --keyfile (HTTPS), or neither")
+    for path in (args.certfile, args.keyfile):
+        if path and not Path(path).is_file():
+            raise ValueError(f"cannot read {path}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     jobs_every = args.jobs_every * 60 if args.jobs_every > 0 else None
-    uvicorn.run(create_app(engine, jobs_every_s=jobs_every), host=args.host, port=args.port, log_level="info",
-                timeout_graceful_shutdown=5)
+    uvicorn.run(create_app(engine, max_body_bytes=args.max_body, jobs_every_s=jobs_every), host=args.host,
+                port=args.port, log_level="info", timeout_graceful_shutdown=5, ssl_certfile=args.certfile,
+                ssl_keyfile=args.keyfile)
 
 
 def _date(value: str) -> date:
@@ -67,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--jobs-every", type=int, default=30, metavar="MINUTES",
                        help="how often to run the due nightly jobs (points expiry, tiers); 0 = never")
+    serve.add_argument("--certfile", metavar="PEM", help="serve HTTPS with this certificate (chain)")
+    serve.add_argument("--keyfile", metavar="PEM", help="the certificate's private key")
+    serve.add_argument("--max-body", type=int, metavar="BYTES",
+                       default=int(os.environ.get(MAX_BODY_ENV, DEFAULT_MAX_BODY_BYTES)),
+                       help=f"largest request body (413 above it; default 2 MB, or {MAX_BODY_ENV})")
     serve.set_defaults(handler=_serve)
     jobs = sub.add_parser("jobs", help="the chain's nightly jobs").add_subparsers(dest="action", required=True)
     jobs_run = jobs.add_parser("run", help="run points expiry and tier evaluation for a date (once per date)")

@@ -17,12 +17,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 
+from pos_member.paths import private_dir, private_file
 from sync.hq import tables as t
 
 URL_ENV = "POS_HQ_DATABASE_URL"
 HOME_ENV = "POS_HQ_HOME"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def hq_home(override: str | None = None) -> Path:
@@ -41,8 +42,8 @@ def database_url(url: str | None = None, home: str | None = None) -> str:
         return url
     if os.environ.get(URL_ENV):
         return os.environ[URL_ENV]
-    directory = hq_home(home)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = private_dir(hq_home(home), ours=True)  # 0700, the database 0600: it holds token hashes and the chain key
+    private_file(directory / "hq.sqlite3")
     return f"sqlite+pysqlite:///{directory / 'hq.sqlite3'}"
 
 
@@ -66,6 +67,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+        database = engine.url.database
+        if database and database != ":memory:" and Path(database).parent.is_dir():
+            private_file(Path(database))  # 0600 however HQ's SQLite file is named
         return engine
     # a database host that does not answer fails a request (503) within 10 s instead of at the TCP timeout
     return create_engine(url, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 10})

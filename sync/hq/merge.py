@@ -3,39 +3,56 @@
 Rules (documented for both sides in sync.protocol):
 - cards: lost and replaced are terminal; a stale active/frozen snapshot never revives such a card; the
   version never goes down. A card must belong to a member HQ knows.
-- members: last arrival wins, except that a tier HQ set later (its evaluation: a newer tier_reached_on)
-  stays, an anonymised member stays anonymised (PII stays scrubbed) and a member HQ merged stays merged
-  (status, merged_into, no phone): only HQ merges (sync.hq.member_merge).
+- members: last arrival wins, except that an anonymised member stays anonymised (PII stays scrubbed) and a
+  member HQ merged stays merged (status, merged_into, no phone): only HQ merges (sync.hq.member_merge).
+  Fields are checked as the till checks them when typed (pos_member.domain.validate); any store may change
+  contact fields, only the home store the tier and anonymisation; each change records its device.
+- cards: a card's member never changes except by HQ's merge.
+- identity: a member_no belongs to one member (uuid) and never changes; a card_no belongs to one member,
+  moved only by HQ's merge. A record that would give a number to another member is rejected with a typed
+  reason (Reason.MEMBER_NO_TAKEN, MEMBER_NO_CHANGED, CARD_NO_TAKEN), never stored and never fed.
+- tiers: a tier HQ set later (its evaluation: a newer tier_reached_on) stays against a stale snapshot.
+- sales (for HQ's tier evaluation, sync.hq.member_sales): a sale belongs to the till that made it.
   A phone already held by another member is accepted and flagged `duplicate_phone` for HQ to merge.
 - a card sent for a merged member belongs to the member it was merged into.
-- identity (issue 10): a member_no belongs to one member (uuid) and never changes; a card_no belongs to one
-  member, changed only by HQ's merge. A record that would give a number to another member is rejected with a
-  typed reason (Reason.MEMBER_NO_TAKEN, MEMBER_NO_CHANGED, CARD_NO_TAKEN), never stored and never fed.
 - If HQ's merged state differs from what the device sent, the change is fed back to that device too.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+import logging
+from contextlib import nullcontext
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import DBAPIError
 
-from pos_member.domain.reasons import Reason, english
+from pos_member.domain.cardno import is_card_no, is_phone
+from pos_member.domain.errors import InvalidInput, PosError
+from pos_member.domain.reasons import Reason
+from pos_member.domain.validate import (
+    aware_time,
+    check_birthday,
+    check_name,
+    check_tier_code,
+    is_uuid,
+)
 from sync import protocol as p
 from sync.hq import tables as t
+from sync.hq.intake import is_permanent, utf8_ok
 from sync.hq.member_sales import store_sale
 
 if TYPE_CHECKING:
     from sync.hq.service import Device
 
+log = logging.getLogger("sync.hq")
+BIRTHDAY_SLACK = timedelta(days=2)
 MEMBER_STATUSES = ("active", "anonymised", "merged")
 _MEMBER_FIELDS = [c.name for c in t.members.c if c.name not in ("points", "stored_paid_fen", "stored_bonus_fen")]
 _CARD_FIELDS = [c.name for c in t.cards.c]
 _MAX_MERGE_HOPS = 50
-# Why a record is refused: a free English line (shape problems), or a typed reason and its figures.
-Problem = str | tuple[Reason, dict[str, int | str]] | None
 
 
 def final_members(conn: Connection, uuids: set[str]) -> dict[str, str]:
@@ -54,65 +71,51 @@ def final_members(conn: Connection, uuids: set[str]) -> dict[str, str]:
     return found
 
 
-def _utf8_ok(*values: str | None) -> bool:
-    # JSON may carry lone surrogates, which no database column can store: refuse them as data, not crash.
-    try:
-        for value in values:
-            if value is not None:
-                value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def entry_problem(entry: dict[str, Any]) -> str | None:
-    """Why a new entry (an EntryIn as a dict) cannot be stored, as far as the entry alone tells, or None.
-    Whether HQ knows its member is checked under the feed lock (sync.hq.push)."""
-    if entry["account"] not in p.ACCOUNTS:
-        return f"unknown account {entry['account']!r}"
-    if entry["kind"] not in p.KINDS:
-        return f"unknown kind {entry['kind']!r}"
-    if not _utf8_ok(entry["entry_id"], entry["sale_id"], entry["ref_id"], entry["note"], entry["business_time"],
-                    entry["expires_on"]):
-        return "text is not valid UTF-8"
-    try:
-        datetime.fromisoformat(entry["business_time"])
-        if entry["expires_on"]:
-            date.fromisoformat(entry["expires_on"])
-    except ValueError:
-        return "business_time or expires_on is not an ISO date"
-    return None
-
-
-def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], now: str
+def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], now: str, careful: bool = False
                   ) -> tuple[list[p.RecordStatus], list[dict[str, Any]]]:
-    """Upsert members (first) and cards; return per-record statuses and the feed rows to add."""
+    """Upsert members (first) and cards; return per-record statuses and the feed rows to add. `careful`: each
+    record in a savepoint of its own, so a database error on one (a value a column cannot hold) rejects that
+    record alone instead of failing the whole push again and again (sync.hq.push retries a push so)."""
     statuses: list[p.RecordStatus] = []
     changes: list[dict[str, Any]] = []
     ordered = sorted(records, key=lambda r: 0 if r.kind == "member" else 1)
+    moment = datetime.fromisoformat(now)
     for record in ordered:
-        if record.kind == "member" and record.member is not None:
-            key, problem, change = _member(conn, device, record.member, now)
-        elif record.kind == "card" and record.card is not None:
-            key, problem, change = _card(conn, device, record.card)
-        elif record.kind == "sale" and record.sale is not None:
-            key, problem, change = store_sale(conn, device, record.sale, now)
-        else:
-            key, problem, change = "", f"a {record.kind} record without its {record.kind}", None
-        statuses.append(_record_status(record.kind, key, problem))
+        key = (record.member.uuid if record.member else record.card.card_no if record.card
+               else record.sale.sale_id if record.sale else "")
+        try:
+            with conn.begin_nested() if careful else nullcontext():
+                key, change = _apply_one(conn, device, record, now, moment)
+            problem = None
+        except PosError as exc:
+            problem, change = exc, None
+        except DBAPIError as exc:
+            if not careful or not is_permanent(exc):
+                raise
+            log.error("HQ could not store %s record %s from device %s", record.kind, key, device.device_id,
+                      exc_info=exc)
+            problem, change = InvalidInput(Reason.HQ_NOT_STORED, record.kind, what=f"{record.kind} record"), None
+        statuses.append(p.RecordStatus(kind=record.kind, key=key, status="rejected" if problem else "ok",
+                                       reason=str(problem) if problem else None,
+                                       code=problem.reason.value if problem else None,
+                                       params=problem.params if problem else {}))
         if change is not None:
             changes.append(change)
     return statuses, changes
 
 
-def _record_status(kind: str, key: str, problem: Problem) -> p.RecordStatus:
-    if problem is None:
-        return p.RecordStatus(kind=kind, key=key, status="ok")
-    if isinstance(problem, str):
-        return p.RecordStatus(kind=kind, key=key, status="rejected", reason=problem)
-    reason, params = problem
-    return p.RecordStatus(kind=kind, key=key, status="rejected", reason=english(reason, params), code=reason.value,
-                          params=params)
+def _apply_one(conn: Connection, device: Device, record: p.RecordIn, now: str, moment: datetime
+               ) -> tuple[str, dict[str, Any] | None]:
+    if record.kind == "member" and record.member is not None:
+        return record.member.uuid, _member(conn, device, record.member, now, moment)
+    if record.kind == "card" and record.card is not None:
+        return record.card.card_no, _card(conn, device, record.card, moment)
+    if record.kind == "sale" and record.sale is not None:
+        key, problem, _ = store_sale(conn, device, record.sale, now)
+        if problem is not None:
+            raise InvalidInput(Reason.SALE_NOT_YOURS, "sale_id", sale=key)
+        return key, None
+    raise InvalidInput(Reason.ENTRY_BAD_TYPE, record.kind, expected=f"a {record.kind}", got="nothing")
 
 
 def _feed_row(kind: str, key: str, data: dict[str, Any], sent: dict[str, Any], device: Device) -> dict[str, Any]:
@@ -120,36 +123,74 @@ def _feed_row(kind: str, key: str, data: dict[str, Any], sent: dict[str, Any], d
     return {"kind": kind, "key": key, "origin_device": origin, "data": json.dumps(data, ensure_ascii=False)}
 
 
-def _member(conn: Connection, device: Device, member: p.MemberRecord, now: str
-            ) -> tuple[str, Problem, dict[str, Any] | None]:
+def _member(conn: Connection, device: Device, member: p.MemberRecord, now: str, moment: datetime
+            ) -> dict[str, Any]:
+    """Any enrolled store may change a member's contact fields (name, phone, birthday: members shop all over
+    the chain), recorded with its device; the tier comes from the home store only (HQ keeps its own tier for
+    a snapshot from elsewhere); only the home store anonymises; member_no, home store and created_at never
+    change; only HQ merges."""
     sent = member.model_dump()
-    if member.status not in MEMBER_STATUSES:
-        return member.uuid, f"unknown member status {member.status!r}", None
-    if not _utf8_ok(*[v for v in sent.values() if isinstance(v, str)]):
-        return member.uuid, "text is not valid UTF-8", None
+    _check_member_fields(member, moment)
     old = conn.execute(select(t.members).where(t.members.c.uuid == member.uuid)).first()
-    if old is not None and old.member_no != member.member_no:
-        return member.uuid, (Reason.MEMBER_NO_CHANGED, {"held": old.member_no}), None
-    if old is None and conn.execute(select(t.members.c.uuid).where(
-            t.members.c.member_no == member.member_no).limit(1)).first() is not None:
-        return member.uuid, (Reason.MEMBER_NO_TAKEN, {"member_no": member.member_no}), None
     data = dict(sent)
     if member.status == "merged" and (old is None or old.status != "merged"):
-        return member.uuid, "only HQ merges members (pos-hq member merge)", None
+        raise InvalidInput(Reason.ONLY_HQ_MERGES, "status")
+    if old is not None and old.member_no != member.member_no:
+        raise InvalidInput(Reason.MEMBER_NO_CHANGED, "member_no", held=old.member_no)
+    if old is None and conn.execute(select(t.members.c.uuid).where(
+            t.members.c.member_no == member.member_no).limit(1)).first() is not None:
+        raise InvalidInput(Reason.MEMBER_NO_TAKEN, "member_no", member_no=member.member_no)
+    if old is not None:
+        for name in ("member_no", "home_store", "created_at"):
+            if getattr(old, name) != sent[name]:
+                raise InvalidInput(Reason.MEMBER_FIELD_FIXED, name, member=old.member_no)
+    home = old.home_store if old is not None else member.home_store
+    anonymising = member.status == "anonymised" and (old is None or old.status == "active")
+    if anonymising and device.store_code != home:
+        raise InvalidInput(Reason.ANONYMISE_HOME_ONLY, "status", store=home)
+    if old is not None and device.store_code != home:  # the home store's (and HQ's) tier stands
+        data.update(tier_code=old.tier_code, tier_reached_on=old.tier_reached_on)
+    if old is not None and (old.tier_reached_on or "") > (member.tier_reached_on or ""):
+        # HQ evaluated the tier since this snapshot was made (a till that has not pulled yet): HQ's tier stays
+        data.update(tier_code=old.tier_code, tier_reached_on=old.tier_reached_on)
     if old is not None and old.status == "anonymised":
         data.update(status="anonymised", name=old.name, phone=None, birthday=None)
     if old is not None and old.status == "merged":  # a stale snapshot from a till that has not pulled yet
         data.update(status="merged", phone=None, merged_into=old.merged_into)
-    if old is not None and (old.tier_reached_on or "") > (member.tier_reached_on or ""):
-        # HQ evaluated the tier since this snapshot was made (a till that has not pulled yet): HQ's tier stays
-        data.update(tier_code=old.tier_code, tier_reached_on=old.tier_reached_on)
+    who = {"changed_by": device.device_id} | ({"anonymised_by": device.device_id} if anonymising else {})
     if old is None:
-        conn.execute(t.members.insert().values(**data))
+        conn.execute(t.members.insert().values(**data, **who))
     else:
-        conn.execute(t.members.update().where(t.members.c.uuid == member.uuid).values(**data))
+        conn.execute(t.members.update().where(t.members.c.uuid == member.uuid).values(**data, **who))
     if data["phone"] and (old is None or old.phone != data["phone"]):
         _flag_duplicate_phone(conn, member.uuid, data["phone"], now)
-    return member.uuid, None, _feed_row("member", member.uuid, data, sent, device)
+    return _feed_row("member", member.uuid, data, sent, device)
+
+
+def _check_member_fields(member: p.MemberRecord, moment: datetime) -> None:
+    """The checks the till applies when the fields are typed (pos_member.domain.validate)."""
+    if not utf8_ok(*[v for v in member.model_dump().values() if isinstance(v, str)]):
+        raise InvalidInput(Reason.ENTRY_BAD_TEXT, "member")
+    if not is_uuid(member.uuid):
+        raise InvalidInput(Reason.ENTRY_BAD_ID, "uuid", text=member.uuid)
+    if member.status not in MEMBER_STATUSES:
+        raise InvalidInput(Reason.NOT_ONE_OF, "status", choices=", ".join(MEMBER_STATUSES))
+    check_name(member.name)
+    if member.phone is not None and not is_phone(member.phone):
+        raise InvalidInput(Reason.NOT_A_PHONE, "phone", text=member.phone)
+    check_birthday(member.birthday, (moment + BIRTHDAY_SLACK).date())  # a till's date may run ahead of HQ's
+    check_tier_code(member.tier_code)
+    if member.tier_reached_on is not None:
+        _day(member.tier_reached_on, "tier_reached_on")
+    aware_time(member.created_at, "created_at", moment)
+    aware_time(member.updated_at, "updated_at", moment)
+
+
+def _day(text: str, field: str) -> None:
+    try:
+        date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(Reason.NOT_A_DATE, field, text=text) from exc
 
 
 def _flag_duplicate_phone(conn: Connection, uuid: str, phone: str, now: str) -> None:
@@ -166,29 +207,33 @@ def _flag_duplicate_phone(conn: Connection, uuid: str, phone: str, now: str) -> 
                                              detail=json.dumps({"phone": masked, "members": sorted([uuid, *others])})))
 
 
-def _card(conn: Connection, device: Device, card: p.CardRecord) -> tuple[str, Problem, dict[str, Any] | None]:
+def _card(conn: Connection, device: Device, card: p.CardRecord, moment: datetime) -> dict[str, Any]:
+    """A card's member never changes, except by HQ's merge; its status moves only along its lifecycle (see
+    merge_card: a lost or replaced card stays so, whatever snapshot arrives)."""
     sent = card.model_dump()
-    if not _utf8_ok(*[v for v in sent.values() if isinstance(v, str)]):
-        return card.card_no, "text is not valid UTF-8", None
+    if not utf8_ok(*[v for v in sent.values() if isinstance(v, str)]):
+        raise InvalidInput(Reason.ENTRY_BAD_TEXT, "card")
+    if not is_card_no(card.card_no) or (card.replaced_by is not None and not is_card_no(card.replaced_by)):
+        raise InvalidInput(Reason.UNKNOWN_CODE_FORMAT, "card_no", text=card.card_no)
+    aware_time(card.issued_at, "issued_at", moment)
+    aware_time(card.updated_at, "updated_at", moment)
+    if card.expires_on is not None:
+        _day(card.expires_on, "expires_on")
     owner = conn.execute(select(t.members.c.merged_into).where(t.members.c.uuid == card.member_uuid)).first()
     if owner is None:
-        return card.card_no, f"unknown member {card.member_uuid}", None
+        raise InvalidInput(Reason.ENTRY_UNKNOWN_MEMBER, "member_uuid", member=card.member_uuid)
     old = conn.execute(select(t.cards).where(t.cards.c.card_no == card.card_no)).first()
     data = dict(sent)
-    if owner.merged_into is not None:  # issued or changed offline for a member HQ has merged since
-        data["member_uuid"] = final_members(conn, {card.member_uuid})[card.member_uuid]
+    holder = final_members(conn, {card.member_uuid}).get(card.member_uuid, card.member_uuid)
+    data["member_uuid"] = holder  # issued or changed offline for a member HQ has merged since
     if old is not None:
-        # the card's member as HQ holds it and as sent, each followed through HQ's merges: only a merge moves
-        # a card, so a stale till naming the merged-away member is fine and any other member is refused
-        if old.member_uuid != data["member_uuid"]:
-            held_by = final_members(conn, {old.member_uuid}).get(old.member_uuid, old.member_uuid)
-            if held_by != final_members(conn, {data["member_uuid"]}).get(data["member_uuid"], data["member_uuid"]):
-                return card.card_no, (Reason.CARD_NO_TAKEN, {"card": card.card_no}), None
+        if final_members(conn, {old.member_uuid}).get(old.member_uuid, old.member_uuid) != holder:
+            raise InvalidInput(Reason.CARD_NO_TAKEN, "member_uuid", card=card.card_no)
         data = merge_card(old._asdict(), data)
         conn.execute(t.cards.update().where(t.cards.c.card_no == card.card_no).values(**data))
     else:
         conn.execute(t.cards.insert().values(**data))
-    return card.card_no, None, _feed_row("card", card.card_no, data, sent, device)
+    return _feed_row("card", card.card_no, data, sent, device)
 
 
 def merge_card(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

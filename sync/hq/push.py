@@ -8,34 +8,62 @@ sees the first's rows as duplicates), and the reply never claims more than was c
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, String, select, text, union_all
+from sqlalchemy.exc import DBAPIError
 
+from pos_member.domain.errors import InvalidInput, PosError
+from pos_member.domain.reasons import Reason
 from sync import protocol as p
 from sync.hq import db
 from sync.hq import tables as t
 from sync.hq.chain_ledger import ENTRY_FIELDS, entry_hash, entry_values_json, forward_merged, move_balances
-from sync.hq.merge import apply_records, entry_problem
+from sync.hq.intake import Knowledge, Malformed, entry_problem, is_permanent, knowledge
+from sync.hq.merge import apply_records
 from sync.hq.service import Device, authenticate, utc_now
 
+log = logging.getLogger("sync.hq")
 _ENTRY_LIST = TypeAdapter(list[p.EntryIn])
 
 
-def push(engine: Engine, token: str | None, request: p.PushRequest) -> dict[str, Any]:
+def push(engine: Engine, token: str | None, request: p.PushRequest, malformed: list[Malformed] | None = None,
+         refused_records: list[p.RecordStatus] | None = None) -> dict[str, Any]:
+    """_push; if the database refuses a value for good (a constraint or a type it cannot hold, not a lost
+    connection), the same batch would fail on every retry, so it runs again record by record: the one HQ
+    cannot store is rejected (and logged with its exception), the rest is stored."""
+    try:
+        reply = _push(engine, token, request, malformed or [], careful=False)
+    except DBAPIError as exc:
+        if not is_permanent(exc):
+            raise
+        log.error("a push from one device failed on a permanent database error; storing it record by record",
+                  exc_info=exc)
+        reply = _push(engine, token, request, malformed or [], careful=True)
+    if refused_records:  # records without the protocol's shape (sync.hq.intake): rejected alone
+        reply["records"] += [status.model_dump() for status in refused_records]
+    return reply
+
+
+def _push(engine: Engine, token: str | None, request: p.PushRequest, malformed: list[Malformed],
+          careful: bool) -> dict[str, Any]:
     """The reply as a plain dict in the shape of p.PushResponse (built from our own values, so the app sends
     it without validating 500 statuses a second time). The token is checked inside the same transaction, so
     a push costs one connection, not two; a revocation refuses every push that starts after it commits (one
     already past the check when it commits was sent with a then-valid token and is stored). What needs no
-    database (fingerprints, shape checks) is done before the feed lock, so other stores wait less for it."""
+    database (fingerprints, shape checks) is done before the feed lock, so other stores wait less for it.
+    `malformed` are entries of the body without the protocol's shape (sync.hq.intake): rejected alone."""
     now = utc_now()
     with db.write(engine) as conn:
         device = authenticate(conn, token)
-        entries = [_Prepared.of(entry, device) for entry in _ENTRY_LIST.dump_python(request.entries)]
+        known = knowledge(conn, now)
+        entries = [_Prepared.of(entry, device, known) for entry in _ENTRY_LIST.dump_python(request.entries)]
+        entries += [_Prepared.malformed(item) for item in malformed]
         head, through = _lock_feed_and_device(conn, device.device_id)
-        record_statuses, change_rows = apply_records(conn, device, request.records, now)
+        record_statuses, change_rows = apply_records(conn, device, request.records, now, careful)
         for row in change_rows:
             head += 1
             row["seq"] = head
@@ -45,7 +73,8 @@ def push(engine: Engine, token: str | None, request: p.PushRequest) -> dict[str,
         for row in candidates:
             head += 1  # numbers of rows that turn out to be held already are simply never used
             row.update(seq=head, received_at=now)
-        stored = _insert_new(conn, device, candidates, now)
+        stored = _insert_careful(conn, device, candidates, now) if careful else _insert_new(
+            conn, device, candidates, now)
         _settle(conn, device, statuses, candidates, stored, rejected)
         if rejected:
             conn.execute(t.quarantine.insert(), [r | {"received_at": now} for r in rejected])
@@ -68,12 +97,17 @@ class _Prepared:
     entry: dict[str, Any]
     values_json: str
     digest: str
-    problem: str | None
+    problem: PosError | None
 
     @classmethod
-    def of(cls, entry: dict[str, Any], device: Device) -> _Prepared:
+    def of(cls, entry: dict[str, Any], device: Device, known: Knowledge) -> _Prepared:
         values_json = entry_values_json(entry)
-        return cls(entry, values_json, entry_hash(entry, device.device_id, values_json), entry_problem(entry))
+        return cls(entry, values_json, entry_hash(entry, device.device_id, values_json),
+                   entry_problem(entry, known))
+
+    @classmethod
+    def malformed(cls, item: Malformed) -> _Prepared:
+        return cls(item.entry, "", "", item.problem)
 
 
 def _lock_feed_and_device(conn: Connection, device_id: str) -> tuple[int, int]:
@@ -129,7 +163,7 @@ def _screen(conn: Connection, device: Device, entries: list[_Prepared]
     """Per entry: rejected at once (bad kind, unknown member...), a repeat inside this batch, or a candidate
     row for the INSERT (status None until the INSERT decides). Also: which of the members are merged. Run
     under the feed lock: a member another push registers is known here once that push has committed."""
-    uuids = {item.entry["member_uuid"] for item in entries}
+    uuids = {item.entry["member_uuid"] for item in entries if item.problem is None}
     rows = conn.execute(select(t.members.c.uuid, t.members.c.merged_into).where(
         t.members.c.uuid.in_(uuids))).all() if uuids else []
     known = {r.uuid for r in rows}
@@ -140,12 +174,14 @@ def _screen(conn: Connection, device: Device, entries: list[_Prepared]
     in_batch: dict[str, str] = {}
     for item in entries:
         entry, entry_id = item.entry, item.entry["entry_id"]
+        problem: PosError | None
         if entry_id in in_batch:
-            problem = None if in_batch[entry_id] == item.digest else "conflict: same entry_id twice in one batch"
+            problem = None if in_batch[entry_id] == item.digest else InvalidInput(
+                Reason.ENTRY_CONFLICT, "entry_id", what="the same entry_id twice in one batch")
         else:
             problem = item.problem
             if problem is None and entry["member_uuid"] not in known:
-                problem = f"unknown member {entry['member_uuid']}"
+                problem = InvalidInput(Reason.ENTRY_UNKNOWN_MEMBER, "member_uuid", member=entry["member_uuid"])
             if problem is None:
                 in_batch[entry_id] = item.digest
                 candidates.append(entry | {"device_id": device.device_id, "store_code": device.store_code,
@@ -158,14 +194,15 @@ def _screen(conn: Connection, device: Device, entries: list[_Prepared]
     return statuses, candidates, rejected, merged
 
 
-def _status(entry_id: str, local_seq: int, status: str, reason: str | None = None) -> dict[str, Any]:
-    return {"entry_id": entry_id, "local_seq": local_seq, "status": status, "reason": reason}
+def _status(entry_id: str, local_seq: int, status: str, problem: PosError | None = None) -> dict[str, Any]:
+    return {"entry_id": entry_id, "local_seq": local_seq, "status": status,
+            "reason": str(problem) if problem else None, "code": problem.reason.value if problem else None}
 
 
-def _quarantined(device: Device, entry: dict[str, Any], reason: str) -> dict[str, Any]:
+def _quarantined(device: Device, entry: dict[str, Any], problem: PosError) -> dict[str, Any]:
     payload = {name: entry.get(name) for name in ENTRY_FIELDS}
     return {"device_id": device.device_id, "entry_id": entry["entry_id"], "local_seq": entry["local_seq"],
-            "reason": reason, "payload": json.dumps(payload, ensure_ascii=False)}
+            "reason": str(problem), "payload": json.dumps(payload, ensure_ascii=False, default=repr)}
 
 
 def _held(conn: Connection, entry_ids: list[str]) -> dict[str, Any]:
@@ -204,6 +241,23 @@ def _insert_new(conn: Connection, device: Device, rows: list[dict[str, Any]], no
     return {row["entry_id"] for row in rows if (h := held.get(row["entry_id"])) is not None and h.seq == row["seq"]}
 
 
+def _insert_careful(conn: Connection, device: Device, rows: list[dict[str, Any]], now: str) -> set[str]:
+    """_insert_new one row at a time, each in a savepoint: a row the database refuses for good is taken out
+    marked, and _settle rejects and quarantines it."""
+    stored: set[str] = set()
+    for row in list(rows):
+        try:
+            with conn.begin_nested():
+                stored |= _insert_new(conn, device, [row], now)
+        except DBAPIError as exc:
+            if not is_permanent(exc):
+                raise
+            log.error("HQ could not store entry %s from device %s", row["entry_id"], device.device_id,
+                      exc_info=exc)
+            row["_not_stored"] = True
+    return stored
+
+
 _VALUES_JSON = "_values_json"
 _ROW_FIELDS = (*ENTRY_FIELDS, "seq", "payload_hash")  # the order of the values in each JSON row
 
@@ -236,10 +290,15 @@ def _settle(conn: Connection, device: Device, statuses: list[dict[str, Any] | No
         entry_id, seq = row["entry_id"], row["local_seq"]
         if entry_id in stored:
             statuses[index] = _status(entry_id, seq, "ok")
+        elif row.get("_not_stored"):
+            problem = InvalidInput(Reason.HQ_NOT_STORED, "entry", what="entry")
+            statuses[index] = _status(entry_id, seq, "rejected", problem)
+            rejected.append(_quarantined(device, row, problem))
         elif held.get(entry_id) == row["payload_hash"]:
             statuses[index] = _status(entry_id, seq, "duplicate")
         else:
-            reason = ("conflict: this entry_id is already held with a different payload" if entry_id in held
-                      else f"conflict: local_seq {seq} already holds another entry")
-            statuses[index] = _status(entry_id, seq, "rejected", reason)
-            rejected.append(_quarantined(device, row, reason))
+            problem = InvalidInput(Reason.ENTRY_CONFLICT, "entry_id", what=(
+                "this entry_id is already held with a different payload" if entry_id in held
+                else f"local_seq {seq} already holds another entry"))
+            statuses[index] = _status(entry_id, seq, "rejected", problem)
+            rejected.append(_quarantined(device, row, problem))

@@ -71,6 +71,8 @@ members = Table(
     Column("stored_bonus_fen", BigInteger, nullable=False, server_default="0"),
     # migration 0002: set when HQ merged this member into another (status 'merged'); its row and ledger stay
     Column("merged_into", String(36), nullable=True),
+    Column("changed_by", String(36), nullable=True),  # the device whose snapshot HQ applied last
+    Column("anonymised_by", String(36), nullable=True),  # the device that anonymised the member
 )
 Index("ix_hq_members_phone", members.c.phone)
 Index("ix_hq_members_member_no", members.c.member_no)  # migration 0003: identity checks, enrolment numbering
@@ -139,7 +141,7 @@ flags = Table(
     "flags", metadata,
     Column("id", Integer, primary_key=True),
     Column("kind", String(32), nullable=False),  # overdraft | duplicate_phone
-    Column("subject", String(200), nullable=False),
+    Column("subject", Text, nullable=False),  # members sharing a phone: as many UUIDs as there are
     Column("detail", Text, nullable=False),
     Column("created_at", String(64), nullable=False),
     Column("resolved_at", String(64), nullable=True),

@@ -128,7 +128,7 @@ def test_one_invalid_entry_never_blocks_the_queue(hq, stores):
     assert report["entries_rejected"] == 1 and report["entries_ok"] == len(own_entry_ids(a)) - 1
     status = sync_service.sync_status(a)
     assert status["pending_entries"] == 0 and status["rejected_entries"] == 1
-    assert [q["reason"] for q in admin.list_quarantine(hq.engine)] == [f"unknown member {ghost.uuid}"]
+    assert [q["reason"] for q in admin.list_quarantine(hq.engine)] == [f"member_uuid: unknown member {ghost.uuid}"]
     assert_invariants(hq.engine, [a])
 
 
