@@ -182,9 +182,14 @@ def sales(args, store: Store, staff_id: int, paths: Paths) -> list[dict[str, Any
 
 
 def verify(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    from pos_member.services.verify_hq import verify_with_hq
+
     report = verify_store(store)
-    return {"ok": report.ok, "members": report.members_checked, "entries": report.entries_checked,
-            "sales": report.sales_checked, "audit_rows": report.audit_rows_checked, "problems": report.problems}
+    against_hq = verify_with_hq(store)  # an enrolled till also compares its log and entries with HQ's
+    problems = report.problems + against_hq["problems"]
+    return {"ok": not problems, "members": report.members_checked, "entries": report.entries_checked,
+            "sales": report.sales_checked, "audit_rows": report.audit_rows_checked, "hq": against_hq["hq"],
+            "entries_compared_with_hq": against_hq["entries_compared"], "problems": problems}
 
 
 def demo(args, _store: None, staff_id: int, paths: Paths) -> dict[str, Any]:

@@ -181,10 +181,34 @@ class RecordIn(Strict):
     card: CardRecord | None = None
 
 
+Hash64 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class AuditHead(Strict):
+    """The till's audit log as it stands: the id and hash of its last row. `anchor_seq` is the head HQ holds
+    for this device (from GET /v1/status) and `anchor_hash` the till's own hash at that row (None when the
+    till has no such row). HQ moves its head only when the anchor matches what it holds: a log that lost its
+    tail or was re-chained cannot take over the head HQ keeps, and HQ flags it (sync.hq.audit_heads)."""
+
+    seq: Seq
+    hash: Hash64
+    anchor_seq: Seq | None = None
+    anchor_hash: Hash64 | None = None
+
+
+class HeldAuditHead(BaseModel):
+    """The audit head HQ holds for a device; `accepted` says whether the push's own head was taken."""
+
+    seq: int
+    hash: str
+    accepted: bool = True
+
+
 class PushRequest(Strict):
     protocol: Literal[1] = PROTOCOL_VERSION
     records: Annotated[list[RecordIn], Field(max_length=MAX_PUSH_RECORDS)] = []
     entries: Annotated[list[EntryIn], Field(max_length=MAX_PUSH_ENTRIES)] = []
+    audit_head: AuditHead | None = None  # optional: a till before issue 10 sends none
 
 
 class EntryStatus(BaseModel):
@@ -205,6 +229,7 @@ class PushResponse(BaseModel):
     entries: list[EntryStatus]
     records: list[RecordStatus]
     contiguous_through: int
+    audit_head: HeldAuditHead | None = None
 
 
 class Change(BaseModel):
@@ -237,3 +262,16 @@ class StatusResponse(BaseModel):
     # The latest epochs, oldest first. One a till has never seen with a base below its pull cursor means HQ
     # was restored from a backup: what it numbered since that base is new to the till (see sync.client).
     feed_epochs: list[FeedEpoch] = []
+    audit_head: HeldAuditHead | None = None  # the last audit head of this device HQ accepted
+
+
+class FingerprintsRequest(Strict):
+    """POST /v1/fingerprints: a till's `verify` asks for HQ's fingerprints of entries it holds, to compare
+    its own rows (and those it pulled from other tills) with HQ's copies."""
+
+    entry_ids: Annotated[list[Text36], Field(max_length=MAX_PULL_LIMIT)]
+
+
+class FingerprintsResponse(BaseModel):
+    # entry_id -> pos_member.domain.entry_copy.copy_fingerprint of HQ's copy; ids HQ does not hold are left out
+    fingerprints: dict[str, str]

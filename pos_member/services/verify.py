@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, func, select, text
 
 from pos_member.services.audit import (
     AUDIT_KEY,
@@ -91,6 +92,20 @@ def _check_audit(conn: Connection, report: VerifyReport) -> None:
                         f"ledger entries of audit row {row.id} ({row.action} {row.subject}) were altered or removed")
 
 
+def check_against_head(conn: Connection, head: dict[str, Any] | None, source: str) -> list[str]:
+    """The audit log against a head HQ accepted (seq = row id, hash): the row must still be there with that
+    hash. A deleted or cut tail loses the row, a re-chained log changes its hash."""
+    if not head or not head.get("seq"):
+        return []
+    found = conn.execute(select(t.audit.c.hash).where(t.audit.c.id == head["seq"])).scalar()
+    if found is None:
+        last = conn.execute(select(func.max(t.audit.c.id))).scalar() or 0
+        return [f"the audit log ends at row {last}, but {source} row {head['seq']}: rows were removed"]
+    if found != head["hash"]:
+        return [f"audit row {head['seq']} is not the one {source}: the log was re-chained or edited"]
+    return []
+
+
 def _check_sequence(conn: Connection, store: Store, report: VerifyReport) -> None:
     count, low, high = conn.execute(text(
         "SELECT COUNT(*), MIN(local_seq), MAX(local_seq) FROM ledger WHERE device_id = :d"),
@@ -124,4 +139,8 @@ def verify_store(store: Store) -> VerifyReport:
             report.problems.append(f"sale {row.sale_id} is not whole (lines, entries and totals disagree)")
         _check_sequence(conn, store, report)
         _check_audit(conn, report)
+        # the head HQ last acknowledged, kept at the till by sync (pos_member.storage.sync_store)
+        stored = conn.execute(select(t.sync_state.c.value).where(t.sync_state.c.key == "hq_audit_head")).scalar()
+        report.problems += check_against_head(conn, json.loads(stored) if stored else None,
+                                              "HQ last acknowledged")
     return report

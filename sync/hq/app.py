@@ -26,8 +26,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from sync import protocol as p
+from sync.hq import audit_heads, service
 from sync.hq import push as hq_push
-from sync.hq import service
 from sync.hq.service import HQRefused
 
 log = logging.getLogger("sync.hq")
@@ -105,6 +105,11 @@ def create_app(engine: Engine) -> FastAPI:
     @app.get("/v1/status", response_model=p.StatusResponse, responses=_ERRORS)
     def status(who: Annotated[str | None, Depends(token)]) -> p.StatusResponse:
         return service.status(engine, who)
+
+    @app.post("/v1/fingerprints", response_model=p.FingerprintsResponse, responses=_ERRORS | _BAD_JSON)
+    def fingerprints(body: p.FingerprintsRequest, who: Annotated[str | None, Depends(token)]
+                     ) -> p.FingerprintsResponse:
+        return audit_heads.fingerprints(engine, who, body)
 
     @app.get("/healthz", responses={503: _ERRORS[503]})
     def healthz() -> dict[str, str]:

@@ -10,6 +10,8 @@
     pos-hq member duplicates                                 # members sharing a phone: merge candidates
     pos-hq member merge KEEP_UUID OTHER_UUID                 # OTHER's balances and cards move to KEEP
     pos-hq rules publish FILE.toml
+    pos-hq verify STORE                                      # the store's tills' audit heads and entries
+    pos-hq member export MEMBER_NO                           # all HQ holds about a member (JSON)
     pos-hq report settlement --period 2026-11 | pos-hq settlement-rate FEN_PER_100_POINTS
 
 Global: --db URL (else POS_HQ_DATABASE_URL, else SQLite in --home / POS_HQ_HOME / the user data dir), --json.
@@ -42,6 +44,15 @@ def _serve(args: argparse.Namespace, engine: Engine) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="info",
                 timeout_graceful_shutdown=5)
+
+
+def _verify(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
+    from sync.hq.audit_heads import verify_store
+
+    try:
+        return verify_store(engine, args.store)
+    except LookupError as exc:
+        raise admin.AdminError(str(exc)) from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("keep", metavar="KEEP_UUID")
     merge.add_argument("other", metavar="OTHER_UUID")
     merge.set_defaults(handler=lambda a, e: admin.merge_members(e, a.keep, a.other))
+    verify = sub.add_parser("verify", help="a store's tills: audit heads, mismatches their pushes showed, "
+                                           "entries edited at HQ (exit 1 if any problem)")
+    verify.add_argument("store")
+    verify.set_defaults(handler=_verify)
     rules = sub.add_parser("rules", help="chain-wide rules").add_subparsers(dest="action", required=True)
     publish = rules.add_parser("publish", help="publish a rules TOML to every store")
     publish.add_argument("file")
@@ -128,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         engine.dispose()
     _print(result, args.json)
+    if args.command == "verify" and result.get("problems"):
+        print(f"error: verify found {len(result['problems'])} problem(s)", file=sys.stderr)
+        return 1
     return 0
 
 

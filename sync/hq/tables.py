@@ -152,3 +152,13 @@ rules = Table(
     Column("toml", Text, nullable=False),
     Column("published_at", String(64), nullable=False),
 )
+
+# migration 0003: per device, the last audit head (row id and hash of the till's audit log) HQ accepted
+audit_heads = Table(
+    "audit_heads", metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("store_code", String(16), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("received_at", String(64), nullable=False),
+)
