@@ -39,9 +39,12 @@ Handler = Callable[[argparse.Namespace, Engine], Any]
 def _serve(args: argparse.Namespace, engine: Engine) -> None:
     import uvicorn
 
+    from pos_member.log_privacy import install as install_masking
     from sync.hq.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        install_masking(handler)
     uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="info",
                 timeout_graceful_shutdown=5)
 
@@ -51,6 +54,15 @@ def _verify(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
 
     try:
         return verify_store(engine, args.store)
+    except LookupError as exc:
+        raise admin.AdminError(str(exc)) from exc
+
+
+def _export(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
+    from sync.hq.privacy import export_member
+
+    try:
+        return export_member(engine, args.member_no)
     except LookupError as exc:
         raise admin.AdminError(str(exc)) from exc
 
@@ -93,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     member = sub.add_parser("member", help="members at HQ").add_subparsers(dest="action", required=True)
     member.add_parser("duplicates", help="members sharing a phone (open duplicate_phone flags)").set_defaults(
         handler=lambda a, e: admin.member_duplicates(e))
+    export = member.add_parser("export", help="everything HQ holds about one member, as JSON (PIPL access "
+                                              "request)")
+    export.add_argument("member_no", metavar="MEMBER_NO")
+    export.set_defaults(handler=_export)
     merge = member.add_parser("merge", help="merge OTHER into KEEP: balances (as transfer entries) and cards "
                                             "move to KEEP, both ledgers stay whole; stores learn it on pull")
     merge.add_argument("keep", metavar="KEEP_UUID")
@@ -142,6 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         engine.dispose()
+    if args.command == "member" and args.action == "export":
+        print(json.dumps(result, ensure_ascii=False, default=str, indent=2))  # always JSON: it is a document
+        return 0
     _print(result, args.json)
     if args.command == "verify" and result.get("problems"):
         print(f"error: verify found {len(result['problems'])} problem(s)", file=sys.stderr)
