@@ -177,6 +177,7 @@ class SqliteSyncStore:
                 "last_error": self._get(conn, "last_error") or None,
                 "last_error_reason": _typed_error(self._get(conn, "last_error_reason")),
                 "rejected_entries": conn.execute(select(func.count()).select_from(t.sync_rejections)).scalar_one(),
+                "hq_audit_head": json.loads(self._get(conn, "hq_audit_head") or "null"),
             }
 
     # ---- push -----------------------------------------------------------------------------------------
@@ -245,7 +246,8 @@ class SqliteSyncStore:
     def save_hq_audit_head(self, held: dict[str, Any] | None) -> None:
         if held is None:
             return
-        value = json.dumps({"seq": held["seq"], "hash": held["hash"]})
+        # `accepted` false: HQ kept its head because this file's log does not continue from it (sync status)
+        value = json.dumps({"seq": held["seq"], "hash": held["hash"], "accepted": held.get("accepted", True)})
         with self.db.read() as conn:
             if self._get(conn, "hq_audit_head") == value:
                 return

@@ -92,3 +92,26 @@ def test_pos_hq_member_export(hq, pg_url, stores):
     missing = subprocess.run([sys.executable, "-m", "sync.hq.cli", "--db", pg_url, "member", "export",
                               "M99999999999"], capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "no member" in missing.stderr
+
+
+def test_the_migration_scrubs_members_anonymised_before_it(tmp_path):
+    """An HQ database from before this version (0002) with an anonymised member's old snapshots in its feed."""
+    from alembic import command
+    from alembic.config import Config
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'hq.sqlite3'}")
+    with db.write(engine) as conn:
+        config = Config()
+        config.set_main_option("script_location", str(db.MIGRATIONS_DIR))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        conn.execute(text("INSERT INTO members (uuid, member_no, home_store, name, phone, birthday, tier_code, "
+                          "status, created_at, updated_at) VALUES ('u1', 'M00100000001', '001', '(anonymised)', "
+                          "NULL, NULL, 'standard', 'anonymised', 'x', 'x')"))
+        old = {"uuid": "u1", "name": NAME, "phone": PHONE, "birthday": BIRTHDAY, "status": "active"}
+        conn.execute(text("INSERT INTO changes (seq, kind, key, origin_device, data) VALUES (1, 'member', 'u1', "
+                          "NULL, :d)"), {"d": json.dumps(old, ensure_ascii=False)})
+    db.upgrade(engine)
+    feed = _feed_text(engine)
+    engine.dispose()
+    assert PHONE not in feed and NAME not in feed and BIRTHDAY not in feed and "(anonymised)" in feed

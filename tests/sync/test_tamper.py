@@ -61,7 +61,8 @@ def _caught_everywhere(hq, store, words: str) -> None:
     assert any(words in p for p in offline), offline
     online = verify_with_hq(store)
     assert online["hq"] == "checked" and any(words in p for p in online["problems"]), online
-    sync(store)
+    status = sync(store)["status"]
+    assert status["hq_audit_head"]["accepted"] is False  # `sync status` says HQ kept its own head
     report = hq_verify_store(hq.engine, "001")
     assert not report["ok"] and any(words in p for p in report["problems"]), report
     assert report["devices"][0]["audit_mismatches"]
