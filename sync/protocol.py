@@ -23,6 +23,10 @@ Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <de
   other devices, member snapshots, card snapshots (status lost/replaced/frozen), rules versions. `cursor` is
   what to send next time; the client applies a page and stores the cursor in one local transaction. A
   `since` beyond HQ's feed head is refused (409): only a restored backup makes the feed end before a cursor.
+- Tamper evidence: the last push of a sync cycle carries the till's audit head (`AuditHead`, optional),
+  anchored on the head HQ holds for the device (`StatusResponse.audit_head`); HQ keeps it, or flags
+  `audit_mismatch` and keeps its own when the till's log no longer continues from it (sync.hq.audit_heads).
+  `POST /v1/fingerprints` gives HQ's fingerprints of entries a till's `verify` compares with its own rows.
 - `GET /v1/status`: what HQ holds for this device, and HQ's feed epochs. After HQ restores a backup:
   - the client lowers its push cursor to `contiguous_through` and pushes again (duplicates cost nothing);
   - HQ opens a feed epoch each time it starts, based at its feed head. An epoch the client has not seen,
