@@ -145,7 +145,8 @@ class SyncClient:
             self._push_entries(url, token, report)
             if pull:
                 self._pull(url, token, report)
-            self._push_audit_head(url, token, status.get("audit_head"))
+            if "audit_head" in status:  # an HQ from before issue 10 neither sends nor accepts it
+                self._push_audit_head(url, token, status["audit_head"])
         except SyncError as exc:
             self.store.record_outcome(False, str(exc), exc)
             raise
