@@ -174,3 +174,20 @@ def test_pos_hq_verify_exits_1_on_a_problem(hq, pg_url, chain):
     assert done.returncode == 1, done.stderr
     assert not json.loads(done.stdout)["ok"]
     assert "problem" in done.stderr
+
+
+def test_pos_member_verify_asks_hq_and_exits_1(hq, chain, capsys):
+    """The command line: `pos-member verify` on an enrolled till compares with HQ and names the problem."""
+    from pos_member.cli import main
+
+    a, _b, _alice = chain
+    home = str(a.db.path.parent)
+    assert main(["--home", home, "--json", "verify"]) == 0
+    clean = json.loads(capsys.readouterr().out)
+    assert clean["hq"] == "checked" and clean["entries_compared_with_hq"] > 0
+    with sqlite3.connect(a.db.path) as raw:
+        raw.execute("UPDATE ledger SET note = 'edited' WHERE device_id != ? AND kind = 'earn'",
+                    (a.identity.device_id,))
+    assert main(["--home", home, "--json", "verify"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert not out["ok"] and any("differs from HQ's copy" in p for p in out["problems"]), out
