@@ -47,6 +47,9 @@ def _add_member_commands(sub: argparse._SubParsersAction) -> None:
     find = msub.add_parser("find", help="find by any code or a fragment of the name")
     find.add_argument("query")
     find.set_defaults(handler=commands.member_find)
+    export = msub.add_parser("export", help="everything held about one member, as JSON (PIPL access request)")
+    export.add_argument("code")
+    export.set_defaults(handler=commands.member_export)
     anon = msub.add_parser("anonymise", help="scrub a member's personal data, keeping the ledger")
     anon.add_argument("code")
     anon.add_argument("--manager-pin")
@@ -212,6 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.json:
             print(json.dumps({"error": f"internal problem ({type(exc).__name__})", "code": "internal"}))
         return 3
+    if args.command == "member" and args.action == "export":
+        print(json.dumps(result, ensure_ascii=False, indent=2))  # always JSON: it is a document
+        return 0
     print_result(result, args.json)
     if args.command == "verify" and result.get("problems"):
         print(f"error: verify found {len(result['problems'])} problem(s)", file=sys.stderr)

@@ -13,6 +13,7 @@ from pos_member.domain.codes import card_qr_text
 from pos_member.domain.errors import InvalidInput
 from pos_member.domain.money import parse_points, parse_yuan
 from pos_member.domain.reasons import Reason
+from pos_member.log_privacy import install as install_masking
 from pos_member.services import cards, checkout, history, members, refunds, setup, staff, stored_value
 from pos_member.services.context import Store, open_store, system_clock
 from pos_member.services.staff import CONSOLE_STAFF_ID, attempt_sign_in
@@ -25,6 +26,7 @@ def setup_logging(home: str | None) -> Paths:
     handler = RotatingFileHandler(paths.logs / "pos-member.log", maxBytes=2_000_000, backupCount=5,
                                   encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    install_masking(handler)
     root = logging.getLogger()
     if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
         root.addHandler(handler)
@@ -97,6 +99,12 @@ def member_find(args, store: Store, staff_id: int, paths: Paths) -> list[dict[st
     from pos_member.services.lookup import find_members
 
     return [view.as_dict() for view in find_members(store, args.query)]
+
+
+def member_export(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    from pos_member.services.member_export import export_member
+
+    return export_member(store, args.code, staff_id)
 
 
 def member_anonymise(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
@@ -182,9 +190,14 @@ def sales(args, store: Store, staff_id: int, paths: Paths) -> list[dict[str, Any
 
 
 def verify(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
+    from pos_member.services.verify_hq import verify_with_hq
+
     report = verify_store(store)
-    return {"ok": report.ok, "members": report.members_checked, "entries": report.entries_checked,
-            "sales": report.sales_checked, "audit_rows": report.audit_rows_checked, "problems": report.problems}
+    against_hq = verify_with_hq(store)  # an enrolled till also compares its log and entries with HQ's
+    problems = report.problems + against_hq["problems"]
+    return {"ok": not problems, "members": report.members_checked, "entries": report.entries_checked,
+            "sales": report.sales_checked, "audit_rows": report.audit_rows_checked, "hq": against_hq["hq"],
+            "entries_compared_with_hq": against_hq["entries_compared"], "problems": problems}
 
 
 def demo(args, _store: None, staff_id: int, paths: Paths) -> dict[str, Any]:

@@ -41,6 +41,8 @@ class SyncStore(Protocol):
     def ack_entries(self, contiguous_through: int, rejected: list[dict[str, Any]]) -> None: ...
     def pull_cursor(self) -> int: ...
     def apply_pull(self, changes: list[dict[str, Any]], cursor: int) -> dict[str, int]: ...
+    def audit_head(self, held: dict[str, Any] | None) -> dict[str, Any] | None: ...
+    def save_hq_audit_head(self, held: dict[str, Any] | None) -> None: ...
 
 
 class SyncError(Exception):
@@ -156,6 +158,8 @@ class SyncClient:
             self._push_records(url, token, report, ("sale",))  # HQ's tier spend: after what it depends on
             if pull:
                 self._pull(url, token, report)
+            if "audit_head" in status:  # an HQ from before issue 10 neither sends nor accepts it
+                self._push_audit_head(url, token, status["audit_head"])
         except SyncError as exc:
             self.store.record_outcome(False, str(exc), exc)
             raise
@@ -230,6 +234,21 @@ class SyncClient:
     def _send(self, pool: ThreadPoolExecutor, url: str, token: str, body: bytes) -> Any:
         return pool.submit(self._call, "POST", f"{url}/v1/push", token, data=body,
                            headers={"Content-Type": "application/json"})
+
+    def _push_audit_head(self, url: str, token: str, held: dict[str, Any] | None) -> None:
+        """Last in the cycle (the pull writes an audit row): the till's audit head, anchored on the head HQ
+        holds (from /v1/status), in a push of its own when it moved. HQ's answer is kept at the till, so
+        `verify` can compare the log with it while HQ is unreachable."""
+        head = self.store.audit_head(held)
+        if head is None:
+            self.store.save_hq_audit_head(held)
+            return
+        reply = self._call("POST", f"{url}/v1/push", token, json={"protocol": 1, "audit_head": head})
+        held_now = reply.get("audit_head")
+        if held_now is not None and not held_now.get("accepted", True):
+            log.warning("HQ did not accept this till's audit head: the audit log no longer continues from "
+                        "row %s that HQ holds", held_now.get("seq"))
+        self.store.save_hq_audit_head(held_now)
 
     def _pull(self, url: str, token: str, report: SyncReport) -> None:
         while True:

@@ -33,6 +33,10 @@ Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <de
   other devices, member snapshots, card snapshots (status lost/replaced/frozen), rules versions. `cursor` is
   what to send next time; the client applies a page and stores the cursor in one local transaction. A
   `since` beyond HQ's feed head is refused (409): only a restored backup makes the feed end before a cursor.
+- Tamper evidence: the last push of a sync cycle carries the till's audit head (`AuditHead`, optional),
+  anchored on the head HQ holds for the device (`StatusResponse.audit_head`); HQ keeps it, or flags
+  `audit_mismatch` and keeps its own when the till's log no longer continues from it (sync.hq.audit_heads).
+  `POST /v1/fingerprints` gives HQ's fingerprints of entries a till's `verify` compares with its own rows.
 - `GET /v1/status`: what HQ holds for this device, and HQ's feed epochs. After HQ restores a backup:
   - the client lowers its push cursor to `contiguous_through` and pushes again (duplicates cost nothing);
   - HQ opens a feed epoch each time it starts, based at its feed head. An epoch the client has not seen,
@@ -222,10 +226,34 @@ class RecordIn(Strict):
     sale: SaleRecord | None = None
 
 
+Hash64 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class AuditHead(Strict):
+    """The till's audit log as it stands: the id and hash of its last row. `anchor_seq` is the head HQ holds
+    for this device (from GET /v1/status) and `anchor_hash` the till's own hash at that row (None when the
+    till has no such row). HQ moves its head only when the anchor matches what it holds: a log that lost its
+    tail or was re-chained cannot take over the head HQ keeps, and HQ flags it (sync.hq.audit_heads)."""
+
+    seq: Seq
+    hash: Hash64
+    anchor_seq: Seq | None = None
+    anchor_hash: Hash64 | None = None
+
+
+class HeldAuditHead(BaseModel):
+    """The audit head HQ holds for a device; `accepted` says whether the push's own head was taken."""
+
+    seq: int
+    hash: str
+    accepted: bool = True
+
+
 class PushRequest(Strict):
     protocol: Literal[1] = PROTOCOL_VERSION
     records: Annotated[list[RecordIn], Field(max_length=MAX_PUSH_RECORDS)] = []
     entries: Annotated[list[EntryIn], Field(max_length=MAX_PUSH_ENTRIES)] = []
+    audit_head: AuditHead | None = None  # optional: a till before issue 10 sends none
 
 
 class EntryStatus(BaseModel):
@@ -250,6 +278,7 @@ class PushResponse(BaseModel):
     entries: list[EntryStatus]
     records: list[RecordStatus]
     contiguous_through: int
+    audit_head: HeldAuditHead | None = None
 
 
 class Change(BaseModel):
@@ -282,3 +311,16 @@ class StatusResponse(BaseModel):
     # The latest epochs, oldest first. One a till has never seen with a base below its pull cursor means HQ
     # was restored from a backup: what it numbered since that base is new to the till (see sync.client).
     feed_epochs: list[FeedEpoch] = []
+    audit_head: HeldAuditHead | None = None  # the last audit head of this device HQ accepted
+
+
+class FingerprintsRequest(Strict):
+    """POST /v1/fingerprints: a till's `verify` asks for HQ's fingerprints of entries it holds, to compare
+    its own rows (and those it pulled from other tills) with HQ's copies."""
+
+    entry_ids: Annotated[list[Text36], Field(max_length=MAX_PULL_LIMIT)]
+
+
+class FingerprintsResponse(BaseModel):
+    # entry_id -> pos_member.domain.entry_copy.copy_fingerprint of HQ's copy; ids HQ does not hold are left out
+    fingerprints: dict[str, str]

@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, func, select, text
 
-from pos_member.services.audit import ENTRY_DIGEST_FIELDS, GENESIS_HASH, entries_digest, row_hash
+from pos_member.services.audit import (
+    AUDIT_KEY,
+    DIGEST_KEYS,
+    GENESIS_HASH,
+    KEYED_FROM,
+    entries_digest,
+    row_hash,
+)
 from pos_member.services.context import Store
 from pos_member.storage import tables as t
 
@@ -59,22 +67,44 @@ class VerifyReport:
 
 
 def _check_audit(conn: Connection, report: VerifyReport) -> None:
+    settings = {r.key: r.value for r in conn.execute(select(t.settings).where(
+        t.settings.c.key.in_([AUDIT_KEY, KEYED_FROM])))}
+    key = bytes.fromhex(settings[AUDIT_KEY]) if AUDIT_KEY in settings else None
+    keyed_from = int(settings.get(KEYED_FROM, "0") or 0) if key is not None else None
+    if key is None:
+        report.problems.append("the audit key is missing from settings: the audit chain cannot be proved")
     prev = GENESIS_HASH
-    digest_columns = [t.ledger.c[name] for name in ENTRY_DIGEST_FIELDS]
     for row in conn.execute(text("SELECT * FROM audit ORDER BY id")):
         report.audit_rows_checked += 1
+        row_key = key if keyed_from is not None and row.id >= keyed_from else None
         if row.prev_hash != prev or row.hash != row_hash(prev, row.at, row.staff_id, row.approved_by, row.action,
-                                                         row.subject, row.detail):
+                                                         row.subject, row.detail, row_key):
             report.problems.append(f"audit row {row.id} ({row.action}) was altered: the hash chain breaks there")
             return
         prev = row.hash
         detail = json.loads(row.detail)
-        if "entries_digest" in detail:
-            wanted = detail["entries"]
-            rows = conn.execute(select(*digest_columns).where(t.ledger.c.entry_id.in_(wanted))).mappings().all()
-            if len(rows) != len(wanted) or entries_digest(rows) != detail["entries_digest"]:
-                report.problems.append(
-                    f"ledger entries of audit row {row.id} ({row.action} {row.subject}) were altered or removed")
+        for digest_key, fields in DIGEST_KEYS.items():
+            if digest_key in detail:
+                wanted = detail["entries"]
+                columns = [t.ledger.c[name] for name in fields]
+                rows = conn.execute(select(*columns).where(t.ledger.c.entry_id.in_(wanted))).mappings().all()
+                if len(rows) != len(wanted) or entries_digest(rows, fields) != detail[digest_key]:
+                    report.problems.append(
+                        f"ledger entries of audit row {row.id} ({row.action} {row.subject}) were altered or removed")
+
+
+def check_against_head(conn: Connection, head: dict[str, Any] | None, source: str) -> list[str]:
+    """The audit log against a head HQ accepted (seq = row id, hash): the row must still be there with that
+    hash. A deleted or cut tail loses the row, a re-chained log changes its hash."""
+    if not head or not head.get("seq"):
+        return []
+    found = conn.execute(select(t.audit.c.hash).where(t.audit.c.id == head["seq"])).scalar()
+    if found is None:
+        last = conn.execute(select(func.max(t.audit.c.id))).scalar() or 0
+        return [f"the audit log ends at row {last}, but {source} row {head['seq']}: rows were removed"]
+    if found != head["hash"]:
+        return [f"audit row {head['seq']} is not the one {source}: the log was re-chained or edited"]
+    return []
 
 
 def _check_sequence(conn: Connection, store: Store, report: VerifyReport) -> None:
@@ -110,4 +140,8 @@ def verify_store(store: Store) -> VerifyReport:
             report.problems.append(f"sale {row.sale_id} is not whole (lines, entries and totals disagree)")
         _check_sequence(conn, store, report)
         _check_audit(conn, report)
+        # the head HQ last acknowledged, kept at the till by sync (pos_member.storage.sync_store)
+        stored = conn.execute(select(t.sync_state.c.value).where(t.sync_state.c.key == "hq_audit_head")).scalar()
+        report.problems += check_against_head(conn, json.loads(stored) if stored else None,
+                                              "HQ last acknowledged")
     return report

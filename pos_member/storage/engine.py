@@ -53,6 +53,7 @@ def make_engine(path: Path, durable: bool = True) -> Engine:
         f"sqlite+pysqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
         pool_pre_ping=False,
+        hide_parameters=True,  # an IntegrityError's text (logged with its traceback) would carry phones and names
     )
     if durable:
         event.listen(engine, "connect", _on_connect)

@@ -194,6 +194,7 @@ class SqliteSyncStore:
                 "rejected_entries": conn.execute(select(func.count()).select_from(t.sync_rejections)).scalar_one(),
                 "rejected_records": len(json.loads(self._get(conn, "record_rejections", "[]") or "[]")),
                 "set_aside_pulled": conn.execute(select(func.count()).select_from(t.pull_quarantine)).scalar_one(),
+                "hq_audit_head": json.loads(self._get(conn, "hq_audit_head") or "null"),
             }
 
     # ---- push -----------------------------------------------------------------------------------------
@@ -248,6 +249,33 @@ class SqliteSyncStore:
                 conn.execute(text("INSERT OR IGNORE INTO sync_rejections (entry_id, local_seq, reason, at) "
                                   "VALUES (:e, :s, :r, :a)"),
                              {"e": item["entry_id"], "s": item["local_seq"], "r": item.get("reason") or "", "a": now})
+
+    # ---- audit head -----------------------------------------------------------------------------------
+    def audit_head(self, held: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The head to push (sync.protocol.AuditHead), anchored on the head HQ holds: our own hash at that
+        row (None when we have no such row). None when there is nothing new to tell HQ."""
+        with self.db.read() as conn:
+            last = conn.execute(select(t.audit.c.id, t.audit.c.hash).order_by(t.audit.c.id.desc()).limit(1)).first()
+            if last is None and held is None:
+                return None
+            if held is not None and last is not None and (last.id, last.hash) == (held["seq"], held["hash"]):
+                return None
+            anchor = None
+            if held is not None:
+                anchor = conn.execute(select(t.audit.c.hash).where(t.audit.c.id == held["seq"])).scalar()
+        return {"seq": last.id if last else 0, "hash": last.hash if last else "0" * 64,
+                "anchor_seq": held["seq"] if held else None, "anchor_hash": anchor}
+
+    def save_hq_audit_head(self, held: dict[str, Any] | None) -> None:
+        if held is None:
+            return
+        # `accepted` false: HQ kept its head because this file's log does not continue from it (sync status)
+        value = json.dumps({"seq": held["seq"], "hash": held["hash"], "accepted": held.get("accepted", True)})
+        with self.db.read() as conn:
+            if self._get(conn, "hq_audit_head") == value:
+                return
+        with self.db.write() as conn:
+            self._set(conn, "hq_audit_head", value)
 
     # ---- pull -----------------------------------------------------------------------------------------
     def pull_cursor(self) -> int:

@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from sync import protocol as p
-from sync.hq import db, intake, service
+from sync.hq import audit_heads, db, intake, service
 from sync.hq import jobs as hq_jobs
 from sync.hq import push as hq_push
 from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
@@ -130,6 +130,11 @@ def create_app(engine: Engine, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     @app.get("/v1/status", response_model=p.StatusResponse, responses=_ERRORS)
     def status(who: Annotated[str | None, Depends(token)]) -> p.StatusResponse:
         return service.status(engine, who)
+
+    @app.post("/v1/fingerprints", response_model=p.FingerprintsResponse, responses=_ERRORS | _BAD_JSON)
+    def fingerprints(body: p.FingerprintsRequest, who: Annotated[str | None, Depends(token)]
+                     ) -> p.FingerprintsResponse:
+        return audit_heads.fingerprints(engine, who, body)
 
     @app.get("/healthz", responses={503: _ERRORS[503]})
     def healthz() -> dict[str, str]:

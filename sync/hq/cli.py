@@ -13,6 +13,8 @@
     pos-hq member duplicates                                 # members sharing a phone: merge candidates
     pos-hq member merge KEEP_UUID OTHER_UUID                 # OTHER's balances and cards move to KEEP
     pos-hq rules publish FILE.toml
+    pos-hq verify STORE                                      # the store's tills' audit heads and entries
+    pos-hq member export MEMBER_NO                           # all HQ holds about a member (JSON)
     pos-hq report settlement --period 2026-11 | pos-hq settlement-rate FEN_PER_100_POINTS
 
 Global: --db URL (else POS_HQ_DATABASE_URL, else SQLite in --home / POS_HQ_HOME / the user data dir), --json.
@@ -44,6 +46,7 @@ Handler = Callable[[argparse.Namespace, Engine], Any]
 def _serve(args: argparse.Namespace, engine: Engine) -> None:
     import uvicorn
 
+    from pos_member.log_privacy import install as install_masking
     from sync.hq.app import create_app
 
     if bool(args.certfile) != bool(args.keyfile):
@@ -52,6 +55,8 @@ def _serve(args: argparse.Namespace, engine: Engine) -> None:
         if path and not Path(path).is_file():
             raise ValueError(f"cannot read {path}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        install_masking(handler)
     jobs_every = args.jobs_every * 60 if args.jobs_every > 0 else None
     uvicorn.run(create_app(engine, max_body_bytes=args.max_body, jobs_every_s=jobs_every), host=args.host,
                 port=args.port, log_level="info", timeout_graceful_shutdown=5, ssl_certfile=args.certfile,
@@ -63,6 +68,24 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"--date must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+def _verify(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
+    from sync.hq.audit_heads import verify_store
+
+    try:
+        return verify_store(engine, args.store)
+    except LookupError as exc:
+        raise admin.AdminError(str(exc)) from exc
+
+
+def _export(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
+    from sync.hq.privacy import export_member
+
+    try:
+        return export_member(engine, args.member_no)
+    except LookupError as exc:
+        raise admin.AdminError(str(exc)) from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,11 +138,19 @@ def build_parser() -> argparse.ArgumentParser:
     member = sub.add_parser("member", help="members at HQ").add_subparsers(dest="action", required=True)
     member.add_parser("duplicates", help="members sharing a phone (open duplicate_phone flags)").set_defaults(
         handler=lambda a, e: admin.member_duplicates(e))
+    export = member.add_parser("export", help="everything HQ holds about one member, as JSON (PIPL access "
+                                              "request)")
+    export.add_argument("member_no", metavar="MEMBER_NO")
+    export.set_defaults(handler=_export)
     merge = member.add_parser("merge", help="merge OTHER into KEEP: balances (as transfer entries) and cards "
                                             "move to KEEP, both ledgers stay whole; stores learn it on pull")
     merge.add_argument("keep", metavar="KEEP_UUID")
     merge.add_argument("other", metavar="OTHER_UUID")
     merge.set_defaults(handler=lambda a, e: admin.merge_members(e, a.keep, a.other))
+    verify = sub.add_parser("verify", help="a store's tills: audit heads, mismatches their pushes showed, "
+                                           "entries edited at HQ (exit 1 if any problem)")
+    verify.add_argument("store")
+    verify.set_defaults(handler=_verify)
     rules = sub.add_parser("rules", help="chain-wide rules").add_subparsers(dest="action", required=True)
     publish = rules.add_parser("publish", help="publish a rules TOML to every store")
     publish.add_argument("file")
@@ -160,7 +191,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         engine.dispose()
+    if args.command == "member" and args.action == "export":
+        print(json.dumps(result, ensure_ascii=False, default=str, indent=2))  # always JSON: it is a document
+        return 0
     _print(result, args.json)
+    if args.command == "verify" and result.get("problems"):
+        print(f"error: verify found {len(result['problems'])} problem(s)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -23,7 +23,7 @@ from sync.hq import tables as t
 URL_ENV = "POS_HQ_DATABASE_URL"
 HOME_ENV = "POS_HQ_HOME"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 
 def hq_home(override: str | None = None) -> Path:
@@ -64,7 +64,8 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql") and "+psycopg" not in url.split("://")[0]:
         url = url.replace("postgresql://", "postgresql+psycopg://", 1)  # psycopg 3, not psycopg2
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         database = engine.url.database
@@ -72,7 +73,9 @@ def make_engine(url: str) -> Engine:
             private_file(Path(database))  # 0600 however HQ's SQLite file is named
         return engine
     # a database host that does not answer fails a request (503) within 10 s instead of at the TCP timeout
-    return create_engine(url, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 10})
+    # hide_parameters: an IntegrityError's text (logged with its traceback) would carry phones and names
+    return create_engine(url, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 10},
+                         hide_parameters=True)
 
 
 @contextmanager

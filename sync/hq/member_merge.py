@@ -28,6 +28,7 @@ from sync import protocol as p
 from sync.hq import db
 from sync.hq import tables as t
 from sync.hq.chain_ledger import hq_entries, move_balances, transfer_pair
+from sync.hq.privacy import scrub_member_feed
 from sync.hq.service import utc_now
 
 
@@ -102,7 +103,7 @@ def merge_members(engine: Engine, keep_uuid: str, other_uuid: str) -> dict[str, 
 
         # members: OTHER (frees its phone) first, then KEEP, then any merged into OTHER before
         conn.execute(t.members.update().where(t.members.c.uuid == other.uuid).values(
-            status="merged", merged_into=keep.uuid, phone=None, updated_at=now))
+            status="merged", merged_into=keep.uuid, phone=None, birthday=None, updated_at=now))
         conn.execute(t.members.update().where(t.members.c.uuid == keep.uuid).values(
             phone=keep.phone or other.phone, updated_at=now))
         earlier = [r[0] for r in conn.execute(select(t.members.c.uuid).where(
@@ -110,6 +111,9 @@ def merge_members(engine: Engine, keep_uuid: str, other_uuid: str) -> dict[str, 
         if earlier:
             conn.execute(t.members.update().where(t.members.c.uuid.in_(earlier)).values(
                 merged_into=keep.uuid, updated_at=now))
+        # OTHER's earlier snapshots lose its phone and birthday too: a till pulling from the start never
+        # receives them (sync.hq.privacy)
+        scrub_member_feed(conn, other.uuid, {"phone": None, "birthday": None}, ("phone", "birthday"))
         changes = []
         for uuid in [other.uuid, keep.uuid, *earlier]:
             row = conn.execute(select(t.members).where(t.members.c.uuid == uuid)).one()

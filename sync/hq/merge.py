@@ -43,6 +43,7 @@ from sync import protocol as p
 from sync.hq import tables as t
 from sync.hq.intake import is_permanent, utf8_ok
 from sync.hq.member_sales import store_sale
+from sync.hq.privacy import scrub_member_feed
 
 if TYPE_CHECKING:
     from sync.hq.service import Device
@@ -157,11 +158,15 @@ def _member(conn: Connection, device: Device, member: p.MemberRecord, now: str, 
         data.update(status="anonymised", name=old.name, phone=None, birthday=None)
     if old is not None and old.status == "merged":  # a stale snapshot from a till that has not pulled yet
         data.update(status="merged", phone=None, merged_into=old.merged_into)
+    if old is not None and old.status == "merged":
+        data["birthday"] = None  # the person lives on as the member it was merged into
     who = {"changed_by": device.device_id} | ({"anonymised_by": device.device_id} if anonymising else {})
     if old is None:
         conn.execute(t.members.insert().values(**data, **who))
     else:
         conn.execute(t.members.update().where(t.members.c.uuid == member.uuid).values(**data, **who))
+    if data["status"] == "anonymised" and (old is None or old.status != "anonymised"):
+        scrub_member_feed(conn, member.uuid, data)  # no till pulling from the start sees the old snapshots
     if data["phone"] and (old is None or old.phone != data["phone"]):
         _flag_duplicate_phone(conn, member.uuid, data["phone"], now)
     return _feed_row("member", member.uuid, data, sent, device)

@@ -21,6 +21,7 @@ from pos_member.domain.reasons import Reason
 from sync import protocol as p
 from sync.hq import db
 from sync.hq import tables as t
+from sync.hq.audit_heads import take_head
 from sync.hq.chain_ledger import ENTRY_FIELDS, entry_hash, entry_values_json, forward_merged, move_balances
 from sync.hq.intake import Knowledge, Malformed, entry_problem, is_permanent, knowledge
 from sync.hq.merge import apply_records
@@ -85,8 +86,9 @@ def _push(engine: Engine, token: str | None, request: p.PushRequest, malformed: 
         move_balances(conn, new_rows + forwards, now)
         through = _advance(conn, device.device_id, through, {item.entry["local_seq"] for item in entries})
         _finish(conn, device.device_id, head, through, now)
+        audit_head = take_head(conn, device, request.audit_head, now)
     return {"entries": statuses, "records": [r.model_dump() for r in record_statuses],
-            "contiguous_through": through}
+            "contiguous_through": through, "audit_head": audit_head}
 
 
 @dataclass(frozen=True, slots=True)

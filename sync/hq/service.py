@@ -173,9 +173,12 @@ def status(engine: Engine, token: str | None) -> p.StatusResponse:
             t.quarantine.c.device_id == device.device_id)).scalar_one()
         head = conn.execute(select(t.feed_counter.c.value)).scalar_one()
         epochs = json.loads(db.get_setting(conn, FEED_EPOCHS_KEY) or "[]")
+        audit = conn.execute(select(t.audit_heads.c.seq, t.audit_heads.c.hash).where(
+            t.audit_heads.c.device_id == device.device_id)).first()
     return p.StatusResponse(store_code=device.store_code, device_id=device.device_id, contiguous_through=through,
                             entries_held=held, quarantined=quarantined, feed_head=head, server_time=utc_now(),
-                            feed_epochs=[p.FeedEpoch(**epoch) for epoch in epochs])
+                            feed_epochs=[p.FeedEpoch(**epoch) for epoch in epochs],
+                            audit_head=None if audit is None else p.HeldAuditHead(seq=audit.seq, hash=audit.hash))
 
 
 FEED_EPOCHS_KEY = "feed_epochs"

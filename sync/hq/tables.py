@@ -156,7 +156,7 @@ rules = Table(
     Column("published_at", String(64), nullable=False),
 )
 
-# migration 0003: HQ's nightly jobs, once per job and date for the whole chain (see sync.hq.jobs)
+# migration 0004: HQ's nightly jobs, once per job and date for the whole chain (see sync.hq.jobs)
 job_runs = Table(
     "job_runs", metadata,
     Column("job", String(32), primary_key=True),
@@ -165,7 +165,7 @@ job_runs = Table(
     Column("result", Text, nullable=False),
 )
 
-# migration 0003: every till's sales as the spend they qualify for tiers with (fen paid less refunds)
+# migration 0004: every till's sales as the spend they qualify for tiers with (fen paid less refunds)
 member_sales = Table(
     "member_sales", metadata,
     Column("sale_id", String(36), primary_key=True),
@@ -177,3 +177,12 @@ member_sales = Table(
     Column("updated_at", String(64), nullable=False),
 )
 Index("ix_member_sales_member", member_sales.c.member_uuid, member_sales.c.business_time)
+# migration 0006: per device, the last audit head (row id and hash of the till's audit log) HQ accepted
+audit_heads = Table(
+    "audit_heads", metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("store_code", String(16), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("received_at", String(64), nullable=False),
+)
