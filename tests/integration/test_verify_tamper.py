@@ -61,8 +61,8 @@ def test_a_log_re_chained_with_plain_sha256_is_caught(busy_store):
     assert any("hash chain" in problem for problem in report.problems), report.problems
 
 
-def test_a_store_from_before_the_keyed_chain_still_verifies_after_migration_0006(busy_store, tmp_path):
-    """A file written before migration 0006: plain SHA-256 rows and the old seven-field digests. Migration 0006
+def test_a_store_from_before_the_keyed_chain_still_verifies_after_migration_0008(busy_store, tmp_path):
+    """A file written before migration 0008: plain SHA-256 rows and the old seven-field digests. Migration 0008
     keys the chain from the next row; the old rows still verify, and so do new ones."""
     import json
 
@@ -87,7 +87,7 @@ def test_a_store_from_before_the_keyed_chain_still_verifies_after_migration_0006
                         (text, prev, digest, row["id"]))
             prev = digest
         raw.execute("DELETE FROM settings WHERE key IN ('audit_key', 'audit_keyed_from')")
-        raw.execute("UPDATE alembic_version SET version_num = '0005'")
+        raw.execute("UPDATE alembic_version SET version_num = '0007'")  # just before the keyed chain
         old_rows = raw.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
     busy_store.close()
     reopened = open_store(path, clock=busy_store.clock)
