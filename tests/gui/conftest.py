@@ -96,3 +96,31 @@ def type_code(qtbot, window: TillWindow, code: str) -> None:
 def idle(qtbot, window: TillWindow) -> None:
     """Wait until the database worker has delivered everything queued (no clock involved)."""
     qtbot.waitUntil(lambda: window.worker.pending == 0)
+
+
+@pytest.fixture
+def zh(qapp, tmp_path):
+    """The shipped Chinese catalogue installed, built from the .ts the way the Makefile builds it."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from pos_member.paths import resource
+
+    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
+    qm = tmp_path / "zh.qm"
+    subprocess.run([lrelease, "-silent", str(resource("translations", "pos_member_zh_CN.ts")), "-qm", str(qm)],
+                   check=True)
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    QCoreApplication.installTranslator(translator)
+    yield translator
+    QCoreApplication.removeTranslator(translator)
+
+
+@pytest.fixture
+def zh_translator(zh):
+    return zh

@@ -5,36 +5,17 @@ state has one source for the status bar and the F11 panel; the camera box says w
 
 from __future__ import annotations
 
-import shutil
 import socket
 import sqlite3
-import subprocess
-import sys
 from dataclasses import replace
-from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from pos_member.paths import resource
 from pos_member.services import cards, history
 from pos_member.services.coupons import issue_coupon
 from tests.gui.conftest import idle, type_code
 from tests.scanner_frames import write_qr_video
-
-
-@pytest.fixture
-def zh(qapp, tmp_path):
-    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
-    qm = tmp_path / "zh.qm"
-    subprocess.run([lrelease, "-silent", str(resource("translations", "pos_member_zh_CN.ts")), "-qm", str(qm)],
-                   check=True)
-    translator = QTranslator()
-    assert translator.load(str(qm))
-    QCoreApplication.installTranslator(translator)
-    yield translator
-    QCoreApplication.removeTranslator(translator)
 
 
 def _set_sync_state(db, **values: str) -> None:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from pos_member.app import TillApp
@@ -17,7 +13,6 @@ from pos_member.config import Settings
 from pos_member.domain.coupons import parse_coupon_code
 from pos_member.domain.errors import PosError
 from pos_member.domain.money import parse_points, parse_yuan
-from pos_member.paths import resource
 from pos_member.services import checkout
 from pos_member.services.checkout import SaleRequest
 from pos_member.ui.ops import OpChanges
@@ -116,17 +111,6 @@ def test_first_start_builds_the_demo_store(qtbot, qapp, tmp_path):
         window.close()
 
 
-@pytest.fixture
-def zh_translator(qapp, tmp_path):
-    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
-    qm = tmp_path / "zh.qm"
-    subprocess.run([lrelease, "-silent", str(resource("translations", "pos_member_zh_CN.ts")), "-qm", str(qm)],
-                   check=True)
-    translator = QTranslator()
-    assert translator.load(str(qm))
-    QCoreApplication.installTranslator(translator)
-    yield translator
-    QCoreApplication.removeTranslator(translator)
 
 
 def test_chinese_interface(qtbot, zh_translator, till_app):

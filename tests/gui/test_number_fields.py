@@ -15,7 +15,6 @@ from pos_member.ui.number_fields import NumberField
 from pos_member.ui.ops import OpChanges
 from tests.conftest import MANAGER_PIN
 from tests.gui.conftest import idle, type_code
-from tests.gui.test_manager import zh_translator  # noqa: F401 - a fixture
 
 BAD_YUAN = ["-50", "1.234", "abc", "99999999999", "１２", "12.", "1,5"]
 BAD_POINTS = ["1.5", "-50", "abc", "99999999999", "１２"]

@@ -8,19 +8,12 @@ English one that slipped through."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from sqlalchemy import text
 
 from pos_member.domain.reasons import Reason
-from pos_member.paths import resource
 from pos_member.services import cards, coupons, stored_value
 from pos_member.services.context import Store
 from pos_member.ui.window import TillWindow
@@ -30,18 +23,6 @@ from tests.gui.conftest import idle, sign_in, type_code
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
-@pytest.fixture
-def zh(qapp, tmp_path) -> Iterator[QTranslator]:
-    """The shipped Chinese catalogue, built from the .ts the way the Makefile builds it."""
-    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
-    qm = tmp_path / "zh.qm"
-    subprocess.run([lrelease, "-silent", str(resource("translations", "pos_member_zh_CN.ts")), "-qm", str(qm)],
-                   check=True)
-    translator = QTranslator()
-    assert translator.load(str(qm))
-    QCoreApplication.installTranslator(translator)
-    yield translator
-    QCoreApplication.removeTranslator(translator)
 
 
 def test_every_reason_has_a_chinese_sentence(zh):

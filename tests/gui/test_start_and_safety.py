@@ -195,25 +195,6 @@ def test_an_exception_in_a_slot_is_logged_and_said_and_the_till_stays_up(qtbot, 
     qtbot.waitUntil(lambda: window.message.text() != "")
 
 
-@pytest.fixture
-def zh(qapp, tmp_path):
-    import shutil
-    import subprocess
-    import sys
-
-    from PySide6.QtCore import QCoreApplication, QTranslator
-
-    from pos_member.paths import resource
-
-    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
-    qm = tmp_path / "zh.qm"
-    subprocess.run([lrelease, "-silent", str(resource("translations", "pos_member_zh_CN.ts")), "-qm", str(qm)],
-                   check=True)
-    translator = QTranslator()
-    assert translator.load(str(qm))
-    QCoreApplication.installTranslator(translator)
-    yield translator
-    QCoreApplication.removeTranslator(translator)
 
 
 def test_the_pin_page_refuses_in_chinese(qtbot, zh, till_app):
