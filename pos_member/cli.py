@@ -3,7 +3,9 @@ the till uses and print key: value lines, or JSON with --json.
 
 Exit codes: 0 done; 1 refused (one line on stderr naming the field or rule; with --json also
 {"error": ...} on stdout), also for a data dir without a store (only `init` and `demo` make one) or with an
-empty, unreadable or damaged store file; 2 usage; 3 internal error (logged with its traceback in logs/).
+empty, unreadable or damaged store file, one written by a newer pos-member, a full disk or a read-only
+store (nothing is saved: the transaction rolls back); 2 usage; 3 internal error (logged with its traceback in
+logs/); 141 when the reader of stdout goes away (`... | head -1`), with no traceback.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from pos_member import cli_commands as commands
+from pos_member.broken_pipe import quiet_on_broken_pipe
 from pos_member.cli_loyalty import add_loyalty_commands
 from pos_member.cli_sync import add_sync_commands
 from pos_member.domain.errors import PosError
 from pos_member.domain.money import format_yuan
+from pos_member.storage.engine import disk_refusal
 
 log = logging.getLogger("pos_member.cli")
 
@@ -193,6 +197,19 @@ def print_result(result: Any, as_json: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return quiet_on_broken_pipe(lambda: _main(argv))
+
+
+def _refused(command: str, exc: PosError, as_json: bool) -> int:
+    log.info("refused %s: %s", command, exc)
+    print(f"error: {exc}", file=sys.stderr)
+    if as_json:
+        print(json.dumps({"error": str(exc), "field": exc.field, "code": exc.code, "reason": exc.reason.value,
+                          "params": exc.params}, ensure_ascii=False))
+    return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "handler", None) is None:
@@ -203,13 +220,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = commands.run(args, paths)
     except PosError as exc:
-        log.info("refused %s: %s", args.command, exc)
-        print(f"error: {exc}", file=sys.stderr)
-        if args.json:
-            print(json.dumps({"error": str(exc), "field": exc.field, "code": exc.code, "reason": exc.reason.value,
-                              "params": exc.params}, ensure_ascii=False))
-        return 1
+        return _refused(args.command, exc, args.json)
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # never a traceback in front of a person: log it, say one sentence
+        refusal = disk_refusal(exc, paths.db)  # e.g. a read-only logs/ or store folder, a full disk
+        if refusal is not None:
+            log.warning("%s refused by the disk: %s", args.command, exc)
+            return _refused(args.command, refusal, args.json)
         log.exception("internal error in %s", args.command)
         print(f"error: internal problem ({type(exc).__name__}); details in {paths.logs}", file=sys.stderr)
         if args.json:

@@ -22,9 +22,14 @@ from pos_member.services.verify import verify_store
 
 def setup_logging(home: str | None) -> Paths:
     paths = resolve_paths(home)
-    paths.logs.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(paths.logs / "pos-member.log", maxBytes=2_000_000, backupCount=5,
-                                  encoding="utf-8")
+    # a log line that cannot be written (full disk) is dropped, not printed with a traceback on stderr
+    logging.raiseExceptions = False
+    try:
+        paths.logs.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = RotatingFileHandler(paths.logs / "pos-member.log", maxBytes=2_000_000,
+                                                       backupCount=5, encoding="utf-8")
+    except OSError:  # a read-only or full data dir: the command still runs and says what it could not do
+        handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     install_masking(handler)
     root = logging.getLogger()

@@ -126,6 +126,9 @@ class Reason(StrEnum):
     NOT_SET_UP = "not_set_up"
     NO_RULES = "no_rules"
     NEWER_SCHEMA = "newer_schema"
+    STORE_DISK_FULL = "store_disk_full"
+    STORE_READ_ONLY = "store_read_only"
+    HQ_NEWER_SCHEMA = "hq_newer_schema"
     CANNOT_READ_FILE = "cannot_read_file"
     RULES_IN_FORCE = "rules_in_force"
     BAD_PERIOD_DATES = "bad_period_dates"
@@ -306,6 +309,10 @@ ENGLISH: dict[Reason, str] = {
     Reason.NOT_SET_UP: "this store is not set up yet: run `pos-member init` (or `pos-member demo`)",
     Reason.NO_RULES: "this store has no rules yet; run `pos-member init` first",
     Reason.NEWER_SCHEMA: "{path} was written by a newer pos-member (schema {schema}); update this app first",
+    Reason.STORE_DISK_FULL: "the disk holding {path} is full, so nothing was saved; free some space and try again",
+    Reason.STORE_READ_ONLY: "{path} cannot be written ({error}), so nothing was saved; check that the file and "
+                            "its folder are writable",
+    Reason.HQ_NEWER_SCHEMA: "HQ's database was written by a newer pos-hq (schema {schema}); update pos-hq first",
     Reason.CANNOT_READ_FILE: "cannot read {path}: {detail}",
     Reason.RULES_IN_FORCE: "these rules are the ones in force already",
     Reason.BAD_PERIOD_DATES: "dates are YYYY-MM-DD",

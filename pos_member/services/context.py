@@ -25,7 +25,7 @@ from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import Rules, parse_rules_toml
 from pos_member.paths import private_dir, private_file
 from pos_member.storage import tables as t
-from pos_member.storage.engine import Database
+from pos_member.storage.engine import Database, disk_refusal
 from pos_member.storage.schema import upgrade_to_head
 
 Clock = Callable[[], datetime]
@@ -185,6 +185,9 @@ def open_store(db_path: Path, clock: Clock = system_clock, *, create: bool = Tru
         raise
     except (SQLAlchemyError, sqlite3.Error) as exc:  # e.g. "file is not a database" past a valid header
         db.dispose()
+        refusal = disk_refusal(exc, db_path)  # a read-only folder or a full disk is not damage
+        if refusal is not None:
+            raise refusal from exc
         log.warning("store file %s could not be opened", db_path, exc_info=True)
         raise StorageError(Reason.STORE_FILE_DAMAGED, "database", path=str(db_path)) from exc
     except Exception:

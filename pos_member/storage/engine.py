@@ -14,7 +14,9 @@ for a quiet moment (no write for IDLE_S) unless the WAL passes a hard cap. PASSI
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -24,6 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
+
+from pos_member.domain.errors import StorageError
+from pos_member.domain.reasons import Reason
 
 BUSY_TIMEOUT_MS = 10_000
 CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024  # ~1000 pages, SQLite's own default threshold
@@ -120,6 +126,42 @@ class Checkpointer:
             self._thread.join(timeout=10)
 
 
+_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+_READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _disk_is_full(path: Path) -> bool:
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
+def disk_refusal(exc: BaseException, path: Path | str) -> StorageError | None:
+    """The disk's refusals as one sentence each, or None for anything else: SQLite's SQLITE_FULL ("database
+    or disk is full"), SQLITE_READONLY and SQLITE_CANTOPEN (a read-only file, folder or disk), or the same as
+    an OSError from our own file handling. The transaction has rolled back by the time this is asked."""
+    cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+    if isinstance(cause, sqlite3.Error):
+        name = getattr(cause, "sqlite_errorname", "") or ""
+        if name.startswith("SQLITE_FULL"):
+            return StorageError(Reason.STORE_DISK_FULL, "database", path=str(path))
+        if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+            return StorageError(Reason.STORE_READ_ONLY, "database", path=str(path), error=str(cause))
+        # a full disk also shows as an I/O error: growing the WAL index (-shm) gives SQLITE_IOERR_SHMSIZE
+        if name.startswith("SQLITE_IOERR") and _disk_is_full(Path(path)):
+            return StorageError(Reason.STORE_DISK_FULL, "database", path=str(path))
+        return None
+    if isinstance(cause, OSError):
+        where = cause.filename or path
+        if cause.errno in _FULL_ERRNOS:
+            return StorageError(Reason.STORE_DISK_FULL, "database", path=str(where))
+        if cause.errno in _READ_ONLY_ERRNOS:
+            return StorageError(Reason.STORE_READ_ONLY, "database", path=str(where),
+                                error=cause.strerror or type(cause).__name__)
+    return None
+
+
 class Database:
     """One store file. Use `write()` for anything that changes data and `read()` for the rest.
 
@@ -134,11 +176,19 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A BEGIN IMMEDIATE transaction: committed on success, rolled back on any exception."""
-        with self.engine.connect() as conn:
-            conn.execution_options(pos_write=True)
-            with conn.begin():
-                yield conn
+        """A BEGIN IMMEDIATE transaction: committed on success, rolled back on any exception. A full disk or a
+        read-only file is a refusal (one sentence), not an internal error: nothing of the transaction stays."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(pos_write=True)
+                with conn.begin():
+                    yield conn
+        except (sqlite3.Error, SQLAlchemyError) as exc:
+            refusal = disk_refusal(exc, self.path)
+            if refusal is None:
+                raise
+            log.warning("write to %s refused by the disk: %s", self.path, exc)
+            raise refusal from exc
         self.checkpointer.nudge()
 
     @contextmanager

@@ -134,6 +134,13 @@ def _sentences() -> dict[Reason, str]:  # noqa: PLR0915 - one table, read top to
         Reason.NOT_SET_UP: translate("Refusal", "This store is not set up yet."),
         Reason.NO_RULES: translate("Refusal", "This store has no loyalty rules yet."),
         Reason.NEWER_SCHEMA: translate("Refusal", "The store file was written by a newer version of this app; update the app first."),
+        Reason.STORE_DISK_FULL: translate(
+            "Refusal", "The disk holding {path} is full, so nothing was saved. Free some space and try again."),
+        Reason.STORE_READ_ONLY: translate(
+            "Refusal", "{path} cannot be written, so nothing was saved. Check that the file and its folder are "
+            "writable."),
+        Reason.HQ_NEWER_SCHEMA: translate(
+            "Refusal", "HQ's database was written by a newer version of pos-hq; update pos-hq first."),
         Reason.CANNOT_READ_FILE: translate("Refusal", "Cannot read {path}: {detail}"),
         Reason.RULES_IN_FORCE: translate("Refusal", "These rules are the ones in force already."),
         Reason.BAD_PERIOD_DATES: translate("Refusal", "{field}: dates are written YYYY-MM-DD."),

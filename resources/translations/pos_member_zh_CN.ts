@@ -916,6 +916,21 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>The disk holding {path} is full, so nothing was saved. Free some space and try again.</source>
+        <translation>{path} 所在的磁盘已满，没有保存任何内容。请腾出空间后再试。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{path} cannot be written, so nothing was saved. Check that the file and its folder are writable.</source>
+        <translation>{path} 无法写入，没有保存任何内容。请检查该文件及其文件夹是否可写。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ&apos;s database was written by a newer version of pos-hq; update pos-hq first.</source>
+        <translation>总部数据库由更新版本的 pos-hq 写入；请先升级 pos-hq。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Cannot read {path}: {detail}</source>
         <translation>无法读取 {path}：{detail}</translation>
     </message>
@@ -1401,7 +1416,7 @@
         <translation>不可用：{0}</translation>
     </message>
     <message>
-        <location line="-195"/>
+        <location line="-202"/>
         <location line="+2"/>
         <source>This is not a coupon code (10 letters and digits).</source>
         <translation>这不是优惠券码（10 位字母和数字）。</translation>

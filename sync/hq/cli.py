@@ -18,7 +18,9 @@
     pos-hq report settlement --period 2026-11 | pos-hq settlement-rate FEN_PER_100_POINTS
 
 Global: --db URL (else POS_HQ_DATABASE_URL, else SQLite in --home / POS_HQ_HOME / the user data dir), --json.
-Exit codes: 0 done, 1 refused (one line on stderr), 2 usage.
+Exit codes: 0 done; 1 refused (one line on stderr), also for a database written by a newer pos-hq, a full disk
+or a read-only database (nothing is saved); 2 usage; 3 internal error (one line, the traceback in the log);
+141 when the reader of stdout goes away (`pos-hq store list | head -1`), with no traceback.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from pos_member.broken_pipe import quiet_on_broken_pipe
 from pos_member.domain.errors import PosError
+from pos_member.storage.engine import disk_refusal
 from sync.hq import admin, db
 from sync.hq import jobs as hq_jobs
 from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, MAX_BODY_ENV
@@ -178,17 +182,62 @@ def _print(result: Any, as_json: bool) -> None:
             print(f"{key}: {json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value}")
 
 
+def _log_internal_error(args: argparse.Namespace) -> str:
+    """The traceback goes to HQ's log file (masked like every log), never onto the admin's terminal."""
+    from logging.handlers import RotatingFileHandler
+
+    from pos_member.log_privacy import install as install_masking
+
+    logging.raiseExceptions = False
+    try:
+        logs = db.hq_home(args.home) / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(logs / "pos-hq.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    except OSError:
+        return "nowhere (HQ's data dir cannot be written)"
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    install_masking(handler)
+    log = logging.getLogger("sync.hq.cli")
+    log.propagate = False  # not to a console handler
+    log.addHandler(handler)
+    log.exception("internal error in %s", args.command)
+    handler.close()
+    return str(logs / "pos-hq.log")
+
+
+def _refused(exc: Exception, as_json: bool) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    if as_json:
+        print(json.dumps({"error": str(exc)}, ensure_ascii=False))
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    return quiet_on_broken_pipe(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    engine = db.make_engine(db.database_url(args.db, args.home))
+    try:
+        engine = db.make_engine(db.database_url(args.db, args.home))
+    except (ValueError, OSError) as exc:  # a bad URL, a data dir HQ cannot make
+        return _refused(disk_refusal(exc, args.home or "") or exc, args.json)
     try:
         db.upgrade(engine)
         result = args.handler(args, engine)
-    except (admin.AdminError, PosError, ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        if args.json:
-            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
-        return 1
+    except BrokenPipeError:
+        raise
+    except (admin.AdminError, PosError, ValueError) as exc:
+        return _refused(exc, args.json)
+    except Exception as exc:  # never a traceback in front of a person
+        refusal = disk_refusal(exc, engine.url.database or "")  # a full disk, a read-only file or folder
+        if refusal is not None:
+            return _refused(refusal, args.json)
+        if isinstance(exc, OSError):
+            return _refused(exc, args.json)
+        where = _log_internal_error(args)
+        print(f"error: internal problem ({type(exc).__name__}); details in {where}", file=sys.stderr)
+        return 3
     finally:
         engine.dispose()
     if args.command == "member" and args.action == "export":

@@ -17,6 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 
+from pos_member.domain.errors import StorageError
+from pos_member.domain.reasons import Reason
 from pos_member.paths import private_dir, private_file
 from sync.hq import tables as t
 
@@ -104,6 +106,12 @@ def set_feed_head(conn: Connection, value: int) -> None:
     conn.execute(t.feed_counter.update().where(t.feed_counter.c.id == 1).values(value=value))
 
 
+def _known_revisions(config: Any) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the database to head and make sure the chain has its HMAC key."""
     from alembic import command
@@ -117,6 +125,9 @@ def upgrade(engine: Engine) -> None:
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS_DIR))
             config.attributes["connection"] = conn
+            if current is not None and current not in _known_revisions(config):
+                # Alembic would fail with "Can't locate revision"; never downgrade or touch a newer database
+                raise StorageError(Reason.HQ_NEWER_SCHEMA, "database", schema=str(current))
             command.upgrade(config, "head")
         if conn.execute(select(t.hq_settings.c.value).where(t.hq_settings.c.key == "chain_key")).first() is None:
             conn.execute(t.hq_settings.insert().values(key="chain_key", value=secrets.token_hex(32)))
