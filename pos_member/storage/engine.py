@@ -139,13 +139,16 @@ def _disk_is_full(path: Path) -> bool:
 
 def disk_refusal(exc: BaseException, path: Path | str) -> StorageError | None:
     """The disk's refusals as one sentence each, or None for anything else: SQLite's SQLITE_FULL ("database
-    or disk is full"), SQLITE_READONLY and SQLITE_CANTOPEN (a read-only file, folder or disk), or the same as
-    an OSError from our own file handling. The transaction has rolled back by the time this is asked."""
+    or disk is full"), SQLITE_READONLY and SQLITE_CANTOPEN (a read-only file, folder or disk), SQLITE_CORRUPT
+    ("database disk image is malformed"), or the same as an OSError from our own file handling. The
+    transaction has rolled back by the time this is asked."""
     cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
     if isinstance(cause, sqlite3.Error):
         name = getattr(cause, "sqlite_errorname", "") or ""
         if name.startswith("SQLITE_FULL"):
             return StorageError(Reason.STORE_DISK_FULL, "database", path=str(path))
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):  # damage found past the header and schema
+            return StorageError(Reason.STORE_FILE_DAMAGED, "database", path=str(path))
         if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
             return StorageError(Reason.STORE_READ_ONLY, "database", path=str(path), error=str(cause))
         # a full disk also shows as an I/O error: growing the WAL index (-shm) gives SQLITE_IOERR_SHMSIZE
@@ -193,8 +196,15 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except (sqlite3.Error, SQLAlchemyError) as exc:  # a damaged page met while reading: one sentence
+            refusal = disk_refusal(exc, self.path)
+            if refusal is None:
+                raise
+            log.warning("read of %s refused: %s", self.path, exc)
+            raise refusal from exc
 
     def dispose(self) -> None:
         self.checkpointer.stop()

@@ -197,3 +197,20 @@ def test_head_reading_one_byte_leaves_no_traceback(tmp_path):
                            "| head -c1", shell=True, capture_output=True, text=True, cwd=ROOT,
                            env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert shell.returncode == 0 and len(shell.stdout) == 1 and "Traceback" not in shell.stderr
+
+
+def test_a_store_damaged_past_its_header_is_one_sentence(tmp_path):
+    """The header and schema read fine; the members' pages are garbage ("database disk image is malformed")."""
+    make_store(tmp_path)
+    db = tmp_path / "store.sqlite3"
+    with sqlite3.connect(db) as conn:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'members'").fetchone()[0]
+    conn.close()
+    with db.open("r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(b"\xff" * page_size)
+    before = db.read_bytes()
+    result = run("--home", str(tmp_path), "member", "show", "M00101000001")
+    assert_one_sentence(result, "is damaged; restore it from a backup")
+    assert db.read_bytes() == before  # left as it was, for whoever restores or inspects it
