@@ -214,3 +214,17 @@ def test_a_store_damaged_past_its_header_is_one_sentence(tmp_path):
     result = run("--home", str(tmp_path), "member", "show", "M00101000001")
     assert_one_sentence(result, "is damaged; restore it from a backup")
     assert db.read_bytes() == before  # left as it was, for whoever restores or inspects it
+
+
+def test_a_read_only_hq_database_is_one_sentence(tmp_path):
+    assert run("--home", str(tmp_path), "store", "add", "001", "S", module="sync.hq.cli").returncode == 0
+    db = tmp_path / "hq.sqlite3"
+    if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not supported on this file system")
+    try:
+        result = run("--home", str(tmp_path), "store", "add", "002", "T", module="sync.hq.cli")
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], check=True)
+    assert_one_sentence(result, "cannot be written")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM stores").fetchone()[0] == 1
