@@ -234,3 +234,30 @@ def test_a_bug_in_a_database_tasks_callback_is_said_too(qtbot, qapp, window, cap
     assert reporter.shown[-1].startswith("Something went wrong (KeyError)")
     assert "broken_callback" in caplog.text
     assert window.isVisible()
+
+
+def test_a_read_only_data_dir_is_said_in_one_sentence_not_a_traceback(qtbot, tmp_path, clock):
+    """A till started on a read-only disk (a read-only bind mount here: root writes through chmod)."""
+    import subprocess
+
+    from pos_member.services.context import open_store
+    from pos_member.services.setup import init_store
+
+    home, view = tmp_path / "home", tmp_path / "view"
+    view.mkdir()
+    store = open_store(home / "store.sqlite3")
+    init_store(store, "001", "S", MANAGER_PIN)
+    store.close()
+    if subprocess.run(["mount", "--bind", str(home), str(view)], capture_output=True).returncode != 0:
+        pytest.skip("no right to bind-mount here")
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(view)], check=True)
+        app = TillApp(str(view), settings=Settings(camera_source=""), clock=clock, start_sync=False)
+        with pytest.raises(StorageError) as refused:
+            app.start()
+    finally:
+        subprocess.run(["umount", str(view)], check=True)
+    assert fatal_sentence(refused.value) == (
+        f"{view / 'store.sqlite3'} cannot be written, so nothing was saved. Check that the file and its folder "
+        "are writable.")
+    assert app.window is None
