@@ -3,6 +3,7 @@ with five tills pushing and pulling at once; and a restart that opens no new epo
 
 from __future__ import annotations
 
+import subprocess
 import threading
 
 import pytest
@@ -14,6 +15,7 @@ from pos_member.services.checkout import SaleRequest, commit_sale
 from sync.hq import db
 from sync.hq import tables as hqt
 from tests.sync.fixtures import HQ, ServerProcess, assert_invariants, sync_all, sync_until_drained
+from tests.sync.pg import PG_BIN
 
 TILLS = 5
 ROUNDS = 6
@@ -102,6 +104,36 @@ def test_a_restart_opens_no_epoch_and_a_restore_does(pg_cluster, pg_url, stores)
         server.stop()
         server.start()
         assert epochs_seen_by(till) == restored
+        sync_all([till])
+        assert_invariants(engine, [till])
+    finally:
+        server.stop()
+        engine.dispose()
+
+
+def test_a_logical_restore_into_the_same_database_opens_an_epoch(pg_cluster, pg_url, stores, tmp_path):
+    """pg_dump, then pg_restore --clean into the very database: same OID and cluster, but every row written
+    again, so the epoch row's xmin no longer matches the one recorded with it."""
+    name = pg_url.rsplit("/", 1)[1]
+    engine = db.make_engine(pg_url)
+    server = ServerProcess(pg_url).start()
+    connect = ["-h", "127.0.0.1", "-p", str(pg_cluster.port), "-U", "postgres"]
+    try:
+        till = stores.enrolled(HQ(engine, server, server.url), "001")
+        card = members.register_member(till, "会员", "13800001111").card_no
+        sync_until_drained(till)
+        first = epochs_seen_by(till)
+        dump = tmp_path / "hq.dump"
+        subprocess.run([str(PG_BIN / "pg_dump"), *connect, "-Fc", "-f", str(dump), name], check=True)
+        commit_sale(till, SaleRequest(card, 5000))
+        sync_until_drained(till)  # after the backup
+        server.stop()
+        engine.dispose()
+        subprocess.run([str(PG_BIN / "pg_restore"), *connect, "--clean", "--if-exists", "-d", name, str(dump)],
+                       check=True)
+        server.start()
+        restored = epochs_seen_by(till)
+        assert restored[:-1] == first and len(restored) == 2
         sync_all([till])
         assert_invariants(engine, [till])
     finally:
