@@ -13,6 +13,7 @@ its body is read.
 import asyncio
 import json
 import logging
+import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -35,6 +36,7 @@ from sync.hq import audit_heads, db, intake, service
 from sync.hq import jobs as hq_jobs
 from sync.hq import push as hq_push
 from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
+from sync.hq.feed_epoch import open_feed_epoch
 from sync.hq.service import HQRefused
 
 log = logging.getLogger("sync.hq")
@@ -54,7 +56,7 @@ def create_app(engine: Engine, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     @asynccontextmanager
     async def serving(_app: FastAPI) -> AsyncIterator[None]:
         try:
-            epoch = service.open_feed_epoch(engine)
+            epoch = open_feed_epoch(engine)
             log.info("serving feed epoch %s from seq %d", epoch.epoch, epoch.base)
         except (OperationalError, DBAPIError):
             # HQ still starts (and answers 503 until the database is back); a restore is then not announced
@@ -194,3 +196,19 @@ def _document_bodies(app: FastAPI, models: list[type[BaseModel]]) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+SERVE_ENV = "POS_HQ_SERVE"  # how `pos-hq serve --workers N` hands its settings to each worker process
+
+
+def app_from_env() -> FastAPI:
+    """The app factory each uvicorn worker process calls (`sync.hq.app:app_from_env`, factory=True): a worker is
+    a fresh process, so the database URL, limits and logging come from SERVE_ENV (JSON set by `pos-hq serve`)."""
+    from pos_member.log_privacy import install as install_masking
+
+    settings = json.loads(os.environ[SERVE_ENV])
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        install_masking(handler)
+    return create_app(db.make_engine(settings["url"]), max_body_bytes=settings["max_body"],
+                      jobs_every_s=settings["jobs_every_s"])

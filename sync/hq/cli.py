@@ -1,6 +1,6 @@
 """The `pos-hq` command: run the HQ server and administer the chain.
 
-    pos-hq serve [--host 127.0.0.1] [--port 8765] [--certfile CERT.pem --keyfile KEY.pem] [--max-body BYTES]
+    pos-hq serve [--host 127.0.0.1] [--port 8765] [--workers N] [--certfile CERT.pem --keyfile KEY.pem] [--max-body BYTES]
                  [--jobs-every MINUTES]                      # migrates the database first; HTTPS with a cert;
                                                              # runs the nightly jobs by itself (0 = never)
     pos-hq jobs run [--date YYYY-MM-DD]                      # points expiry and tier evaluation, once per date
@@ -51,7 +51,7 @@ def _serve(args: argparse.Namespace, engine: Engine) -> None:
     import uvicorn
 
     from pos_member.log_privacy import install as install_masking
-    from sync.hq.app import create_app
+    from sync.hq.app import SERVE_ENV, create_app
 
     if bool(args.certfile) != bool(args.keyfile):
         raise ValueError("give both --certfile and --keyfile (HTTPS), or neither")
@@ -62,9 +62,24 @@ def _serve(args: argparse.Namespace, engine: Engine) -> None:
     for handler in logging.getLogger().handlers:
         install_masking(handler)
     jobs_every = args.jobs_every * 60 if args.jobs_every > 0 else None
-    uvicorn.run(create_app(engine, max_body_bytes=args.max_body, jobs_every_s=jobs_every), host=args.host,
-                port=args.port, log_level="info", timeout_graceful_shutdown=5, ssl_certfile=args.certfile,
-                ssl_keyfile=args.keyfile)
+    tls = {"ssl_certfile": args.certfile, "ssl_keyfile": args.keyfile}
+    if args.workers == 1:
+        uvicorn.run(create_app(engine, max_body_bytes=args.max_body, jobs_every_s=jobs_every), host=args.host,
+                    port=args.port, log_level="info", timeout_graceful_shutdown=5, **tls)
+        return
+    # Each worker is its own process with its own engine; they share the feed through the database's row lock
+    # (db.lock_feed) and one feed epoch (sync.hq.feed_epoch). SQLite takes one writer at a time across
+    # processes too, but more workers only make them queue.
+    os.environ[SERVE_ENV] = json.dumps({"url": engine.url.render_as_string(hide_password=False),
+                                        "max_body": args.max_body, "jobs_every_s": jobs_every})
+    uvicorn.run("sync.hq.app:app_from_env", factory=True, workers=args.workers, host=args.host, port=args.port,
+                log_level="info", timeout_graceful_shutdown=5, **tls)
+
+
+def _workers(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise argparse.ArgumentTypeError(f"--workers must be a whole number from 1 to 64, not {value!r}")
+    return int(value)
 
 
 def _date(value: str) -> date:
@@ -101,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--workers", type=_workers, default=1, metavar="N",
+                       help="worker processes (PostgreSQL: several share one database; default 1)")
     serve.add_argument("--jobs-every", type=int, default=30, metavar="MINUTES",
                        help="how often to run the due nightly jobs (points expiry, tiers); 0 = never")
     serve.add_argument("--certfile", metavar="PEM", help="serve HTTPS with this certificate (chain)")

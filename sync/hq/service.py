@@ -11,7 +11,6 @@ import heapq
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
 
 from sqlalchemy import Connection, Engine, func, or_, select
 
@@ -20,6 +19,7 @@ from pos_member.domain.reasons import Reason, english
 from sync import protocol as p
 from sync.hq import db
 from sync.hq import tables as t
+from sync.hq.feed_epoch import FEED_EPOCHS_KEY
 
 
 class HQRefused(Exception):
@@ -179,21 +179,6 @@ def status(engine: Engine, token: str | None) -> p.StatusResponse:
                             entries_held=held, quarantined=quarantined, feed_head=head, server_time=utc_now(),
                             feed_epochs=[p.FeedEpoch(**epoch) for epoch in epochs],
                             audit_head=None if audit is None else p.HeldAuditHead(seq=audit.seq, hash=audit.hash))
-
-
-FEED_EPOCHS_KEY = "feed_epochs"
-KEPT_EPOCHS = 50
-
-
-def open_feed_epoch(engine: Engine) -> p.FeedEpoch:
-    """Called when HQ starts serving. A database restored from a backup brings back the epochs it knew then,
-    not the ones tills saw since; the epoch opened at the next start has the restored feed head as base."""
-    with db.write(engine) as conn:
-        head = db.lock_feed(conn)
-        epochs = json.loads(db.get_setting(conn, FEED_EPOCHS_KEY) or "[]")
-        epoch = p.FeedEpoch(epoch=str(uuid4()), base=head)
-        db.set_setting(conn, FEED_EPOCHS_KEY, json.dumps((epochs + [epoch.model_dump()])[-KEPT_EPOCHS:]))
-    return epoch
 
 
 def new_enrol_code_expiry(days: int = 7) -> str:

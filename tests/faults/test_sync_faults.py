@@ -273,7 +273,7 @@ def test_hq_restored_from_a_backup(pg_cluster, pg_url, stores):
         with db.read(engine) as conn:
             assert conn.execute(select(hqt.feed_counter.c.value)).scalar_one() > pulled_before
         server.stop()
-        server.start()  # a second epoch since the restore, based past B's cursor: the first one counts
+        server.start()  # a restart opens no epoch: the one the restore opened (below B's cursor) counts
         sync_all([a, b])
         assert_invariants(engine, [a, b])
         with db.read(engine) as conn:

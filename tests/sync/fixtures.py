@@ -84,9 +84,10 @@ class ServerThread:
 class ServerProcess:
     """`pos-hq serve` as a child process, so a test can SIGKILL HQ mid-batch and start it again."""
 
-    def __init__(self, db_url: str, port: int | None = None) -> None:
+    def __init__(self, db_url: str, port: int | None = None, workers: int = 1) -> None:
         self.db_url = db_url
         self.port = port or free_port()
+        self.workers = workers
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -95,7 +96,7 @@ class ServerProcess:
 
     def start(self) -> ServerProcess:
         self.proc = subprocess.Popen([sys.executable, "-m", "sync.hq.cli", "--db", self.db_url, "serve",
-                                      "--port", str(self.port)], stdout=subprocess.DEVNULL,
+                                      "--port", str(self.port), "--workers", str(self.workers)], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         for _ in range(600):
             try:
