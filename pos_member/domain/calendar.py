@@ -49,3 +49,11 @@ def retained_until(qualification: Qualification, reached_on: date | None) -> dat
     if qualification.retention == "through_next_calendar_year":
         return date(reached_on.year + 1, 12, 31)
     return add_months(reached_on, qualification.retention_months) - timedelta(days=1)
+
+
+def due_days(last_run: str | None, today: date, catch_up_days: int) -> list[date]:
+    """The dates the nightly jobs still owe: each day after `last_run` (ISO date) up to today, at most the last
+    `catch_up_days` of them (a till or HQ off for days catches up); only today when nothing has run yet."""
+    start = date.fromisoformat(last_run) + timedelta(days=1) if last_run else today
+    start = max(start, today - timedelta(days=catch_up_days - 1))
+    return [start + timedelta(days=n) for n in range((today - start).days + 1)]

@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from pos_member.domain.calendar import add_months, window_for_evaluation
+from pos_member.domain.calendar import add_months, due_days, window_for_evaluation
 from pos_member.domain.tiers import evaluation_skipped, tier_decisions
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
@@ -220,9 +220,7 @@ def run_due_jobs(store: Store, today: date, catch_up_days: int = 31) -> list[str
         return []
     with store.db.read() as conn:
         last = conn.execute(select(t.job_runs.c.run_date).order_by(t.job_runs.c.run_date.desc()).limit(1)).scalar()
-    start = date.fromisoformat(last) + timedelta(days=1) if last else today
-    start = max(start, today - timedelta(days=catch_up_days - 1))
-    days = [start + timedelta(days=n) for n in range((today - start).days + 1)]
+    days = due_days(last, today, catch_up_days)
     for day in days:
         run_jobs(store, day)
     return [day.isoformat() for day in days]

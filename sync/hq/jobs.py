@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, text
 
-from pos_member.domain.calendar import add_months, window_for_evaluation
+from pos_member.domain.calendar import add_months, due_days, window_for_evaluation
 from pos_member.domain.lots import lapsing_points
 from pos_member.domain.rules import Rules, default_rules_text, parse_rules_toml
 from pos_member.domain.tiers import evaluation_skipped, tier_decisions
@@ -149,9 +149,7 @@ def run_due(engine: Engine, today: date, catch_up_days: int = 31) -> list[str]:
     today). Returns the dates it ran."""
     with db.read(engine) as conn:
         last = conn.execute(select(func.max(t.job_runs.c.run_date))).scalar()
-    start = date.fromisoformat(last) + timedelta(days=1) if last else today
-    start = max(start, today - timedelta(days=catch_up_days - 1))
-    days = [start + timedelta(days=n) for n in range((today - start).days + 1)]
+    days = due_days(last, today, catch_up_days)
     for day in days:
         run_jobs(engine, day)
     return [day.isoformat() for day in days]
