@@ -359,7 +359,7 @@ def test_a_sale_during_a_large_pull_never_sees_database_is_locked(hq, stores):
     def sell() -> None:
         # a till far busier than any real one (a sale every few ms), yet leaving the lock free between sales
         # as a cashier does, so the sync's own short transactions get their turn too
-        while not done.wait(0.005):
+        while not done.wait(0.02):  # 50 sales a second: far above any till, and the pull still overlaps hundreds
             try:
                 commit_sale(b, SaleRequest(local, 1000))
             except BaseException as exc:  # noqa: BLE001 - any error fails the test
