@@ -1,0 +1,128 @@
+"""What HQ answers for an entry it has seen before, and for a stale card snapshot: each test here was written
+against a hand-applied mutation of sync/hq/push.py or sync/hq/merge.py that the rest of the suite let
+through (issue 10, point 11), and fails on it.
+
+- The same entry_id with another payload is a conflict: rejected and quarantined, never a `duplicate`
+  (a till that rewrote an entry it had pushed must not be told HQ holds it).
+- The same entry twice in one batch is stored once and moves the balance once.
+- A card's version never goes down at HQ: a stale snapshot would revive an old print's QR chain-wide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from sqlalchemy import func, select
+
+from pos_member.domain.reasons import Reason
+from pos_member.services import cards, members, sync_service
+from pos_member.services.context import Store
+from pos_member.services.stored_value import adjust_points
+from pos_member.storage import tables as t
+from sync.hq import db
+from sync.hq import tables as hqt
+from tests.conftest import MANAGER_PIN
+from tests.sync.fixtures import HQ, assert_invariants, sync
+
+
+def post_push(hq: HQ, store: Store, entries: list[dict[str, Any]] | None = None,
+              records: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """POST /v1/push with the till's own token, as its sync client would."""
+    _, token = sync_service.sync_store(store).connection_info()
+    reply = requests.post(f"{hq.url}/v1/push", json={"entries": entries or [], "records": records or []},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+def hq_member_points(hq: HQ, uuid: str) -> tuple[int, int]:
+    """(the member's points balance at HQ, the sum of its points entries at HQ)."""
+    with db.read(hq.engine) as conn:
+        balance = conn.execute(select(hqt.members.c.points).where(hqt.members.c.uuid == uuid)).scalar_one()
+        total = conn.execute(select(func.coalesce(func.sum(hqt.entries.c.delta), 0)).where(
+            hqt.entries.c.member_uuid == uuid, hqt.entries.c.account == "points")).scalar_one()
+    return balance, total
+
+
+def quarantined(hq: HQ, entry_id: str) -> list[str]:
+    with db.read(hq.engine) as conn:
+        return [r[0] for r in conn.execute(select(hqt.quarantine.c.reason).where(
+            hqt.quarantine.c.entry_id == entry_id))]
+
+
+def test_a_held_entry_id_sent_again_with_another_payload_is_quarantined_not_a_duplicate(hq, stores):
+    a = stores.enrolled(hq, "001")
+    view = members.register_member(a, "张三", "13900001111")
+    adjust_points(a, view.card_no, 40, "goodwill", MANAGER_PIN)
+    entry = sync_service.sync_store(a).pending_entries(500)[-1]
+    sync(a)
+    before = hq_member_points(hq, view.uuid)
+
+    rewritten = entry | {"delta": 4000}  # the till's copy of an entry HQ holds, changed afterwards
+    reply = post_push(hq, a, [rewritten])
+
+    status = reply["entries"][0]
+    assert (status["status"], status["code"]) == ("rejected", Reason.ENTRY_CONFLICT.value)
+    assert "different payload" in status["reason"]
+    assert len(quarantined(hq, entry["entry_id"])) == 1
+    assert hq_member_points(hq, view.uuid) == before == (40, 40)  # HQ keeps what it held
+    assert post_push(hq, a, [entry])["entries"][0]["status"] == "duplicate"  # the true copy still is one
+
+
+def test_one_entry_id_twice_in_a_batch_with_two_payloads_rejects_the_second(hq, stores):
+    a = stores.enrolled(hq, "001")
+    view = members.register_member(a, "李四", "13900002222")
+    sync(a)
+    adjust_points(a, view.card_no, 30, "goodwill", MANAGER_PIN)
+    entry = sync_service.sync_store(a).pending_entries(500)[-1]
+
+    reply = post_push(hq, a, [entry, entry | {"delta": 3000}])
+
+    assert [s["status"] for s in reply["entries"]] == ["ok", "rejected"]
+    assert reply["entries"][1]["code"] == Reason.ENTRY_CONFLICT.value
+    assert "twice in one batch" in reply["entries"][1]["reason"]
+    assert len(quarantined(hq, entry["entry_id"])) == 1
+    assert hq_member_points(hq, view.uuid) == (30, 30)
+
+
+def test_the_same_entry_twice_in_one_batch_is_stored_once_and_moves_the_balance_once(hq, stores):
+    a = stores.enrolled(hq, "001")
+    view = members.register_member(a, "王五", "13900003333")
+    sync(a)
+    adjust_points(a, view.card_no, 25, "goodwill", MANAGER_PIN)
+    entry = sync_service.sync_store(a).pending_entries(500)[-1]
+
+    reply = post_push(hq, a, [entry, entry])  # a client that resent a slice inside one body
+
+    assert [s["status"] for s in reply["entries"]] == ["ok", "duplicate"]
+    with db.read(hq.engine) as conn:
+        held = conn.execute(select(func.count()).select_from(hqt.entries).where(
+            hqt.entries.c.entry_id == entry["entry_id"])).scalar_one()
+    assert held == 1
+    assert hq_member_points(hq, view.uuid) == (25, 25)  # the balance is the sum of the entries HQ holds
+    assert quarantined(hq, entry["entry_id"]) == []
+    sync(a)  # the till's own push of it is a duplicate too, and everything still adds up
+    assert_invariants(hq.engine, [a])
+
+
+def test_a_stale_card_snapshot_never_takes_the_version_down_at_hq_or_at_other_tills(hq, stores):
+    a = stores.enrolled(hq, "001")
+    view = members.register_member(a, "赵六", "13900004444")
+    first_print = next(record for record, _ in sync_service.sync_store(a).pending_records(50)
+                       if record.get("kind") == "card")
+    assert first_print["card"]["version"] == 1
+    sync(a)
+    cards.reprint(a, view.card_no, MANAGER_PIN)  # version 2: the first print's QR is refused from now on
+    sync(a)
+
+    reply = post_push(hq, a, records=[first_print])  # the version-1 snapshot arrives late (a resend)
+
+    assert [r["status"] for r in reply["records"]] == ["ok"]  # merged, not refused: HQ's state stands
+    with db.read(hq.engine) as conn:
+        version = conn.execute(select(hqt.cards.c.version).where(
+            hqt.cards.c.card_no == view.card_no)).scalar_one()
+    assert version == 2
+    b = stores.enrolled(hq, "002")
+    sync(b)
+    with b.db.read() as conn:
+        assert conn.execute(select(t.cards.c.version).where(t.cards.c.card_no == view.card_no)).scalar_one() == 2
