@@ -97,6 +97,19 @@ def test_refund_above_threshold_needs_a_manager(store, member):
     assert refund_sale(store, sale.sale_id, 25000, MANAGER_PIN).approved_by == "Manager"
 
 
+def test_a_refund_of_exactly_the_threshold_needs_no_manager_and_one_fen_more_does(store, member):
+    """The default rules: a manager's PIN for refunds above 200.00 (manager_pin_above_fen = 20000)."""
+    sale = commit_sale(store, SaleRequest(member.card_no, 50000))
+    at_threshold = refund_sale(store, sale.sale_id, 20000, None)
+    assert at_threshold.approved_by is None and at_threshold.figures.amount_fen == 20000
+    before = table_counts(store)
+    with pytest.raises(NeedsManager) as caught:
+        refund_sale(store, sale.sale_id, 20001, None)
+    assert "200.00" in str(caught.value)
+    assert table_counts(store) == before
+    assert refund_sale(store, sale.sale_id, 20001, MANAGER_PIN).approved_by == "Manager"
+
+
 def test_spent_points_are_deducted_from_the_cash_refund(store, member):
     sale = commit_sale(store, SaleRequest(member.card_no, 10000))  # earns 100
     commit_sale(store, SaleRequest(member.card_no, 10000, redeem_points=80))  # spends 80 of them, earns 99

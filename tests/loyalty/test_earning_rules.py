@@ -4,6 +4,8 @@ import pytest
 from sqlalchemy import text
 
 from pos_member.domain.errors import InvalidInput, NeedsManager, RuleRefused
+from pos_member.domain.reasons import Reason
+from pos_member.services import members
 from pos_member.services.checkout import SaleRequest, commit_sale
 from pos_member.services.refunds import refund_sale
 from pos_member.services.rules_admin import apply_rules, check_rules
@@ -77,3 +79,29 @@ def test_daily_redemption_caps(store, apply, member):
     with pytest.raises(RuleRefused, match="500 more points today"):
         commit_sale(store, SaleRequest(member.card_no, 10000, redeem_points=600))
     commit_sale(store, SaleRequest(member.card_no, 10000, redeem_points=500))
+
+
+def test_the_store_daily_cap_counts_every_member_of_the_store_and_starts_again_the_next_day(store, apply, member,
+                                                                                           clock):
+    apply(member_cap=100_000, store_cap=4000)
+    other = members.register_member(store, "另一位会员", "13800005678")
+    for code in (member.card_no, other.card_no):
+        adjust_points(store, code, 9000, "float", MANAGER_PIN)
+    commit_sale(store, SaleRequest(member.card_no, 100_000, redeem_points=2500))
+    with pytest.raises(RuleRefused) as caught:  # another member, the same store, the same day
+        commit_sale(store, SaleRequest(other.card_no, 100_000, redeem_points=1501))
+    assert caught.value.reason == Reason.POINTS_OVER_STORE_DAY_CAP and caught.value.params == {"left": 1500}
+    commit_sale(store, SaleRequest(other.card_no, 100_000, redeem_points=1500))
+    with pytest.raises(RuleRefused) as spent:
+        commit_sale(store, SaleRequest(member.card_no, 100_000, redeem_points=100))
+    assert spent.value.reason == Reason.POINTS_OVER_STORE_DAY_CAP and spent.value.params == {"left": 0}
+    clock.advance(days=1)
+    assert commit_sale(store, SaleRequest(other.card_no, 100_000, redeem_points=4000)).quote.points_redeemed == 4000
+
+
+def test_an_adjustment_of_exactly_the_limit_needs_no_manager(store, apply, member):
+    apply()  # adjust_without_manager_points = 100
+    assert adjust_points(store, member.card_no, 100, "goodwill at the limit", None) == 100
+    assert adjust_points(store, member.card_no, -100, "taken back at the limit", None) == 0
+    with pytest.raises(NeedsManager):
+        adjust_points(store, member.card_no, -101, "one point over", None)

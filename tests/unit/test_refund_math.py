@@ -80,3 +80,14 @@ def test_shortfall_beyond_the_cash_part_is_left_negative():
     # paid entirely by stored value: no cash to deduct from
     fig = refund([LineFigures(1, 10000, 0, 100, 0, 10000, 0, 0)], balance=0)
     assert (fig.clawback_points, fig.negative_points, fig.stored_paid_restored_fen) == (0, 100, 10000)
+
+
+def test_the_clawback_is_rounded_up_to_the_fen_never_down():
+    # 150 points = 1 yuan: each point bought back is worth 0.667 fen. A member who has spent everything:
+    # 1 point short costs 1 fen (not 0), 100 points short cost 67 fen (66.67, not 66): the store is never short.
+    line = [LineFigures(1, 10000, 10000, 100, 0, 0, 0, 0)]
+    one = refund_figures(line, {1: 100}, 0, 150)  # 1% of the line reverses 1 of its 100 points
+    assert (one.points_reversed, one.clawback_points, one.clawback_fen, one.cash_refund_fen) == (1, 1, 1, 99)
+    whole = refund_figures(line, {1: 10000}, 0, 150)
+    assert (whole.clawback_points, whole.clawback_fen, whole.cash_refund_fen) == (100, 67, 9933)
+    assert whole.negative_points == 0
