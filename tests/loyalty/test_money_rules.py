@@ -76,6 +76,25 @@ def test_a_refund_after_the_window_keeps_the_referral(store, clock):
     assert show_member(store, referrer.card_no).points == 500
 
 
+def test_a_refund_on_the_last_day_of_the_window_takes_the_reward_back(store, clock):
+    referrer = members.register_member(store, "推荐人", "13800001111")
+    friend = members.register_member(store, "朋友", "13900000001", referrer=referrer.card_no)
+    sale = commit_sale(store, SaleRequest(friend.card_no, 1000))
+    clock.advance(days=30)  # referral.reversal_days = 30: still inside
+    refund_sale(store, sale.sale_id, None, None)
+    assert show_member(store, referrer.card_no).points == 0
+
+
+def test_a_partial_refund_leaving_exactly_the_minimum_keeps_the_referral(store):
+    referrer = members.register_member(store, "推荐人", "13800001111")
+    friend = members.register_member(store, "朋友", "13900000001", referrer=referrer.card_no)
+    sale = commit_sale(store, SaleRequest(friend.card_no, 3000))
+    refund_sale(store, sale.sale_id, 2000, None)  # net 10.00 = referral.min_spend_fen: still qualifies
+    assert show_member(store, referrer.card_no).points == 500
+    refund_sale(store, sale.sale_id, 1, None)  # 9.99: below it
+    assert show_member(store, referrer.card_no).points == 0
+
+
 def test_a_partial_refund_above_the_minimum_keeps_the_referral(store):
     referrer = members.register_member(store, "推荐人", "13800001111")
     friend = members.register_member(store, "朋友", "13900000001", referrer=referrer.card_no)
