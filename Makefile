@@ -14,7 +14,7 @@ SYSTEM_PACKAGES := libzbar0 postgresql xvfb imagemagick openbox xdotool \
   libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-noto-cjk libpulse0 \
   poppler-utils
 
-.PHONY: run test bench hq lint fmt venv translations translations-update system-deps system-check screenshots clean
+.PHONY: run test bench mutation hq lint fmt venv translations translations-update system-deps system-check screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,11 +50,19 @@ test: system-check venv translations
 bench: venv
 	$(BIN)/python -m tests.bench
 
+# Mutation testing of the domain rules and HQ's push and validators (config: [tool.mutmut] in pyproject.toml).
+# Hours on two cores, so not part of `make test`; niced so a till or the tests beside it stay responsive.
+# `make mutation MUTANTS='pos_member.domain.refund*'` runs a subset; results stay in mutants/ between runs.
+MUTATION_CHILDREN ?= 2
+mutation: system-check venv translations
+	nice -n 19 $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS)
+	$(BIN)/python tools/mutation_score.py --target 90
+
 hq: venv
 	$(BIN)/pos-hq serve
 
 lint: venv
-	$(BIN)/ruff check pos_member sync tests
+	$(BIN)/ruff check pos_member sync tests tools
 
 screenshots: venv translations
 	$(BIN)/python -m tests.gui.take_screenshots
@@ -64,4 +72,4 @@ system-deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) build dist .pytest_cache mutants

@@ -29,9 +29,9 @@ from tests.faults.proxy import FaultProxy, Rule
 from tests.sync.fixtures import (
     ServerProcess,
     assert_invariants,
+    drain_all,
     own_entry_ids,
     sync,
-    sync_all,
     sync_until_drained,
 )
 
@@ -246,12 +246,12 @@ def test_hq_restored_from_a_backup(pg_cluster, pg_url, stores):
     try:
         a, b = stores.enrolled(hq, "001"), stores.enrolled(hq, "002")
         card = busy_store(a)
-        sync_all([a, b])
+        drain_all([a, b])
         copy_database(name, f"{name}_backup")
         late = members.register_member(a, "晚到", "13877776666")  # after the backup...
         commit_sale(a, SaleRequest(late.card_no, 8800))
         quiet = members.register_member(a, "安静", "13877775555")  # ...and one with no entry at all
-        sync_all([a, b])
+        drain_all([a, b])
         bulk_entries(a, card, 300)  # A's entries move B's pull cursor on
         sync_until_drained(a)
         cards.report_lost(b, late.card_no, MANAGER_PIN)  # B's only change: a record, no entry
@@ -274,7 +274,7 @@ def test_hq_restored_from_a_backup(pg_cluster, pg_url, stores):
             assert conn.execute(select(hqt.feed_counter.c.value)).scalar_one() > pulled_before
         server.stop()
         server.start()  # a restart opens no epoch: the one the restore opened (below B's cursor) counts
-        sync_all([a, b])
+        drain_all([a, b])
         assert_invariants(engine, [a, b])
         with db.read(engine) as conn:
             lost = conn.execute(select(hqt.cards.c.status).where(hqt.cards.c.card_no == late.card_no)).scalar()
@@ -292,7 +292,7 @@ def test_hq_transactions_committing_out_of_sequence_order(hq, stores):
     a = stores.enrolled(hq, "001")
     b = stores.enrolled(hq, "002")
     card = busy_store(a)
-    sync_all([a, b])
+    drain_all([a, b])
     cursor_before = sync_service.sync_status(b)["pull_cursor"]
     slow = hq.engine.connect()
     transaction = slow.begin()
@@ -323,10 +323,10 @@ def test_client_clock_two_days_off(hq, stores, days):
     b = stores.enrolled(hq, "002")
     b.clock.advance(days=days)
     card = busy_store(a)
-    sync_all([a, b])
+    drain_all([a, b])
     commit_sale(b, SaleRequest(card, 5000, redeem_points=100))
     cards.report_lost(b, card, MANAGER_PIN)
-    sync_all([a, b])
+    drain_all([a, b])
     assert_invariants(hq.engine, [a, b])
 
 
@@ -334,14 +334,14 @@ def test_seven_days_offline_with_10000_entries(hq, proxy, stores):
     a = stores.enrolled(hq, "001", url=proxy.url)
     b = stores.enrolled(hq, "002", url=proxy.url)
     card = busy_store(a)
-    sync_all([a, b])
+    drain_all([a, b])
     for _day in range(7):
         a.clock.advance(days=1)
         bulk_entries(a, card, 10_000 // 7 + 1)
     busy_store(b)
     proxy.add(Rule("POST", "/v1/push", "lose_response", times=2))
     proxy.add(Rule("GET", "/v1/pull", "reset_mid_body", times=1))
-    sync_all([a, b])
+    drain_all([a, b])
     assert len(own_entry_ids(a)) > 10_000
     assert_invariants(hq.engine, [a, b])
 
@@ -375,7 +375,7 @@ def test_a_sale_during_a_large_pull_never_sees_database_is_locked(hq, stores):
         seller.join()
     assert not errors, errors
     assert report["applied"]["entries_applied"] >= 20_000
-    sync_all([a, b])
+    drain_all([a, b])
     assert_invariants(hq.engine, [a, b])
 
 

@@ -14,7 +14,7 @@ from pos_member.services import members, sync_service
 from pos_member.services.checkout import SaleRequest, commit_sale
 from sync.hq import db
 from sync.hq import tables as hqt
-from tests.sync.fixtures import HQ, ServerProcess, assert_invariants, sync_all, sync_until_drained
+from tests.sync.fixtures import HQ, ServerProcess, assert_invariants, sync, sync_all
 from tests.sync.pg import PG_BIN
 
 TILLS = 5
@@ -46,7 +46,7 @@ def test_four_workers_five_tills(pg_url, stores):
                 for _ in range(ROUNDS):
                     for _ in range(SALES_PER_ROUND):
                         commit_sale(tills[n], SaleRequest(cards[n], 1234))
-                    sync_until_drained(tills[n])  # pushes and pulls while the other four do too
+                    sync(tills[n])  # pushes and pulls while the other four do too
             except BaseException as exc:  # reported in the main thread
                 failures.append(exc)
 
@@ -84,7 +84,7 @@ def test_a_restart_opens_no_epoch_and_a_restore_does(pg_cluster, pg_url, stores)
         till = stores.enrolled(HQ(engine, server, server.url), "001")
         card = members.register_member(till, "会员", "13800001111").card_no
         commit_sale(till, SaleRequest(card, 5000))
-        sync_until_drained(till)
+        sync(till)
         first = epochs_seen_by(till)
         server.stop()
         server.start()
@@ -121,12 +121,12 @@ def test_a_logical_restore_into_the_same_database_opens_an_epoch(pg_cluster, pg_
     try:
         till = stores.enrolled(HQ(engine, server, server.url), "001")
         card = members.register_member(till, "会员", "13800001111").card_no
-        sync_until_drained(till)
+        sync(till)
         first = epochs_seen_by(till)
         dump = tmp_path / "hq.dump"
         subprocess.run([str(PG_BIN / "pg_dump"), *connect, "-Fc", "-f", str(dump), name], check=True)
         commit_sale(till, SaleRequest(card, 5000))
-        sync_until_drained(till)  # after the backup
+        sync(till)  # after the backup
         server.stop()
         engine.dispose()
         subprocess.run([str(PG_BIN / "pg_restore"), *connect, "--clean", "--if-exists", "-d", name, str(dump)],
