@@ -16,6 +16,9 @@ def test_the_fen_left_after_the_floors_goes_to_the_largest_remainder():
     assert allocate(7, [5, 3, 2]) == [4, 2, 1]
     # 11 over 1:1:4 -> 1.83, 1.83, 7.33: two fen left go to the two 0.83s
     assert allocate(11, [1, 1, 4]) == [2, 2, 7]
+    # the largest remainder on the last line: 7 over 2:3:5 -> 1.4, 2.1, 3.5
+    assert allocate(7, [2, 3, 5]) == [1, 2, 4]
+    assert allocate(8, [1, 3, 6]) == [1, 2, 5]  # 0.8, 2.4, 4.8: the two .8s, wherever they stand
 
 
 def test_equal_remainders_go_to_the_earlier_line():
@@ -38,3 +41,4 @@ def test_the_shares_always_add_up_to_the_amount_and_stay_within_one_fen_of_exact
 def test_nothing_to_weigh_by_splits_evenly_earlier_lines_first():
     assert allocate(5, [0, 0]) == [3, 2]
     assert allocate(0, [0, 0, 0]) == [0, 0, 0]
+    assert allocate(0, []) == []  # no lines, nothing to split (and no division by their count)
