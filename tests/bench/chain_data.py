@@ -27,9 +27,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,13 +153,16 @@ CREATE FUNCTION pg_temp.code(store int) RETURNS text LANGUAGE sql IMMUTABLE PARA
     AS $$ SELECT lpad(store::text, 3, '0') $$;
 CREATE FUNCTION pg_temp.device(store int, till int) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT md5('device ' || store || ' ' || till)::uuid::text $$;
+CREATE FUNCTION pg_temp.uid(n bigint, kind int) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT lpad(to_hex(pg_temp.h(n, 1299700 + kind)), 8, '0') || '-0000-4000-800' || kind || '-'
+                 || lpad(to_hex(n), 12, '0') $$;
 CREATE FUNCTION pg_temp.member_uuid(m bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT md5('member ' || m)::uuid::text $$;
+    AS $$ SELECT pg_temp.uid(m, 1) $$;
 CREATE FUNCTION pg_temp.at(n bigint, total bigint, jitter bigint) RETURNS timestamp LANGUAGE sql IMMUTABLE
     PARALLEL SAFE AS $$ SELECT timestamp '{first}' + ((n - 1) * {days} / total) * interval '1 day'
                                 + (32400 + jitter % 43200) * interval '1 second' $$;
 CREATE FUNCTION pg_temp.iso(t timestamp) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT to_char(t, 'YYYY-MM-DD"T"HH24:MI:SS') || '+08:00' $$;
+    AS $$ SELECT replace(t::text, ' ', 'T') || '+08:00' $$;
 CREATE FUNCTION pg_temp.luhn(body text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT ((10 - sum(CASE WHEN (length(body) - i) % 2 = 0
                            THEN (substr(body, i, 1)::int * 2) % 10 + (substr(body, i, 1)::int * 2) / 10
@@ -208,13 +213,14 @@ _SALE = """SELECT s, st, till, pg_temp.buyer(s, st, {members}::bigint) AS m,
 
 _SALES = """
 INSERT INTO member_sales (sale_id, member_uuid, store_code, device_id, business_time, qualifying_fen, updated_at)
-SELECT md5('sale ' || s)::uuid::text, pg_temp.member_uuid(m), pg_temp.code(st), pg_temp.device(st, till),
+SELECT pg_temp.uid(s, 2), pg_temp.member_uuid(m), pg_temp.code(st), pg_temp.device(st, till),
        pg_temp.iso(t), 500 + pg_temp.h(s, 668265263) % 50000, pg_temp.iso(t)
 FROM ({sale}) AS g
 """.replace("{sale}", _SALE)
 
 # Entry i belongs to sale s, the sale at the same point in time (3.3 entries a sale at full scale), as its
-# j-th entry: j = 0 the earn (a point a yuan paid); j = 1 a stored-value spend (six sales in ten: stored-value
+# j-th entry (OFFSET 0 keeps each level a row of its own: flattened, every use of `kind` repeats its whole
+# CASE tree and the query ran ten times slower): j = 0 the earn (a point a yuan paid); j = 1 a stored-value spend (six sales in ten: stored-value
 # customers) or a points redeem; j = 2 the bonus part of the stored-value spend. Any further entry of the
 # sale's time slot is the member's own: an expiry, a top-up and its bonus, an adjustment, or a refund (at the
 # sale's store, of the sale).
@@ -222,7 +228,7 @@ _ENTRIES = """
 INSERT INTO entries (seq, entry_id, device_id, local_seq, store_code, member_uuid, account, kind, delta,
                      staff_id, sale_id, ref_id, rules_version, business_time, note, expires_on, payload_hash,
                      received_at)
-SELECT i, md5('entry ' || i)::uuid::text, pg_temp.device(st, till), i, pg_temp.code(st), pg_temp.member_uuid(m),
+SELECT i, pg_temp.uid(i, 3), pg_temp.device(st, till), i, pg_temp.code(st), pg_temp.member_uuid(m),
        CASE WHEN kind IN ('topup', 'spend') THEN 'stored_paid' WHEN kind IN ('bonus', 'spend_bonus')
             THEN 'stored_bonus' ELSE 'points' END,
        CASE WHEN kind = 'spend_bonus' THEN 'spend' ELSE kind END,
@@ -232,10 +238,10 @@ SELECT i, md5('entry ' || i)::uuid::text, pg_temp.device(st, till), i, pg_temp.c
                  WHEN 'bonus' THEN 1000 * (1 + r % 50)
                  WHEN 'adjust' THEN (CASE WHEN r % 3 = 0 THEN -1 ELSE 1 END) * (1 + r % 200)
                  ELSE 1 + r % 300 END,
-       1 + r % 5, CASE WHEN located THEN md5('sale ' || s)::uuid::text END, NULL, 1,
+       1 + r % 5, CASE WHEN located THEN pg_temp.uid(s, 2) END, NULL, 1,
        pg_temp.iso(t), CASE WHEN kind = 'adjust' THEN 'goodwill' END,
        CASE WHEN kind = 'earn' THEN (extract(year FROM t)::int + 2)::text || '-01-01' END,
-       md5('hash ' || i) || md5('hash2 ' || i), pg_temp.iso(t)
+       repeat(md5(i::text), 2), pg_temp.iso(t)
 FROM (SELECT g2.*,
              CASE WHEN located THEN sale.st ELSE ((other - 1) % {stores} + 1)::int END AS st,
              CASE WHEN located THEN sale.till ELSE (r % {tills} + 1)::int END AS till,
@@ -252,8 +258,9 @@ FROM (SELECT g2.*,
                                i - (((s - 1) * {entries}::bigint + {sales}::bigint - 1) / {sales}::bigint + 1) AS j,
                                pg_temp.h(i, 2654435769) % {members}::bigint + 1 AS other
                         FROM (SELECT i, (i - 1) * {sales}::bigint / {entries}::bigint + 1 AS s
-                              FROM generate_series(1, {entries}::bigint) AS i) AS g0) AS g0b) AS g1) AS g2
-      CROSS JOIN LATERAL ({sale_one}) AS sale) AS g
+                              FROM generate_series(1, {entries}::bigint) AS i) AS g0 OFFSET 0) AS g0b OFFSET 0) AS g1
+            OFFSET 0) AS g2
+      CROSS JOIN LATERAL ({sale_one}) AS sale OFFSET 0) AS g
 """.replace("{sale_one}", _SALE.replace("generate_series(1, {sales}::bigint) AS s", "(SELECT g2.s) AS one(s)"))
 
 _BALANCES = """
@@ -293,12 +300,13 @@ def build(cluster: CachedCluster, scale: Scale, log: Callable[[str], None] = pri
     db.upgrade(engine)  # what `pos-hq migrate` does
     engine.dispose()
     with psycopg.connect(cluster.dsn()) as conn:
+        conn.execute("SET jit = off")  # compiling these long expressions took longer than running them
         tables = [r[0] for r in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
         for name in tables:
             if name not in TABLES and name not in LEFT_EMPTY_ON_PURPOSE:
                 log(f"note: HQ's table {name} is left empty: add its generator to chain_data.TABLES")
-        for statement in _statements(_FUNCTIONS, scale):
+        for statement in _statements(_FUNCTIONS, scale, expand=False):
             conn.execute(statement)
         conn.commit()
         # one transaction: the tables are emptied and filled in it, so with wal_level=minimal the rows are
@@ -333,9 +341,31 @@ def build(cluster: CachedCluster, scale: Scale, log: Callable[[str], None] = pri
         f"{time.perf_counter() - started:.0f} s ({size})")
 
 
-def _statements(sql: str, scale: Scale) -> list[str]:
+# Function calls in PostgreSQL's pg_temp are not inlined (pg_temp.member_uuid cost 11 us a row, its body
+# 2 us): in the statements for many rows the cheap ones are written out, with the same bodies as above.
+_MACROS = [
+    (re.compile(r"pg_temp\.member_uuid\((\w+)\)"), r"pg_temp.uid(\1, 1)"),
+    (re.compile(r"pg_temp\.uid\((\w+), (\d)\)"),
+     r"(lpad(to_hex(pg_temp.h(\1, 129970\2)), 8, '0') || '-0000-4000-800\2-' || lpad(to_hex(\1), 12, '0'))"),
+    (re.compile(r"pg_temp\.h\((\w+), (\d+)\)"), r"(((\1 * \2) # ((\1 * \2) >> 15)) & 2147483647)"),
+    (re.compile(r"pg_temp\.iso\((\w+)\)"), r"(replace(\1::text, ' ', 'T') || '+08:00')"),
+    (re.compile(r"pg_temp\.device\((\w+), (\w+)\)"), r"({devices})[(\1 - 1) * {tills} + \2]"),
+    (re.compile(r"pg_temp\.code\((\w+)\)"), r"lpad(\1::text, 3, '0')"),
+]
+
+
+def _device_ids() -> str:
+    ids = [str(uuid.UUID(hashlib.md5(f"device {store} {till}".encode()).hexdigest()))
+           for store in range(1, STORES + 1) for till in range(1, TILLS_PER_STORE + 1)]
+    return "ARRAY[" + ", ".join(f"'{i}'" for i in ids) + "]"
+
+
+def _statements(sql: str, scale: Scale, expand: bool = True) -> list[str]:
+    if expand:
+        for pattern, body in _MACROS:
+            sql = pattern.sub(body, sql)
     sql = sql.format(stores=STORES, tills=TILLS_PER_STORE, members=scale.members, sales=scale.sales,
-                     entries=scale.entries, first=FIRST_DAY, days=DAYS)
+                     entries=scale.entries, first=FIRST_DAY, days=DAYS, devices=_device_ids())
     return [part.strip() for part in sql.split(";\n") if part.strip()]
 
 
