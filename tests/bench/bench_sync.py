@@ -54,35 +54,36 @@ def loadavg() -> str:
 
 # ---- the raw reference ------------------------------------------------------------------------------------
 
-def _raw_rows(worker: int, count: int) -> tuple[list[tuple], list[tuple]]:
+def _raw_rows(worker: int, count: int, seq_base: int) -> tuple[list[tuple], list[tuple]]:
     """Rows shaped as HQ stores a pushed sale: an entry (every column of `entries`) and a sale record."""
     device, member = str(uuid.uuid4()), str(uuid.uuid4())
     now = "2026-11-24T02:00:00.000000+00:00"
     entries, sales = [], []
     for i in range(count):
         sale_id = str(uuid.uuid4())
-        entries.append((worker * 10**9 + i, str(uuid.uuid4()), device, i + 1, f"1{worker:02d}", member, "points",
-                        "earn", 10 + i % 90, None, sale_id, None, 1, "2026-11-24T10:00:00+08:00", None,
-                        "2028-01-01", uuid.uuid4().hex * 2, now))
+        entries.append((seq_base + worker * 10**8 + i + 1, str(uuid.uuid4()), device, i + 1, f"1{worker:02d}",
+                        member, "points", "earn", 10 + i % 90, None, sale_id, None, 1, "2026-11-24T10:00:00+08:00",
+                        None, "2028-01-01", uuid.uuid4().hex * 2, now))
         sales.append((sale_id, member, f"1{worker:02d}", device, "2026-11-24T10:00:00+08:00", 1000 + i, now))
     return entries, sales
 
 
-_RAW_ENTRY = ("INSERT INTO raw_entries (seq, entry_id, device_id, local_seq, store_code, member_uuid, account, kind, "
+_RAW_ENTRY = ("INSERT INTO {entries} (seq, entry_id, device_id, local_seq, store_code, member_uuid, account, kind, "
               "delta, staff_id, sale_id, ref_id, rules_version, business_time, note, expires_on, payload_hash, "
               "received_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING")
-_RAW_SALE = ("INSERT INTO raw_sales (sale_id, member_uuid, store_code, device_id, business_time, qualifying_fen, "
+_RAW_SALE = ("INSERT INTO {sales} (sale_id, member_uuid, store_code, device_id, business_time, qualifying_fen, "
              "updated_at) VALUES (%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING")
 
 
-def _raw_worker(dsn: str, worker: int, count: int, barrier: Any, results: Any) -> None:
+def _raw_worker(dsn: str, worker: int, count: int, tables: dict[str, str], seq_base: int, barrier: Any,
+                results: Any) -> None:
     import psycopg
 
-    entries, sales = _raw_rows(worker, count)
+    entries, sales = _raw_rows(worker, count, seq_base)
     with psycopg.connect(dsn) as conn:
         barrier.wait()
         start = time.time()
-        for rows, sql in ((entries, _RAW_ENTRY), (sales, _RAW_SALE)):
+        for rows, sql in ((entries, _RAW_ENTRY.format(**tables)), (sales, _RAW_SALE.format(**tables))):
             for offset in range(0, len(rows), BATCH):
                 with conn.cursor() as cur:
                     cur.executemany(sql, rows[offset:offset + BATCH])
@@ -90,8 +91,15 @@ def _raw_worker(dsn: str, worker: int, count: int, barrier: Any, results: Any) -
         results.put((start, time.time()))
 
 
+def raw_rate(dsn: str, sales: int, workers: int, tables: dict[str, str], seq_base: int = 0) -> float:
+    """Rows (entries + sale records) per second, `workers` inserters at once, into `tables` (entries, sales).
+    Entry seq numbers start above seq_base; store codes are 1xx."""
+    spans = _run_at_once(_raw_worker, [(dsn, w, sales // workers, tables, seq_base) for w in range(workers)])
+    return 2 * (sales // workers) * workers / spans
+
+
 def raw_insert_rate(cluster: PgCluster, sales: int, workers: int) -> float:
-    """Rows (entries + sale records) per second, `workers` inserters at once, into fresh LIKE tables."""
+    """raw_rate into fresh tables made LIKE HQ's (same columns and indexes), dropped after."""
     dsn = f"host=127.0.0.1 port={cluster.port} user=postgres dbname=hq"
     import psycopg
 
@@ -99,10 +107,10 @@ def raw_insert_rate(cluster: PgCluster, sales: int, workers: int) -> float:
         conn.execute("DROP TABLE IF EXISTS raw_entries, raw_sales")
         conn.execute("CREATE TABLE raw_entries (LIKE entries INCLUDING ALL)")
         conn.execute("CREATE TABLE raw_sales (LIKE member_sales INCLUDING ALL)")
-    spans = _run_at_once(_raw_worker, [(dsn, w, sales // workers) for w in range(workers)])
+    rate = raw_rate(dsn, sales, workers, {"entries": "raw_entries", "sales": "raw_sales"})
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("DROP TABLE raw_entries, raw_sales")
-    return 2 * (sales // workers) * workers / spans
+    return rate
 
 
 def _run_at_once(target: Any, arguments: list[tuple]) -> float:
