@@ -10,7 +10,7 @@ same run's raw PostgreSQL insert of equivalent rows as a ratio (issue 10 point 1
 - push: `sync_once` of real store files against the real HQ (token check, shape and domain validation in
   sync.hq.intake, duplicate/conflict screening, feed numbering, balances, sale records, audit head).
 
-    python -m tests.bench.bench_sync [--entries 100000] [--members 100000] [--stores 5] [--runs 1]
+    python -m tests.bench.bench_sync [--entries 100000] [--members 100000] [--stores 5] [--runs 1] [--hq-workers 1]
 
 `--members 0` skips the pull benchmark. With `--runs N` the push figures are measured N times (fresh stores
 each time) and the medians printed too. The load average is printed with each figure: other work on the
@@ -229,6 +229,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--stores", type=int, default=5)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--hq-workers", type=int, default=1, help="pos-hq serve --workers")
     args = parser.parse_args()
     if not available():
         print("skipped: PostgreSQL 15 binaries not found in /usr/lib/postgresql/15/bin")
@@ -240,7 +241,7 @@ def main() -> None:
         cluster.admin("CREATE DATABASE hq")
         engine = db.make_engine(cluster.url("hq"))
         db.upgrade(engine)
-        server = ServerProcess(cluster.url("hq")).start()
+        server = ServerProcess(cluster.url("hq"), workers=args.hq_workers).start()
         try:
             for run in range(args.runs):
                 print(f"-- run {run + 1} of {args.runs}: {args.entries:,} sales = {2 * args.entries:,} rows "
