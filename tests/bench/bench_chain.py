@@ -37,10 +37,9 @@ from tests.sync.fixtures import ServerProcess
 TARGET_S = 2.0
 REPORTS = ("settlement", "sales", "points", "liability", "tiers")
 # where a report function may live, tried in order: "module:function", {name} is the report's name
-FINDERS = ("sync.hq.reports:{name}", "sync.hq.reports:{name}_report", "sync.hq.reports:report_{name}",
-           "sync.hq.reports.{name}:report", "sync.hq.reports.{name}:{name}", "sync.hq.report_{name}:report",
-           "sync.hq.{name}:report", "sync.hq.{name}:{name}", "sync.hq.admin:{name}", "sync.hq.admin:{name}_report",
-           "sync.hq.admin:report_{name}")
+FINDERS = ("sync.hq.report_{name}:{name}_report", "sync.hq.report_{name}:report", "sync.hq.reports:{name}",
+           "sync.hq.reports:{name}_report", "sync.hq.reports.{name}:report", "sync.hq.{name}:report",
+           "sync.hq.admin:{name}_report", "sync.hq.admin:{name}")
 
 
 def find_report(name: str) -> tuple[str, Callable[..., Any]] | None:
@@ -59,12 +58,19 @@ def find_report(name: str) -> tuple[str, Callable[..., Any]] | None:
 
 
 def call_report(call: Callable[..., Any], engine: Any, period: str) -> Any:
-    """The report for the whole chain for `period`: engine and period by name (or first, in that order);
-    any other parameter keeps its default (a store filter: none, the whole chain)."""
+    """The report for the whole chain for `period`: the engine first, the period by name as text, or parsed
+    by sync.hq.report_period.parse_period where the function takes a Period; a report without a period (a
+    snapshot such as members by tier) is called without one. Other parameters keep their defaults (a store
+    filter: none, the whole chain)."""
     parameters = inspect.signature(call).parameters
-    if "engine" in parameters and "period" in parameters:
-        return call(engine=engine, period=period)
-    return call(engine, period)
+    if "period" not in parameters:
+        return call(engine)
+    annotation = parameters["period"].annotation
+    if annotation not in (str, "str", inspect.Parameter.empty):
+        from sync.hq.report_period import parse_period  # only where reports take a Period
+
+        return call(engine, period=parse_period(period))
+    return call(engine, period=period)
 
 
 def bench_reports(engine: Any, period: str, runs: int) -> None:
@@ -73,8 +79,8 @@ def bench_reports(engine: Any, period: str, runs: int) -> None:
     for name in REPORTS:
         found = find_report(name)
         if found is None:
-            print(f"{name:<12} (not present yet: none of {', '.join(f.format(name=name) for f in FINDERS[:3])}, "
-                  "...)", flush=True)
+            print(f"{name:<12} (not present yet: no {FINDERS[0].format(name=name)}, nor the other FINDERS)",
+                  flush=True)
             continue
         where, call = found
         seconds = []
