@@ -154,9 +154,10 @@ def bench_push(cluster: Any, engine: Any, sales: int, stores: int, runs: int) ->
     ratios: dict[str, list[float]] = {"one": [], "many": []}
     try:
         for run in range(runs):
+            raws: dict[str, float] = {}
             for key, count, label in (("one", 1, "one store"), ("many", stores, f"{stores} stores at once")):
                 try:
-                    raw = raw_rate(dsn, sales, count, tables, seq_base=head + 10**9)
+                    raws[key] = raw = raw_rate(dsn, sales, count, tables, seq_base=head + 10**9)
                 finally:
                     remove_bench_rows(dsn, head)
                 try:
@@ -166,10 +167,12 @@ def bench_push(cluster: Any, engine: Any, sales: int, stores: int, runs: int) ->
                 finally:
                     remove_bench_rows(dsn, head)
                 ratios[key].append(pushed / raw)
-                print(f"push, {label:<20} {pushed:>10,.0f} rows/s   raw {raw:>10,.0f} rows/s   "
-                      f"{pushed / raw:.2f} x raw (target >= 0.40)  load {loadavg()}", flush=True)
+                also = f" ({pushed / raws['one']:.2f} x one connection's raw)" if key == "many" else ""
+                print(f"push, {label:<20} {pushed:>10,.0f} rows/s   raw ({count} conn.) {raw:>10,.0f} rows/s   "
+                      f"{pushed / raw:.2f} x raw (target >= 0.40){also}  load {loadavg()}", flush=True)
         for key, label in (("one", "one store"), ("many", f"{stores} stores at once")):
-            print(f"median ratio, push {label}: {statistics.median(ratios[key]):.2f} x raw", flush=True)
+            print(f"median ratio, push {label}: {statistics.median(ratios[key]):.2f} x raw "
+                  f"(runs: {', '.join(f'{r:.2f}' for r in ratios[key])})", flush=True)
     finally:
         server.stop()
         shutil.rmtree(base, ignore_errors=True)

@@ -254,6 +254,7 @@ def main() -> None:
                 line(f"raw insert, {args.stores} connections at once", raw_many, "rows/s", "(reference)")
                 many = push_rate(base, server, engine, f"{run + 5}", args.stores, args.entries)
                 line(f"push, {args.stores} stores at once", many, "rows/s", ">= 20,000 in total", raw_many)
+                print(f"{'':<46} ({many / raw:.2f} x one connection's raw insert)", flush=True)
                 ratios["one"].append(one / raw)
                 ratios["many"].append(many / raw_many)
             if args.runs > 1:
