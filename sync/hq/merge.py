@@ -42,7 +42,7 @@ from pos_member.domain.validate import (
 from sync import protocol as p
 from sync.hq import tables as t
 from sync.hq.intake import is_permanent, utf8_ok
-from sync.hq.member_sales import store_sale
+from sync.hq.member_sales import store_sale, store_sales
 from sync.hq.privacy import scrub_member_feed
 
 if TYPE_CHECKING:
@@ -80,6 +80,10 @@ def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], n
     statuses: list[p.RecordStatus] = []
     changes: list[dict[str, Any]] = []
     ordered = sorted(records, key=lambda r: 0 if r.kind == "member" else 1)
+    # sale records in one statement (sync.hq.member_sales.store_sales); when careful, one by one below
+    sales = [] if careful else [r.sale for r in ordered if r.kind == "sale" and r.sale is not None]
+    if sales:
+        ordered = [r for r in ordered if not (r.kind == "sale" and r.sale is not None)]
     moment = datetime.fromisoformat(now)
     for record in ordered:
         key = (record.member.uuid if record.member else record.card.card_no if record.card
@@ -102,6 +106,12 @@ def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], n
                                        params=problem.params if problem else {}))
         if change is not None:
             changes.append(change)
+    for sale, stored in zip(sales, store_sales(conn, device, sales, now) if sales else [], strict=True):
+        problem = None if stored else InvalidInput(Reason.SALE_NOT_YOURS, "sale_id", sale=sale.sale_id)
+        statuses.append(p.RecordStatus(kind="sale", key=sale.sale_id, status="rejected" if problem else "ok",
+                                       reason=str(problem) if problem else None,
+                                       code=problem.reason.value if problem else None,
+                                       params=problem.params if problem else {}))
     return statuses, changes
 
 

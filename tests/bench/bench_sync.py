@@ -1,8 +1,20 @@
 """Sync benchmarks on real parts: a PostgreSQL 15 cluster (fsync on) started here, `pos-hq serve` as its own
-process on 127.0.0.1, real store files. Each figure is printed beside its target and beside the same run's
-raw PostgreSQL insert rate (psycopg executemany of entry-shaped rows, 500 per transaction) as a ratio.
+process on 127.0.0.1, real store files whose sales each carry an earn entry and queue a sale record (as
+checkout does). Push throughput counts both (entries + sale records per second) and is printed beside the
+same run's raw PostgreSQL insert of equivalent rows as a ratio (issue 10 point 10: >= 0.4x):
 
-    python -m tests.bench.bench_sync [--entries 100000] [--members 100000] [--stores 5]
+- raw reference: the same number of entry rows and sale rows inserted straight from Python with the same
+  driver (psycopg executemany, ON CONFLICT DO NOTHING), 500 rows per transaction as the till batches its
+  pushes, into tables made LIKE HQ's `entries` and `member_sales` (INCLUDING ALL: the same columns and
+  indexes). For five stores at once the reference is five such inserters at once, each its own process.
+- push: `sync_once` of real store files against the real HQ (token check, shape and domain validation in
+  sync.hq.intake, duplicate/conflict screening, feed numbering, balances, sale records, audit head).
+
+    python -m tests.bench.bench_sync [--entries 100000] [--members 100000] [--stores 5] [--runs 1] [--hq-workers 1]
+
+`--members 0` skips the pull benchmark. With `--runs N` the push figures are measured N times (fresh stores
+each time) and the medians printed too. The load average is printed with each figure: other work on the
+machine moves the absolute figures, far less the ratios.
 """
 
 from __future__ import annotations
@@ -10,11 +22,13 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import shutil
+import statistics
 import tempfile
 import time
 import uuid
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -24,30 +38,98 @@ from pos_member.services.context import Store, open_store
 from pos_member.services.ledger import Posting, post
 from pos_member.services.lookup import resolve
 from pos_member.services.setup import init_store
+from pos_member.services.staff import CONSOLE_STAFF_ID
 from sync.hq import admin, db
 from tests.conftest import CHINA, MovableClock
 from tests.sync.fixtures import ServerProcess
 from tests.sync.pg import PgCluster, available
 
+BATCH = 500  # sync.protocol.MAX_PUSH_ENTRIES / MAX_PUSH_RECORDS: what one push request (transaction) carries
+FILL_CHUNK = 2000
 
-def raw_insert_rate(cluster: PgCluster, rows: int) -> float:
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+# ---- the raw reference ------------------------------------------------------------------------------------
+
+def _raw_rows(worker: int, count: int, seq_base: int) -> tuple[list[tuple], list[tuple]]:
+    """Rows shaped as HQ stores a pushed sale: an entry (every column of `entries`) and a sale record."""
+    device, member = str(uuid.uuid4()), str(uuid.uuid4())
+    now = "2026-11-24T02:00:00.000000+00:00"
+    entries, sales = [], []
+    for i in range(count):
+        sale_id = str(uuid.uuid4())
+        entries.append((seq_base + worker * 10**8 + i + 1, str(uuid.uuid4()), device, i + 1, f"1{worker:02d}",
+                        member, "points", "earn", 10 + i % 90, None, sale_id, None, 1, "2026-11-24T10:00:00+08:00",
+                        None, "2028-01-01", uuid.uuid4().hex * 2, now))
+        sales.append((sale_id, member, f"1{worker:02d}", device, "2026-11-24T10:00:00+08:00", 1000 + i, now))
+    return entries, sales
+
+
+_RAW_ENTRY = ("INSERT INTO {entries} (seq, entry_id, device_id, local_seq, store_code, member_uuid, account, kind, "
+              "delta, staff_id, sale_id, ref_id, rules_version, business_time, note, expires_on, payload_hash, "
+              "received_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING")
+_RAW_SALE = ("INSERT INTO {sales} (sale_id, member_uuid, store_code, device_id, business_time, qualifying_fen, "
+             "updated_at) VALUES (%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING")
+
+
+def _raw_worker(dsn: str, worker: int, count: int, tables: dict[str, str], seq_base: int, barrier: Any,
+                results: Any) -> None:
     import psycopg
 
-    with psycopg.connect(f"host=127.0.0.1 port={cluster.port} user=postgres dbname=postgres") as conn:
-        conn.execute("CREATE TABLE raw_entries (seq BIGINT PRIMARY KEY, entry_id VARCHAR(36) UNIQUE, "
-                     "device_id VARCHAR(36), local_seq BIGINT, member_uuid VARCHAR(36), account VARCHAR(16), "
-                     "kind VARCHAR(16), delta BIGINT, business_time VARCHAR(64), payload_hash VARCHAR(64))")
-        conn.commit()
-        data = [(i, str(uuid.uuid4()), "dev", i, "m", "points", "adjust", 1, "2026-11-24T10:00:00+08:00", "h" * 64)
-                for i in range(rows)]
-        start = time.perf_counter()
-        for offset in range(0, rows, 500):
-            with conn.cursor() as cur:
-                cur.executemany("INSERT INTO raw_entries VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
-                                "ON CONFLICT (entry_id) DO NOTHING", data[offset:offset + 500])
-            conn.commit()
-        return rows / (time.perf_counter() - start)
+    entries, sales = _raw_rows(worker, count, seq_base)
+    with psycopg.connect(dsn) as conn:
+        barrier.wait()
+        start = time.time()
+        for rows, sql in ((entries, _RAW_ENTRY.format(**tables)), (sales, _RAW_SALE.format(**tables))):
+            for offset in range(0, len(rows), BATCH):
+                with conn.cursor() as cur:
+                    cur.executemany(sql, rows[offset:offset + BATCH])
+                conn.commit()
+        results.put((start, time.time()))
 
+
+def raw_rate(dsn: str, sales: int, workers: int, tables: dict[str, str], seq_base: int = 0) -> float:
+    """Rows (entries + sale records) per second, `workers` inserters at once, into `tables` (entries, sales).
+    Entry seq numbers start above seq_base; store codes are 1xx."""
+    spans = _run_at_once(_raw_worker, [(dsn, w, sales // workers, tables, seq_base) for w in range(workers)])
+    return 2 * (sales // workers) * workers / spans
+
+
+def raw_insert_rate(cluster: PgCluster, sales: int, workers: int) -> float:
+    """raw_rate into fresh tables made LIKE HQ's (same columns and indexes), dropped after."""
+    dsn = f"host=127.0.0.1 port={cluster.port} user=postgres dbname=hq"
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS raw_entries, raw_sales")
+        conn.execute("CREATE TABLE raw_entries (LIKE entries INCLUDING ALL)")
+        conn.execute("CREATE TABLE raw_sales (LIKE member_sales INCLUDING ALL)")
+    rate = raw_rate(dsn, sales, workers, {"entries": "raw_entries", "sales": "raw_sales"})
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE raw_entries, raw_sales")
+    return rate
+
+
+def _run_at_once(target: Any, arguments: list[tuple]) -> float:
+    """Run target(*args, barrier, results) in one process each, all released together; the wall time from
+    the first start to the last finish. Five stores are five machines: not threads sharing one GIL."""
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(len(arguments)), context.Queue()
+    processes = [context.Process(target=target, args=(*args, barrier, results)) for args in arguments]
+    for process in processes:
+        process.start()
+    spans = [results.get(timeout=1800) for _ in processes]
+    for process in processes:
+        process.join()
+        if process.exitcode != 0:
+            raise RuntimeError(f"a benchmark process failed with exit code {process.exitcode}")
+    return max(end for _, end in spans) - min(start for start, _ in spans)
+
+
+# ---- the tills ----------------------------------------------------------------------------------------------
 
 def new_store(base: Path, code: str, hq_url: str, engine) -> Store:
     store = open_store(base / code / "store.sqlite3", clock=MovableClock(datetime(2026, 11, 24, 10, tzinfo=CHINA)))
@@ -56,96 +138,131 @@ def new_store(base: Path, code: str, hq_url: str, engine) -> Store:
     return store
 
 
+_SALE_ROW = ("INSERT INTO sales (sale_id, member_id, staff_id, rules_version, business_time, tier_code, total_fen, "
+             "discount_fen, points_redeemed, points_cash_fen, stored_paid_fen, stored_bonus_fen, payable_fen, "
+             "points_earned) VALUES (:sale_id, :member_id, :staff, :rules, :at, 'standard', :fen, 0, 0, 0, 0, 0, "
+             ":fen, :points)")
+
+
 def fill(store: Store, count: int) -> None:
+    """`count` sales of one member, each as checkout leaves it for sync: a sales row (whose trigger queues a
+    sale record) and its earn entry with the sale id, in transactions of FILL_CHUNK sales."""
+    from sqlalchemy import text
+
     view = members.register_member(store, "Bench", f"139{store.identity.store_code}{count % 100000:05d}")
-    for offset in range(0, count, 5000):
+    insert_sale = text(_SALE_ROW)
+    for offset in range(0, count, FILL_CHUNK):
         with store.db.write() as conn:
             member, _ = resolve(conn, store, view.card_no, for_use=False)
             version, _ = store.rules(conn)
-            rows = post(conn, store, member.id, [Posting("points", "adjust", 1)] * min(5000, count - offset),
-                        staff_id=None, rules_version=version, business_time=store.now())
+            rows: list[dict[str, Any]] = []
+            sales = []
+            for i in range(offset, min(count, offset + FILL_CHUNK)):
+                sale_id, points = str(uuid.uuid4()), 10 + i % 90
+                sales.append({"sale_id": sale_id, "member_id": member.id, "staff": CONSOLE_STAFF_ID,
+                              "rules": version, "at": store.now(), "fen": points * 100, "points": points})
+                rows += post(conn, store, member.id, [Posting("points", "earn", points, expires_on="2028-01-01")],
+                             staff_id=None, rules_version=version, business_time=store.now(), sale_id=sale_id)
+            conn.execute(insert_sale, sales)
             append_audit(conn, store.now(), None, "bench.fill", None, {}, entries=rows)
 
 
-def _noop(_: int) -> None:
-    import pos_member.services.sync_service  # noqa: F401 - import the sync stack before the clock starts
-
-
-def _push_store(path: str) -> None:
+def _push_worker(path: str, barrier: Any, results: Any) -> None:
     store = open_store(Path(path))
     try:
-        sync_service.sync_once(store, attempts=1, timeout=120, pull=False)
+        sync_service.sync_store(store)  # the sync stack is imported and connected before the clock starts
+        barrier.wait()
+        start = time.time()
+        sync_service.sync_once(store, attempts=1, timeout=600, pull=False)
+        results.put((start, time.time()))
     finally:
         store.close()
 
 
+def push_rate(base: Path, server: ServerProcess, engine, prefix: str, stores: int, sales: int) -> float:
+    """Entries + sale records per second, `stores` stores (one till each) pushing at once."""
+    chain = [new_store(base, f"{prefix}{n:02d}", server.url, engine) for n in range(stores)]
+    for store in chain:
+        fill(store, sales // stores)
+    paths = [str(store.db.path) for store in chain]
+    for store in chain:
+        store.close()
+    seconds = _run_at_once(_push_worker, [(path,) for path in paths])
+    return 2 * (sales // stores) * stores / seconds
+
+
+# ---- output ---------------------------------------------------------------------------------------------------
+
 def line(name: str, value: float, unit: str, target: str, raw: float | None = None) -> None:
-    ratio = f"  ({value / raw:.2f} x raw PostgreSQL insert)" if raw else ""
-    print(f"{name:<44} {value:>12,.0f} {unit:<10} target {target}{ratio}", flush=True)
+    ratio = f"  {value / raw:.2f} x raw (target >= 0.40)" if raw else ""
+    print(f"{name:<46} {value:>10,.0f} {unit:<7} {target:<20}{ratio}  load {loadavg()}", flush=True)
+
+
+def pull_members(base: Path, server: ServerProcess, engine, count: int) -> None:
+    a = new_store(base, "001", server.url, engine)
+    fill(a, 1000)
+    sync_service.sync_once(a, attempts=1, timeout=120, pull=False)
+    _, token = sync_service.sync_store(a).connection_info()
+    session = requests.Session()
+    for offset in range(0, count, BATCH):
+        records = [{"kind": "member", "member": {
+            "uuid": str(uuid.uuid4()), "member_no": f"M9{offset + i:010d}", "home_store": "001",
+            "name": f"m{offset + i}", "phone": f"17{offset + i:09d}", "tier_code": "standard",
+            "status": "active", "created_at": "2026-11-24T10:00:00+08:00",
+            "updated_at": "2026-11-24T10:00:00+08:00"}} for i in range(min(BATCH, count - offset))]
+        session.post(f"{server.url}/v1/push", json={"records": records},
+                     headers={"Authorization": f"Bearer {token}"}, timeout=120).raise_for_status()
+    b = new_store(base, "002", server.url, engine)
+    start = time.perf_counter()
+    report = sync_service.sync_once(b, attempts=1, timeout=120)
+    seconds = time.perf_counter() - start
+    print(f"{'pull+apply ' + format(count, ',') + ' member changes':<46} {seconds:>10.2f} s       "
+          f"{'<= 10 s':<20}  ({report['applied']['members']:,} members, "
+          f"{report['applied']['entries_applied']:,} entries applied)  load {loadavg()}", flush=True)
+    for store in (a, b):
+        store.close()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--entries", type=int, default=100_000)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--entries", type=int, default=100_000, help="sales to push (each: an entry + a record)")
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--stores", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--hq-workers", type=int, default=1, help="pos-hq serve --workers")
     args = parser.parse_args()
     if not available():
         print("skipped: PostgreSQL 15 binaries not found in /usr/lib/postgresql/15/bin")
         return
     cluster = PgCluster(fsync=True).start()
     base = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    ratios: dict[str, list[float]] = {"one": [], "many": []}
     try:
         cluster.admin("CREATE DATABASE hq")
         engine = db.make_engine(cluster.url("hq"))
         db.upgrade(engine)
-        raw = raw_insert_rate(cluster, args.entries)
-        line("raw PostgreSQL insert (500/transaction)", raw, "rows/s", "(reference)")
-        server = ServerProcess(cluster.url("hq")).start()
+        server = ServerProcess(cluster.url("hq"), workers=args.hq_workers).start()
         try:
-            a = new_store(base, "001", server.url, engine)
-            fill(a, args.entries)
-            start = time.perf_counter()
-            sync_service.sync_once(a, attempts=1, timeout=120, pull=False)
-            line(f"push {args.entries:,} entries, one store", args.entries / (time.perf_counter() - start),
-                 "entries/s", ">= 20,000", raw)
-
-            _, token = sync_service.sync_store(a).connection_info()
-            session = requests.Session()
-            for offset in range(0, args.members, 500):
-                records = [{"kind": "member", "member": {
-                    "uuid": str(uuid.uuid4()), "member_no": f"M9{offset + i:010d}", "home_store": "001",
-                    "name": f"m{offset + i}", "phone": f"17{offset + i:09d}", "tier_code": "standard",
-                    "status": "active", "created_at": "2026-11-24T10:00:00+08:00",
-                    "updated_at": "2026-11-24T10:00:00+08:00"}} for i in range(min(500, args.members - offset))]
-                session.post(f"{server.url}/v1/push", json={"records": records},
-                             headers={"Authorization": f"Bearer {token}"}, timeout=120).raise_for_status()
-            b = new_store(base, "002", server.url, engine)
-            start = time.perf_counter()
-            report = sync_service.sync_once(b, attempts=1, timeout=120)
-            seconds = time.perf_counter() - start
-            print(f"{'pull+apply ' + format(args.members, ',') + ' member changes (+ the entries)':<44} "
-                  f"{seconds:>12.2f} s          target <= 10 s  ({report['applied']['members']:,} members, "
-                  f"{report['applied']['entries_applied']:,} entries applied)", flush=True)
-
-            per_store = args.entries // args.stores
-            chain = [new_store(base, f"1{n:02d}", server.url, engine) for n in range(args.stores)]
-            for store in chain:
-                fill(store, per_store)
-            paths = [str(store.db.path) for store in chain]
-            for store in chain:
-                store.close()
-            # five stores are five machines: each pushes from its own process, not a thread sharing one GIL
-            context = multiprocessing.get_context("spawn")
-            with context.Pool(args.stores) as pool:
-                pool.map(_noop, range(args.stores))  # the children are started and warm before the clock
-                start = time.perf_counter()
-                pool.map(_push_store, paths)
-            total = per_store * args.stores
-            line(f"{args.stores} stores pushing at once ({total:,} entries)", total / (time.perf_counter() - start),
-                 "entries/s", ">= 20,000 in total", raw)
-            for store in [a, b]:
-                store.close()
+            for run in range(args.runs):
+                print(f"-- run {run + 1} of {args.runs}: {args.entries:,} sales = {2 * args.entries:,} rows "
+                      "(an entry and a sale record each)", flush=True)
+                raw = raw_insert_rate(cluster, args.entries, 1)
+                line("raw insert, one connection", raw, "rows/s", "(reference)")
+                one = push_rate(base, server, engine, f"{run}", 1, args.entries)
+                line("push, one store", one, "rows/s", ">= 20,000", raw)
+                raw_many = raw_insert_rate(cluster, args.entries, args.stores)
+                line(f"raw insert, {args.stores} connections at once", raw_many, "rows/s", "(reference)")
+                many = push_rate(base, server, engine, f"{run + 5}", args.stores, args.entries)
+                line(f"push, {args.stores} stores at once", many, "rows/s", ">= 20,000 in total", raw_many)
+                print(f"{'':<46} ({many / raw:.2f} x one connection's raw insert)", flush=True)
+                ratios["one"].append(one / raw)
+                ratios["many"].append(many / raw_many)
+            if args.runs > 1:
+                for key, label in (("one", "one store"), ("many", f"{args.stores} stores at once")):
+                    print(f"median ratio, push {label}: {statistics.median(ratios[key]):.2f} x raw "
+                          f"(runs: {', '.join(f'{r:.2f}' for r in ratios[key])})", flush=True)
+            if args.members:
+                pull_members(base, server, engine, args.members)
         finally:
             server.stop()
             engine.dispose()
