@@ -27,6 +27,10 @@ from sync import protocol as p
 log = logging.getLogger(__name__)
 
 
+# "sale": the qualifying-spend records of a till before issue 11 still queued; then the documents
+_DOCUMENT_ORDER = (("sale",), ("campaign",), ("coupon",), ("sale_doc",), ("refund",), ("topup", "card_fee"))
+
+
 class SyncStore(Protocol):
     def connection_info(self) -> tuple[str, str] | None: ...
     def enrol_facts(self) -> dict[str, Any]: ...
@@ -155,7 +159,9 @@ class SyncClient:
             self.store.align_pull_cursor(status.get("feed_epochs", []))
             self._push_records(url, token, report)
             self._push_entries(url, token, report)
-            self._push_records(url, token, report, ("sale",))  # HQ's tier spend: after what it depends on
+            # documents (issue 11) after the members and entries they name, each kind before those naming it
+            for kinds in _DOCUMENT_ORDER:
+                self._push_records(url, token, report, kinds)
             if pull:
                 self._pull(url, token, report)
             if "audit_head" in status:  # an HQ from before issue 10 neither sends nor accepts it

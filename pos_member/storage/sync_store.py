@@ -20,6 +20,7 @@ from sqlalchemy import Connection, func, select, text
 from pos_member.domain.errors import PosError
 from pos_member.domain.rules import parse_rules_toml
 from pos_member.storage import tables as t
+from pos_member.storage.documents import DOC_KINDS, document_record
 from pos_member.storage.engine import Database
 from pos_member.storage.numbering import continue_after
 
@@ -215,6 +216,9 @@ class SqliteSyncStore:
                     sale = conn.execute(_SALE_RECORD, {"sale": row.key}).first()
                     if sale is not None:
                         record = {"kind": "sale", "sale": dict(sale._mapping)}
+                elif row.kind in DOC_KINDS:
+                    doc = document_record(conn, row.kind, row.key, self.device_id)
+                    record = {"kind": row.kind, row.kind: doc} if doc is not None else None
                 else:
                     card = conn.execute(select(t.cards, t.members.c.uuid).join(
                         t.members, t.members.c.id == t.cards.c.member_id).where(t.cards.c.card_no == row.key)).first()
