@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import requests
 
@@ -145,6 +146,21 @@ class SyncClient:
         reply = self._call("POST", f"{hq_url}/v1/enrol", json=body)
         self.store.save_enrolment(hq_url, reply)
         return {k: v for k, v in reply.items() if k not in ("token", "chain_key")}
+
+    # ---- a sale of the chain ---------------------------------------------------------------------------
+    def fetch_sale(self, key: str) -> dict[str, Any] | None:
+        """HQ's copy of a sale (sync.protocol.SaleLookup) by sale_id or receipt number; None if HQ holds no
+        such sale. Raises SyncError when HQ does not answer, NotEnrolled before enrolment."""
+        info = self.store.connection_info()
+        if info is None:
+            raise NotEnrolled(Reason.NOT_ENROLLED)
+        url, token = info
+        try:
+            return self._call("GET", f"{url}/v1/sales/{quote(key.strip(), safe='')}", token)
+        except AuthError as exc:
+            if exc.reason == Reason.HQ_BAD_REQUEST and exc.params.get("status") == 404:
+                return None
+            raise
 
     # ---- one cycle ------------------------------------------------------------------------------------
     def sync_once(self, pull: bool = True) -> SyncReport:

@@ -28,7 +28,7 @@ _RECEIPT = re.compile(r"^([A-Za-z0-9]{1,16})-(\d{1,2})-(\d{1,12})$")
 def receipt_number(store_code: str, device_no: int, seq: int) -> str:
     """The short number printed on a receipt, unique in the chain: store, till number and the till's own
     sale sequence (a till replacing a dead one continues after the numbers HQ holds for its till number)."""
-    return f"{store_code}-{device_no}-{seq}"
+    return f"{store_code}-{device_no}-{seq}".upper()
 
 
 def is_receipt_number(text: str) -> bool:

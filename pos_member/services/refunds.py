@@ -19,6 +19,7 @@ from pos_member.domain.reasons import Reason
 from pos_member.domain.refund import LineFigures, RefundFigures, refund_figures, requested_amounts
 from pos_member.domain.rules import Rules, parse_rules_toml
 from pos_member.services.audit import append_audit
+from pos_member.services.chain_sales import sale_for_refund
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import Posting, post
 from pos_member.services.loyalty import reverse_referral
@@ -98,9 +99,9 @@ def refund_sale(store: Store, sale_id: str, amount_fen: int | None, manager_pin:
                 staff_id: int = CONSOLE_STAFF_ID, lines: dict[int, int | None] | None = None) -> RefundResult:
     """Refund named lines (None amount = the rest of that line), or `amount_fen` spread over the lines,
     or (neither) whatever is left of the sale."""
-    sale_id = (sale_id or "").strip().lower()
-    if not sale_id:
+    if not (sale_id or "").strip():
         raise InvalidInput(Reason.NO_SALE_ID, "sale_id")
+    sale_id = sale_for_refund(store, sale_id)  # any sale of the chain, by id or receipt number (chain_sales)
     with store.db.write() as conn:
         sale = conn.execute(select(t.sales).where(t.sales.c.sale_id == sale_id)).first()
         if sale is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from pos_member.domain.reasons import Reason
 from pos_member.domain.validate import is_uuid
@@ -21,25 +21,38 @@ _MEMBER_FEED = ("uuid", "member_no", "home_store", "name", "phone", "birthday", 
 
 
 def lookup_sale(engine: Engine, token: str | None, key: str) -> p.SaleLookup:
-    key = key.strip()
     with db.read(engine) as conn:
         authenticate(conn, token)
-        where = t.sales.c.sale_id == key.lower() if is_uuid(key) else t.sales.c.receipt_no == key.upper()
-        sale = conn.execute(select(t.sales).where(where).limit(2)).all()
-        if len(sale) != 1:
-            raise HQRefused(404, reason=Reason.DOC_UNKNOWN_SALE, sale=key[:40])
-        row = sale[0]
-        lines = [dict(r._mapping) for r in conn.execute(select(t.sale_lines).where(
-            t.sale_lines.c.sale_id == row.sale_id).order_by(t.sale_lines.c.line_no))]
-        refunds: list[dict[str, Any]] = []
-        for refund in conn.execute(select(t.refunds).where(t.refunds.c.sale_id == row.sale_id).order_by(
-                t.refunds.c.business_time, t.refunds.c.refund_id)):
-            shown = {k: v for k, v in refund._mapping.items() if k not in ("payload_hash", "received_at", "day")}
-            shown["lines"] = [dict(r._mapping) for r in conn.execute(select(t.refund_lines).where(
-                t.refund_lines.c.refund_id == refund.refund_id).order_by(t.refund_lines.c.line_no))]
-            refunds.append(shown)
-        member = conn.execute(select(*[t.members.c[c] for c in _MEMBER_FEED]).where(
-            t.members.c.uuid == row.member_uuid)).first()
+        return _lookup(conn, key)
+
+
+def find_sale(engine: Engine, key: str) -> dict[str, Any]:
+    """`pos-hq sale KEY`: the same answer for HQ's operator."""
+    try:
+        with db.read(engine) as conn:
+            return _lookup(conn, key).model_dump()
+    except HQRefused as exc:
+        raise ValueError(exc.message) from None
+
+
+def _lookup(conn: Connection, key: str) -> p.SaleLookup:
+    key = key.strip()
+    where = t.sales.c.sale_id == key.lower() if is_uuid(key) else t.sales.c.receipt_no == key.upper()
+    sale = conn.execute(select(t.sales).where(where).limit(2)).all()
+    if len(sale) != 1:
+        raise HQRefused(404, reason=Reason.DOC_UNKNOWN_SALE, sale=key[:40])
+    row = sale[0]
+    lines = [dict(r._mapping) for r in conn.execute(select(t.sale_lines).where(
+        t.sale_lines.c.sale_id == row.sale_id).order_by(t.sale_lines.c.line_no))]
+    refunds: list[dict[str, Any]] = []
+    for refund in conn.execute(select(t.refunds).where(t.refunds.c.sale_id == row.sale_id).order_by(
+            t.refunds.c.business_time, t.refunds.c.refund_id)):
+        shown = {k: v for k, v in refund._mapping.items() if k not in ("payload_hash", "received_at", "day")}
+        shown["lines"] = [dict(r._mapping) for r in conn.execute(select(t.refund_lines).where(
+            t.refund_lines.c.refund_id == refund.refund_id).order_by(t.refund_lines.c.line_no))]
+        refunds.append(shown)
+    member = conn.execute(select(*[t.members.c[c] for c in _MEMBER_FEED]).where(
+        t.members.c.uuid == row.member_uuid)).first()
     sale_data = {k: v for k, v in row._mapping.items() if k not in ("payload_hash", "received_at")}
     return p.SaleLookup(store_code=row.store_code, device_id=row.device_id, sale=sale_data, lines=lines,
                         refunds=refunds, member=dict(member._mapping) if member else None)
