@@ -79,7 +79,7 @@ def parse_push(raw: bytes) -> Parsed:
             malformed.append(Malformed(item, _type_problem(error)))
         else:
             kind = item.get("kind")
-            inner = item.get(kind) if kind in _RECORD_KEYS else None
+            inner = item.get(kind) if isinstance(kind, str) and kind in _RECORD_KEYS else None
             key = inner.get(_RECORD_KEYS[kind]) if isinstance(inner, dict) else None
             if not _readable_key(key):
                 raise_422(failure)
