@@ -153,6 +153,8 @@ class EnrolResponse(BaseModel):
     # a dead one continues after them (absent from older HQs: 0)
     member_seq: int = 0
     card_seq: int = 0
+    # the highest receipt sequence HQ holds for the store and till number (issue 11; absent from older HQs: 0)
+    receipt_seq: int = 0
     # True for the one till of its store that runs the store's birthday coupons and referral catch-up (the
     # lowest live till number at enrolment); HQ runs points expiry and tier evaluation for every store.
     store_jobs: bool | None = None

@@ -117,6 +117,9 @@ class SqliteSyncStore:
             # a till replacing a dead one continues after the numbers HQ has seen for this till number
             continue_after(conn, self.store_code, self.device_no, int(reply.get("member_seq") or 0),
                            int(reply.get("card_seq") or 0))
+            conn.execute(text("INSERT INTO counters (name, value) VALUES ('receipt_seq', :v) ON CONFLICT (name) "
+                              "DO UPDATE SET value = MAX(value, excluded.value)"),
+                         {"v": int(reply.get("receipt_seq") or 0)})
             # HQ names the one till of the store that runs its birthday coupons and referral catch-up (an HQ
             # without this answer: till 1); HQ itself runs points expiry and tier evaluation
             store_jobs = reply.get("store_jobs")

@@ -283,3 +283,18 @@ def test_documents_are_stored_once_and_a_changed_copy_is_rejected(hq, stores):
     assert requests.get(f"{hq.url}/v1/sales/{sale.receipt_no}", timeout=10).status_code == 401
     assert requests.get(f"{hq.url}/v1/sales/001-1-999", headers={"Authorization": f"Bearer {token}"},
                         timeout=10).status_code == 404
+
+
+def test_a_replacement_till_continues_the_receipt_numbers_of_the_dead_one(hq, stores):
+    from sync.hq import admin
+
+    dead = stores.enrolled(hq, "001")
+    view = members.register_member(dead, "冯二", "13800008888")
+    for _ in range(3):
+        last = commit_sale(dead, SaleRequest(view.card_no, 1000))
+    sync(dead)
+    assert last.receipt_no == "001-1-3"
+    admin.revoke_device(hq.engine, dead.identity.device_id)
+    new = stores.enrolled(hq, "001", folder="new-hardware")
+    sync(new)
+    assert commit_sale(new, SaleRequest(view.card_no, 1000)).receipt_no == "001-1-4"
