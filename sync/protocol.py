@@ -100,6 +100,7 @@ MAX_PUSH_RECORDS = 500
 MAX_PULL_LIMIT = 2000
 DEFAULT_PULL_LIMIT = 1000
 MAX_SEQ = 2**62
+MAX_LOOKUP_ENTRIES = 10_000  # a member's entries sent with a sale lookup
 MAX_AMOUNT = 10**12  # points or fen in one entry; far above any real figure, well inside BIGINT
 
 ACCOUNTS = ("points", "stored_paid", "stored_bonus")
@@ -482,3 +483,6 @@ class SaleLookup(BaseModel):
     lines: list[dict[str, str | int | None]]
     refunds: list[dict[str, Any]]
     member: dict[str, str | int | None] | None = None
+    # the member's ledger entries HQ holds (up to MAX_LOOKUP_ENTRIES, oldest first): a till that has not pulled
+    # them yet adds them as a pull would, so the refund sees the member's true balance and points lots
+    entries: list[dict[str, str | int | None]] = []

@@ -86,6 +86,7 @@ def import_sale(conn: Connection, store: Store, lookup: dict[str, Any]) -> None:
             rules_version=version, origin_device=lookup["device_id"]))
         conn.execute(t.sale_lines.insert(), [{c: line[c] for c in SALE_LINE} | {"sale_id": sale_id}
                                              for line in lookup["lines"]])
+    _entries(conn, store, lookup.get("entries") or [])
     held = {r[0] for r in conn.execute(select(t.refunds.c.refund_id).where(t.refunds.c.sale_id == sale_id))}
     for refund in lookup["refunds"]:
         if refund["refund_id"] in held:
@@ -95,6 +96,21 @@ def import_sale(conn: Connection, store: Store, lookup: dict[str, Any]) -> None:
         conn.execute(t.refund_lines.insert(), [{c: line[c] for c in REFUND_LINE}
                                                | {"refund_id": refund["refund_id"], "sale_id": sale_id}
                                                for line in refund["lines"]])
+
+
+def _entries(conn: Connection, store: Store, entries: list[dict[str, Any]]) -> None:
+    """The member's entries HQ holds that this till has not pulled yet, applied as the pull applies them (a
+    later pull finds them held): the refund then sees the member's balance and points lots as the selling
+    till would, so its figures (clawback, the reversed lot) are the same."""
+    if not entries:
+        return
+    from pos_member.storage.sync_apply import PageApplier
+
+    held = {r[0] for r in conn.execute(select(t.ledger.c.entry_id).where(
+        t.ledger.c.entry_id.in_([e["entry_id"] for e in entries])))}
+    missing = [e for e in entries if e["entry_id"] not in held]
+    if missing:
+        PageApplier(conn, store.now(), lambda _toml: None)._entries(missing)  # noqa: SLF001 - the pull's own insert
 
 
 def _member_id(conn: Connection, store: Store, lookup: dict[str, Any]) -> int:

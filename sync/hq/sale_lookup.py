@@ -20,6 +20,10 @@ _MEMBER_FEED = ("uuid", "member_no", "home_store", "name", "phone", "birthday", 
                 "status", "created_at", "updated_at", "merged_into")
 
 
+_ENTRY_FEED = ("entry_id", "device_id", "local_seq", "store_code", "member_uuid", "account", "kind", "delta",
+               "sale_id", "ref_id", "rules_version", "business_time", "note", "expires_on")
+
+
 def lookup_sale(engine: Engine, token: str | None, key: str) -> p.SaleLookup:
     with db.read(engine) as conn:
         authenticate(conn, token)
@@ -53,6 +57,9 @@ def _lookup(conn: Connection, key: str) -> p.SaleLookup:
         refunds.append(shown)
     member = conn.execute(select(*[t.members.c[c] for c in _MEMBER_FEED]).where(
         t.members.c.uuid == row.member_uuid)).first()
+    entries = [dict(r._mapping) for r in conn.execute(select(*[t.entries.c[c] for c in _ENTRY_FEED]).where(
+        t.entries.c.member_uuid == row.member_uuid).order_by(t.entries.c.seq).limit(p.MAX_LOOKUP_ENTRIES))]
     sale_data = {k: v for k, v in row._mapping.items() if k not in ("payload_hash", "received_at")}
     return p.SaleLookup(store_code=row.store_code, device_id=row.device_id, sale=sale_data, lines=lines,
-                        refunds=refunds, member=dict(member._mapping) if member else None)
+                        refunds=refunds, member=dict(member._mapping) if member else None,
+                        entries=entries)

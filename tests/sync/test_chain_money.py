@@ -75,6 +75,8 @@ def test_a_sale_at_a_is_refunded_at_b_and_at_a_second_till_and_no_line_twice(hq,
     at_b = refund_sale(b, sale.receipt_no, None, MANAGER_PIN, lines={1: None})
     assert at_b.sale_id == sale.sale_id and at_b.figures.amount_fen == 6000
     assert at_b.figures.points_reversed == sale.quote.line_details[0].points_earned  # the line's own figures
+    assert at_b.figures.clawback_points == 0  # B knows the member's points (HQ's entries came with the sale)
+    assert at_b.points_balance == show_member(a, view.card_no).points - at_b.figures.points_reversed
     with b.db.read() as conn:
         entries = conn.execute(select(st.ledger.c.device_id, st.ledger.c.store_code).where(
             st.ledger.c.ref_id == at_b.refund_id)).all()
