@@ -29,6 +29,14 @@ Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <de
   Records are members, cards and (optional, for HQ's tier evaluation) sales: a `sale` record is a sale's
   qualifying spend, sent when it is made and again after each refund (HQ keeps the latest; only the till that
   made a sale may send it). HQ runs the chain's points expiry and tier evaluation itself (sync.hq.jobs).
+- Documents (issue 11): records of kinds sale_doc, refund, coupon, campaign, topup and card_fee are immutable
+  and stored once (re-push `duplicate`, same id with other figures `rejected`), checked with
+  pos_member.domain.documents; a coupon's use is the sale naming it; a refund may come from any till for any
+  sale HQ holds (one over the sale's lines is stored and flagged `double_refund`). New tills send no `sale`
+  records: HQ derives the qualifying spend from sale documents less refunds. Coupons are fed (Change kind
+  `coupon`) to every store.
+- `GET /v1/sales/{sale_id or receipt number}`: any sale of the chain with its lines, the refunds HQ holds
+  against it, its member's snapshot and entries (SaleLookup); 404 for a sale HQ does not hold.
 - `GET /v1/pull?since=CURSOR&limit=N` returns changes made elsewhere in HQ commit order: ledger entries of
   other devices, member snapshots, card snapshots (status lost/replaced/frozen), rules versions. `cursor` is
   what to send next time; the client applies a page and stores the cursor in one local transaction. A

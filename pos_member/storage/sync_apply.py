@@ -12,6 +12,8 @@
 - entries of other devices: inserted as they are (their device_id, local_seq, entry_id; entry_id UNIQUE makes
   a re-applied page a no-op) and the members' cached balances move by the same amounts.
 - rules: appended as this store's newest rules version, unless this app cannot parse them.
+- coupons (issue 11): upserted by code with HQ's status; a use made here stays used unless HQ released
+  that very use (a full refund of its sale).
 
 A row this till cannot apply never aborts the page (issue 10): each run of rows is applied under a SAVEPOINT;
 if it fails, its rows are applied one by one, each under its own SAVEPOINT, and a row that still fails is set
