@@ -254,7 +254,7 @@ def test_sales_report_by_store_and_day(hq, stores, capsys):
 
 def test_documents_are_stored_once_and_a_changed_copy_is_rejected(hq, stores):
     a = stores.enrolled(hq, "001")
-    view = members.register_member(a, "郑一", "13800007777")
+    view = members.register_member(a, "郑一", "13800007777", card_type="vip")  # a 199-yuan card fee
     sale = commit_sale(a, SaleRequest(view.card_no, 10000, lines=LINES))
     sync(a)
     with a.db.read() as conn:
@@ -279,6 +279,17 @@ def test_documents_are_stored_once_and_a_changed_copy_is_rejected(hq, stores):
         assert conn.execute(select(hqt.sales.c.payable_fen).where(hqt.sales.c.sale_id == sale.sale_id)
                             ).scalar_one() == doc["payable_fen"]
         assert conn.execute(select(hqt.daily_sales.c.sales_count)).scalar_one() == 1
+    from pos_member.services.stored_value import top_up
+
+    topped = top_up(a, view.card_no, 50000)
+    sync(a)
+    sync(a)  # nothing left to send: every document once
+    with db.read(hq.engine) as conn:
+        assert conn.execute(select(hqt.topups.c.topup_id, hqt.topups.c.paid_fen)).all() == [
+            (topped.topup_id, 50000)]
+        with a.db.read() as local:
+            fees = local.execute(select(st.card_fees.c.fee_fen)).scalars().all()
+        assert conn.execute(select(hqt.card_fees.c.fee_fen)).scalars().all() == fees == [19900]
     lookup = requests.get(f"{hq.url}/v1/sales/{sale.receipt_no}", headers={"Authorization": f"Bearer {token}"},
                           timeout=10)
     assert lookup.status_code == 200 and lookup.json()["sale"]["sale_id"] == sale.sale_id
