@@ -110,13 +110,15 @@ def test_a_sale_at_a_is_refunded_at_b_and_at_a_second_till_and_no_line_twice(hq,
     assert not _flags(hq, "double_refund")
 
 
-def test_offline_a_sale_of_another_till_is_refused_with_a_sentence_and_nothing_is_written(hq, stores):
+def test_offline_a_sale_of_another_till_is_refused_with_a_sentence_and_nothing_is_written(hq, stores, capsys):
     a = stores.enrolled(hq, "001")
     b = stores.enrolled(hq, "002")
     view = members.register_member(a, "李四", "13800005678")
     sale = commit_sale(a, SaleRequest(view.card_no, 10000, lines=LINES))
     sync(a)
-    refund_sale(b, sale.sale_id, 1000, None)  # online: imported at B
+    home = str(b.db.path.parent)  # online, at store B, by the receipt number: imported there, refunded
+    assert pos_member(["--home", home, "--json", "refund", sale.receipt_no, "--amount", "10"]) == 0
+    assert json.loads(capsys.readouterr().out)["amount_fen"] == 1000
     before = _counts(b)
     with offline(b):
         for key in (sale.sale_id, sale.receipt_no):
@@ -126,6 +128,9 @@ def test_offline_a_sale_of_another_till_is_refused_with_a_sentence_and_nothing_i
             assert "another till" in str(refused.value) and "HQ cannot be reached" in str(refused.value)
         with pytest.raises(NotFound):
             refund_sale(b, "001-1-99", None, None)  # a receipt neither B nor (unreachable) HQ knows
+        assert pos_member(["--home", home, "--json", "refund", sale.receipt_no, "--amount", "10"]) == 1
+        refused = json.loads(capsys.readouterr().out)
+        assert refused["reason"] == Reason.FOREIGN_SALE_OFFLINE and "another till" in refused["error"]
     assert _counts(b) == before
     with offline(a):  # the selling till refunds its own sale offline, from what it knows
         refund_sale(a, sale.receipt_no, 1000, None)
