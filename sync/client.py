@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import requests
 
@@ -25,6 +26,10 @@ from pos_member.domain.reasons import Reason, english
 from sync import protocol as p
 
 log = logging.getLogger(__name__)
+
+
+# "sale": the qualifying-spend records of a till before issue 11 still queued; then the documents
+_DOCUMENT_ORDER = (("sale",), ("campaign",), ("coupon",), ("sale_doc",), ("refund",), ("topup", "card_fee"))
 
 
 class SyncStore(Protocol):
@@ -142,6 +147,21 @@ class SyncClient:
         self.store.save_enrolment(hq_url, reply)
         return {k: v for k, v in reply.items() if k not in ("token", "chain_key")}
 
+    # ---- a sale of the chain ---------------------------------------------------------------------------
+    def fetch_sale(self, key: str) -> dict[str, Any] | None:
+        """HQ's copy of a sale (sync.protocol.SaleLookup) by sale_id or receipt number; None if HQ holds no
+        such sale. Raises SyncError when HQ does not answer, NotEnrolled before enrolment."""
+        info = self.store.connection_info()
+        if info is None:
+            raise NotEnrolled(Reason.NOT_ENROLLED)
+        url, token = info
+        try:
+            return self._call("GET", f"{url}/v1/sales/{quote(key.strip(), safe='')}", token)
+        except AuthError as exc:
+            if exc.reason == Reason.HQ_BAD_REQUEST and exc.params.get("status") == 404:
+                return None
+            raise
+
     # ---- one cycle ------------------------------------------------------------------------------------
     def sync_once(self, pull: bool = True) -> SyncReport:
         info = self.store.connection_info()
@@ -155,7 +175,9 @@ class SyncClient:
             self.store.align_pull_cursor(status.get("feed_epochs", []))
             self._push_records(url, token, report)
             self._push_entries(url, token, report)
-            self._push_records(url, token, report, ("sale",))  # HQ's tier spend: after what it depends on
+            # documents (issue 11) after the members and entries they name, each kind before those naming it
+            for kinds in _DOCUMENT_ORDER:
+                self._push_records(url, token, report, kinds)
             if pull:
                 self._pull(url, token, report)
             if "audit_head" in status:  # an HQ from before issue 10 neither sends nor accepts it

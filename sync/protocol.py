@@ -29,6 +29,14 @@ Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <de
   Records are members, cards and (optional, for HQ's tier evaluation) sales: a `sale` record is a sale's
   qualifying spend, sent when it is made and again after each refund (HQ keeps the latest; only the till that
   made a sale may send it). HQ runs the chain's points expiry and tier evaluation itself (sync.hq.jobs).
+- Documents (issue 11): records of kinds sale_doc, refund, coupon, campaign, topup and card_fee are immutable
+  and stored once (re-push `duplicate`, same id with other figures `rejected`), checked with
+  pos_member.domain.documents; a coupon's use is the sale naming it; a refund may come from any till for any
+  sale HQ holds (one over the sale's lines is stored and flagged `double_refund`). New tills send no `sale`
+  records: HQ derives the qualifying spend from sale documents less refunds. Coupons are fed (Change kind
+  `coupon`) to every store.
+- `GET /v1/sales/{sale_id or receipt number}`: any sale of the chain with its lines, the refunds HQ holds
+  against it, its member's snapshot and entries (SaleLookup); 404 for a sale HQ does not hold.
 - `GET /v1/pull?since=CURSOR&limit=N` returns changes made elsewhere in HQ commit order: ledger entries of
   other devices, member snapshots, card snapshots (status lost/replaced/frozen), rules versions. `cursor` is
   what to send next time; the client applies a page and stores the cursor in one local transaction. A
@@ -90,7 +98,7 @@ merged_into, so OTHER's member number, phone and cards all find KEEP.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -100,6 +108,7 @@ MAX_PUSH_RECORDS = 500
 MAX_PULL_LIMIT = 2000
 DEFAULT_PULL_LIMIT = 1000
 MAX_SEQ = 2**62
+MAX_LOOKUP_ENTRIES = 10_000  # a member's entries sent with a sale lookup
 MAX_AMOUNT = 10**12  # points or fen in one entry; far above any real figure, well inside BIGINT
 
 ACCOUNTS = ("points", "stored_paid", "stored_bonus")
@@ -153,6 +162,8 @@ class EnrolResponse(BaseModel):
     # a dead one continues after them (absent from older HQs: 0)
     member_seq: int = 0
     card_seq: int = 0
+    # the highest receipt sequence HQ holds for the store and till number (issue 11; absent from older HQs: 0)
+    receipt_seq: int = 0
     # True for the one till of its store that runs the store's birthday coupons and referral catch-up (the
     # lowest live till number at enrolment); HQ runs points expiry and tier evaluation for every store.
     store_jobs: bool | None = None
@@ -219,11 +230,154 @@ class SaleRecord(Strict):
     qualifying_fen: Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
 
 
+Fen = Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
+LineNo = Annotated[int, Field(ge=1, le=10_000)]
+
+
+class SaleLineDoc(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    line_no: LineNo
+    category: Text36
+    amount_fen: Fen
+    discount_fen: Fen = 0
+    coupon_fen: Fen = 0
+    points_cash_fen: Fen = 0
+    points_redeemed: Fen = 0
+    stored_paid_fen: Fen = 0
+    stored_bonus_fen: Fen = 0
+    points_earned: Fen = 0
+
+
+class SaleDoc(Strict):
+    """A sale with its lines, as the till that made it wrote it; immutable (issue 11). HQ checks its figures
+    with pos_member.domain.documents, stores it once (a re-push is `duplicate`, the same sale_id with other
+    figures `rejected`), derives the member's qualifying spend (sale less refunds) and rolls it into
+    `daily_sales`. A coupon named here is that coupon's use."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    sale_id: Text36
+    receipt_no: Text36 | None = None
+    member_uuid: Text36
+    card_no: Text36 | None = None
+    business_time: Text64
+    rules_version: SmallInt
+    tier_code: Text36
+    total_fen: Fen
+    discount_fen: Fen
+    coupon_code: Text36 | None = None
+    coupon_fen: Fen = 0
+    points_redeemed: Fen
+    points_cash_fen: Fen
+    stored_paid_fen: Fen
+    stored_bonus_fen: Fen
+    payable_fen: Fen
+    points_earned: Fen
+    lines: Annotated[list[SaleLineDoc], Field(min_length=1, max_length=500)]
+
+
+class RefundLineDoc(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    line_no: LineNo
+    amount_fen: Fen
+    cash_fen: Fen
+    points_reversed: Fen
+    points_restored: Fen
+    stored_paid_fen: Fen
+    stored_bonus_fen: Fen
+
+
+class RefundDoc(Strict):
+    """A refund with its lines, sent by the till that made it (any till of the chain, for any sale HQ holds).
+    A refund taking a line beyond its amount (two tills refunded it offline) is stored, since the money has
+    left the till, and flagged `double_refund`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    refund_id: Text36
+    sale_id: Text36
+    business_time: Text64
+    amount_fen: Fen
+    cash_refund_fen: Fen
+    points_reversed: Fen
+    points_restored: Fen
+    stored_paid_restored_fen: Fen
+    stored_bonus_restored_fen: Fen
+    clawback_points: Fen
+    clawback_fen: Fen
+    negative_points: Fen
+    coupon_restored: Text36 | None = None
+    lines: Annotated[list[RefundLineDoc], Field(min_length=1, max_length=500)]
+
+
+class CouponDoc(Strict):
+    """A coupon as issued (its terms copied from the template). HQ feeds it to every store (Change kind
+    `coupon`, with HQ's status), so the member can use it anywhere once that store has pulled."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    code: Text36
+    member_uuid: Text36
+    template: Text36
+    kind: Text36
+    name: Text200
+    campaign_key: Text64 | None = None
+    amount_off_fen: Fen
+    min_spend_fen: Fen
+    percent_off: Annotated[int, Field(ge=0, le=100)]
+    max_off_fen: Fen
+    valid_from: Text36
+    valid_to: Text36
+    issued_at: Text64
+
+
+class CampaignDoc(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    campaign_key: Text64  # device_id:local id
+    template: Text36
+    segment: Text4k
+    issued_count: SmallInt
+    created_at: Text64
+
+
+class TopupDoc(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    topup_id: Text36
+    member_uuid: Text36
+    business_time: Text64
+    paid_fen: Fen
+    bonus_fen: Fen
+
+
+class CardFeeDoc(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    fee_key: Text64  # device_id:local id
+    member_uuid: Text36
+    card_no: Text36
+    kind: Literal["issue", "renew"]
+    fee_fen: Fen
+    business_time: Text64
+
+
+DOC_KINDS = ("campaign", "coupon", "sale_doc", "refund", "topup", "card_fee")
+
+
 class RecordIn(Strict):
-    kind: Literal["member", "card", "sale"]
+    kind: Literal["member", "card", "sale", "campaign", "coupon", "sale_doc", "refund", "topup", "card_fee"]
     member: MemberRecord | None = None
     card: CardRecord | None = None
     sale: SaleRecord | None = None
+    sale_doc: SaleDoc | None = None
+    refund: RefundDoc | None = None
+    coupon: CouponDoc | None = None
+    campaign: CampaignDoc | None = None
+    topup: TopupDoc | None = None
+    card_fee: CardFeeDoc | None = None
 
 
 Hash64 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -267,7 +421,7 @@ class EntryStatus(BaseModel):
 class RecordStatus(BaseModel):
     kind: str
     key: str
-    status: Literal["ok", "rejected"]
+    status: Literal["ok", "duplicate", "rejected"]  # duplicate: a document HQ already holds, same figures
     reason: str | None = None  # the English sentence
     # a typed refusal: its pos_member.domain.reasons.Reason value and figures, so a till says it in its language
     code: str | None = None
@@ -283,7 +437,7 @@ class PushResponse(BaseModel):
 
 class Change(BaseModel):
     seq: int
-    kind: Literal["entry", "member", "card", "rules"]
+    kind: Literal["entry", "member", "card", "rules", "coupon"]
     data: dict[str, str | int | None]
 
 
@@ -324,3 +478,19 @@ class FingerprintsRequest(Strict):
 class FingerprintsResponse(BaseModel):
     # entry_id -> pos_member.domain.entry_copy.copy_fingerprint of HQ's copy; ids HQ does not hold are left out
     fingerprints: dict[str, str]
+
+
+class SaleLookup(BaseModel):
+    """GET /v1/sales/{sale_id or receipt number}: a sale of any till of the chain with its lines, the refunds
+    HQ holds against it (each with its lines) and its member's snapshot, so any till can refund it with the
+    same per-line arithmetic as the till that made it."""
+
+    store_code: str
+    device_id: str
+    sale: dict[str, str | int | None]
+    lines: list[dict[str, str | int | None]]
+    refunds: list[dict[str, Any]]
+    member: dict[str, str | int | None] | None = None
+    # the member's ledger entries HQ holds (up to MAX_LOOKUP_ENTRIES, oldest first): a till that has not pulled
+    # them yet adds them as a pull would, so the refund sees the member's true balance and points lots
+    entries: list[dict[str, str | int | None]] = []

@@ -198,6 +198,12 @@ class Reason(StrEnum):
     ONLY_HQ_MERGES = "only_hq_merges"
     HQ_NOT_STORED = "hq_not_stored"
     SALE_NOT_YOURS = "sale_not_yours"
+    # sales, refunds and coupons across the chain (issue 11)
+    FOREIGN_SALE_OFFLINE = "foreign_sale_offline"
+    SALE_REFUNDED_ELSEWHERE = "sale_refunded_elsewhere"
+    DOC_FIGURES = "doc_figures"
+    DOC_CONFLICT = "doc_conflict"
+    DOC_UNKNOWN_SALE = "doc_unknown_sale"
     # a refusal made before reasons were typed (a free sentence); none of ours is left, see tests/unit
     UNTYPED = "untyped"
 
@@ -381,6 +387,12 @@ ENGLISH: dict[Reason, str] = {
     Reason.ONLY_HQ_MERGES: "only HQ merges members (pos-hq member merge)",
     Reason.HQ_NOT_STORED: "HQ could not store this {what}; its log says why",
     Reason.SALE_NOT_YOURS: "sale {sale} was recorded by another till or for another member",
+    Reason.FOREIGN_SALE_OFFLINE: ("sale {sale} was made at another till and HQ cannot be reached to check it "
+                                  "and its refunds; refund it at its own till or once HQ answers"),
+    Reason.SALE_REFUNDED_ELSEWHERE: "sale {sale} has changed at HQ while this refund was prepared; try again",
+    Reason.DOC_FIGURES: "the figures of this {what} do not add up: {detail}",
+    Reason.DOC_CONFLICT: "HQ already holds {what} {key} with other figures",
+    Reason.DOC_UNKNOWN_SALE: "HQ does not know sale {sale}",
     Reason.UNTYPED: "{text}",
 }
 

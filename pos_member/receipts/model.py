@@ -21,7 +21,7 @@ ENGLISH_LABELS: dict[str, str] = {
     "refunded": "Refunded", "cash_back": "Cash back", "stored_value_back": "Stored value back",
     "points_back": "Points given back", "clawback": "Spent points bought back ({0})",
     "points_earned": "Points earned", "points_reversed": "Points reversed", "points_balance": "Points balance",
-    "stored_value_balance": "Stored value balance", "card": "Card",
+    "stored_value_balance": "Stored value balance", "card": "Card", "receipt_no": "Receipt no.",
 }
 
 
@@ -98,6 +98,8 @@ def sale_receipt(heading: Heading, sale: SaleResult, labels: Mapping[str, str],
         totals.append(Row(_label(labels, "stored_value"), "-" + format_yuan(q.stored_value_fen)))
     totals.append(Row(_label(labels, "to_pay"), format_yuan(q.payable_fen), strong=True))
     header, member = _heading(heading, labels)
+    if sale.receipt_no:  # any till of the chain finds the sale by it, for a refund
+        header += (f"{_label(labels, 'receipt_no')}: {sale.receipt_no}",)
     return ReceiptDoc("sale", sale.sale_id, heading.store_name, "", header, member, items, tuple(totals),
                       _balances(labels, "points_earned", f"+{q.points_earned}", sale.points_balance,
                                 sale.stored_value_balance_fen),

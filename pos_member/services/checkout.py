@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, select
 
 from pos_member.domain.coupons import CouponOffer, parse_coupon_code
+from pos_member.domain.documents import check_sale_figures, receipt_number
 from pos_member.domain.errors import NotFound, RuleRefused
 from pos_member.domain.quote import Balances, EarnContext, Quote, make_quote
 from pos_member.domain.reasons import Reason
@@ -21,7 +22,7 @@ from pos_member.domain.redemption import RedemptionFigures
 from pos_member.domain.rules import Rules
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store, new_id
-from pos_member.services.ledger import Posting, post
+from pos_member.services.ledger import Posting, next_counter, post
 from pos_member.services.lookup import resolve
 from pos_member.services.loyalty import award_referral, lot_expires_on, redeemed_today, upgrade_at_once
 from pos_member.services.staff import CONSOLE_STAFF_ID
@@ -52,6 +53,7 @@ class SaleResult:
     stored_value_balance_fen: int
     tier: str
     tier_upgraded_from: str | None
+    receipt_no: str = ""  # printed on the receipt; any till of the chain finds the sale by it
 
     def as_dict(self) -> dict[str, Any]:
         q = self.quote
@@ -61,7 +63,7 @@ class SaleResult:
             "points_redeemed": q.points_redeemed, "points_cash_fen": q.points_cash_fen,
             "stored_value_fen": q.stored_value_fen, "payable_fen": q.payable_fen, "points_earned": q.points_earned,
             "points_balance": self.points_balance, "stored_value_balance_fen": self.stored_value_balance_fen,
-            "tier": self.tier, "tier_upgraded_from": self.tier_upgraded_from,
+            "tier": self.tier, "tier_upgraded_from": self.tier_upgraded_from, "receipt_no": self.receipt_no,
         }
 
 
@@ -120,16 +122,21 @@ def commit_sale(store: Store, request: SaleRequest, staff_id: int = CONSOLE_STAF
         if verdict is not None and not verdict.applies:
             raise RuleRefused(Reason.COUPON_NOT_APPLICABLE, "coupon", why=verdict.reason, **verdict.params)
         sale_id, now = new_id(), store.now()
-        conn.execute(_INSERT_SALE, {
+        identity = store.identity
+        receipt_no = receipt_number(identity.store_code, identity.device_no, next_counter(conn, "receipt_seq"))
+        lines = _line_rows(sale_id, quote)
+        sale_row = {
             "sale_id": sale_id, "member_id": member.id, "card_no": card.card_no if card else None,
             "staff_id": staff_id, "rules_version": rules_version, "business_time": now,
             "tier_code": quote.tier_code, "total_fen": quote.total_fen, "discount_fen": quote.discount_fen,
             "points_redeemed": quote.points_redeemed, "points_cash_fen": quote.points_cash_fen,
             "stored_paid_fen": quote.stored_paid_fen, "stored_bonus_fen": quote.stored_bonus_fen,
             "payable_fen": quote.payable_fen, "points_earned": quote.points_earned,
-            "coupon_code": quote.coupon_code, "coupon_fen": quote.coupon_fen,
-        })
-        conn.execute(_INSERT_LINES, _line_rows(sale_id, quote))
+            "coupon_code": quote.coupon_code, "coupon_fen": quote.coupon_fen, "receipt_no": receipt_no,
+        }
+        check_sale_figures(sale_row, lines)  # the check HQ applies to the pushed sale (domain.documents)
+        conn.execute(_INSERT_SALE, sale_row)
+        conn.execute(_INSERT_LINES, lines)
         if quote.coupon_code:
             conn.execute(t.coupons.update().where(t.coupons.c.code == quote.coupon_code).values(
                 status="used", used_at=now, used_sale_id=sale_id))
@@ -151,4 +158,5 @@ def commit_sale(store: Store, request: SaleRequest, staff_id: int = CONSOLE_STAF
             points_balance=member.points - quote.points_redeemed + quote.points_earned,
             stored_value_balance_fen=member.stored_paid_fen + member.stored_bonus_fen - quote.stored_value_fen,
             tier=upgraded or member.tier_code, tier_upgraded_from=member.tier_code if upgraded else None,
+            receipt_no=receipt_no,
         )

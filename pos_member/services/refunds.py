@@ -13,12 +13,14 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from pos_member.domain.documents import check_refund_figures
 from pos_member.domain.errors import InvalidInput, NeedsManager, NotFound
 from pos_member.domain.money import format_yuan
 from pos_member.domain.reasons import Reason
 from pos_member.domain.refund import LineFigures, RefundFigures, refund_figures, requested_amounts
 from pos_member.domain.rules import Rules, parse_rules_toml
 from pos_member.services.audit import append_audit
+from pos_member.services.chain_sales import sale_for_refund
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import Posting, post
 from pos_member.services.loyalty import reverse_referral
@@ -98,9 +100,9 @@ def refund_sale(store: Store, sale_id: str, amount_fen: int | None, manager_pin:
                 staff_id: int = CONSOLE_STAFF_ID, lines: dict[int, int | None] | None = None) -> RefundResult:
     """Refund named lines (None amount = the rest of that line), or `amount_fen` spread over the lines,
     or (neither) whatever is left of the sale."""
-    sale_id = (sale_id or "").strip().lower()
-    if not sale_id:
+    if not (sale_id or "").strip():
         raise InvalidInput(Reason.NO_SALE_ID, "sale_id")
+    sale_id = sale_for_refund(store, sale_id)  # any sale of the chain, by id or receipt number (chain_sales)
     with store.db.write() as conn:
         sale = conn.execute(select(t.sales).where(t.sales.c.sale_id == sale_id)).first()
         if sale is None:
@@ -119,7 +121,7 @@ def refund_sale(store: Store, sale_id: str, amount_fen: int | None, manager_pin:
         elif manager_pin:
             manager = require_manager(conn, store, manager_pin, "this refund")
         refund_id, now = new_id(), store.now()
-        conn.execute(t.refunds.insert(), {
+        refund_row = {
             "refund_id": refund_id, "sale_id": sale_id, "staff_id": staff_id,
             "approved_by": manager.id if manager else None, "business_time": now, "amount_fen": figures.amount_fen,
             "cash_refund_fen": figures.cash_refund_fen, "points_reversed": figures.points_reversed,
@@ -128,12 +130,15 @@ def refund_sale(store: Store, sale_id: str, amount_fen: int | None, manager_pin:
             "stored_bonus_restored_fen": figures.stored_bonus_restored_fen,
             "clawback_points": figures.clawback_points, "clawback_fen": figures.clawback_fen,
             "negative_points": figures.negative_points,
-        })
-        conn.execute(t.refund_lines.insert(), [{
+        }
+        line_rows = [{
             "refund_id": refund_id, "sale_id": sale_id, "line_no": line.line_no, "amount_fen": line.amount_fen,
             "cash_fen": line.cash_fen, "points_reversed": line.points_reversed,
             "points_restored": line.points_restored, "stored_paid_fen": line.stored_paid_fen,
-            "stored_bonus_fen": line.stored_bonus_fen} for line in figures.lines])
+            "stored_bonus_fen": line.stored_bonus_fen} for line in figures.lines]
+        check_refund_figures(refund_row, line_rows)  # the check HQ applies to the pushed refund
+        conn.execute(t.refunds.insert(), refund_row)
+        conn.execute(t.refund_lines.insert(), line_rows)
         # reversed points leave the lot they were earned in, so they carry that lot's expiry
         lot = conn.execute(select(t.ledger.c.expires_on).where(
             t.ledger.c.ref_id == sale_id, t.ledger.c.kind == "earn")).scalar()

@@ -12,6 +12,8 @@
 - entries of other devices: inserted as they are (their device_id, local_seq, entry_id; entry_id UNIQUE makes
   a re-applied page a no-op) and the members' cached balances move by the same amounts.
 - rules: appended as this store's newest rules version, unless this app cannot parse them.
+- coupons (issue 11): upserted by code with HQ's status; a use made here stays used unless HQ released
+  that very use (a full refund of its sale).
 
 A row this till cannot apply never aborts the page (issue 10): each run of rows is applied under a SAVEPOINT;
 if it fails, its rows are applied one by one, each under its own SAVEPOINT, and a row that still fails is set
@@ -44,6 +46,8 @@ _MOVE = text("UPDATE members SET points = points + :d_points, stored_paid_fen = 
              "stored_bonus_fen = stored_bonus_fen + :d_bonus WHERE id = :member_id")
 _MEMBER_COLUMNS = ("member_no", "home_store", "name", "phone", "birthday", "tier_code", "tier_reached_on", "status",
                    "updated_at", "merged_into")
+_COUPON_TERMS = ("code", "template", "kind", "name", "amount_off_fen", "min_spend_fen", "percent_off", "max_off_fen",
+                 "valid_from", "valid_to", "issued_at")
 _UPDATE_MEMBER = t.members.update().where(t.members.c.id == bindparam("id_")).values(
     {c: bindparam(c) for c in _MEMBER_COLUMNS})
 
@@ -77,7 +81,8 @@ def _why(exc: Exception, data: dict[str, Any]) -> CannotApply:
 
 def _key(kind: str, data: dict[str, Any]) -> str:
     """How a person finds the row: member and card numbers, entry ids, rules versions."""
-    name = {"member": "member_no", "card": "card_no", "entry": "entry_id", "rules": "version"}.get(kind, "")
+    name = {"member": "member_no", "card": "card_no", "entry": "entry_id", "rules": "version",
+            "coupon": "code"}.get(kind, "")
     return str(data.get(name, ""))
 
 
@@ -87,7 +92,7 @@ class PageApplier:
         self._failure: Exception | None = None
         self.now = now
         self.rules_check = rules_check
-        self.counts = {"members": 0, "cards": 0, "entries_applied": 0, "entries_already_held": 0,
+        self.counts = {"members": 0, "cards": 0, "coupons": 0, "entries_applied": 0, "entries_already_held": 0,
                        "phone_conflicts": 0, "merges": 0, "rules": 0, "skipped": 0, "set_aside": 0}
 
     def apply(self, changes: list[dict[str, Any]]) -> dict[str, int]:
@@ -135,6 +140,8 @@ class PageApplier:
         elif kind == "rules":
             for item in chunk:
                 self._rules(item)
+        elif kind == "coupon":
+            self._coupons(chunk)
         else:
             self.counts["skipped"] += len(chunk)  # a kind from a newer HQ: ignored, not fatal
 
@@ -229,6 +236,31 @@ class PageApplier:
                 row["version"] = max(old.version, row["version"])
                 self.conn.execute(t.cards.update().where(t.cards.c.card_no == card["card_no"]).values(**row))
             self.counts["cards"] += 1
+
+    def _coupons(self, items: list[dict[str, Any]]) -> None:
+        """A coupon issued at another till, or HQ's news of a use or a release. A use this till made stays
+        used unless HQ released that very use (a full refund of its sale): a stale snapshot never frees it."""
+        ids = self._member_ids({c["member_uuid"] for c in items})
+        existing = {row.code: row for row in self.conn.execute(select(
+            t.coupons.c.code, t.coupons.c.status, t.coupons.c.used_sale_id).where(
+            t.coupons.c.code.in_([c["code"] for c in items])))}
+        for coupon in items:
+            member_id = ids.get(coupon["member_uuid"])
+            if member_id is None:
+                raise CannotApply(Reason.PULL_NO_MEMBER, member=coupon["member_uuid"])
+            use = {"status": coupon["status"], "used_at": coupon.get("used_at"),
+                   "used_sale_id": coupon.get("used_sale_id")}
+            old = existing.get(coupon["code"])
+            if old is None:
+                self.conn.execute(t.coupons.insert().values(
+                    **{c: coupon[c] for c in _COUPON_TERMS}, member_id=member_id, campaign_id=None, issue_key=None,
+                    **use))
+            elif old.status == "used" and coupon["status"] != "used":
+                if coupon.get("released_sale_id") and coupon["released_sale_id"] == old.used_sale_id:
+                    self.conn.execute(t.coupons.update().where(t.coupons.c.code == coupon["code"]).values(**use))
+            elif old.status != "used" and coupon["status"] == "used":
+                self.conn.execute(t.coupons.update().where(t.coupons.c.code == coupon["code"]).values(**use))
+            self.counts["coupons"] += 1
 
     def _entries(self, items: list[dict[str, Any]]) -> None:
         held = {row[0] for row in self.conn.execute(select(t.ledger.c.entry_id).where(

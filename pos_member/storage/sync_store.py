@@ -20,6 +20,7 @@ from sqlalchemy import Connection, bindparam, func, select, text
 from pos_member.domain.errors import PosError
 from pos_member.domain.rules import parse_rules_toml
 from pos_member.storage import tables as t
+from pos_member.storage.documents import DOC_KINDS, document_record
 from pos_member.storage.engine import Database
 from pos_member.storage.numbering import continue_after
 
@@ -119,6 +120,9 @@ class SqliteSyncStore:
             # a till replacing a dead one continues after the numbers HQ has seen for this till number
             continue_after(conn, self.store_code, self.device_no, int(reply.get("member_seq") or 0),
                            int(reply.get("card_seq") or 0))
+            conn.execute(text("INSERT INTO counters (name, value) VALUES ('receipt_seq', :v) ON CONFLICT (name) "
+                              "DO UPDATE SET value = MAX(value, excluded.value)"),
+                         {"v": int(reply.get("receipt_seq") or 0)})
             # HQ names the one till of the store that runs its birthday coupons and referral catch-up (an HQ
             # without this answer: till 1); HQ itself runs points expiry and tier evaluation
             store_jobs = reply.get("store_jobs")
@@ -220,6 +224,9 @@ class SqliteSyncStore:
                 elif row.kind == "sale":
                     if row.key in sales:
                         record = {"kind": "sale", "sale": sales[row.key]}
+                elif row.kind in DOC_KINDS:
+                    doc = document_record(conn, row.kind, row.key, self.device_id)
+                    record = {"kind": row.kind, row.kind: doc} if doc is not None else None
                 else:
                     card = conn.execute(select(t.cards, t.members.c.uuid).join(
                         t.members, t.members.c.id == t.cards.c.member_id).where(t.cards.c.card_no == row.key)).first()

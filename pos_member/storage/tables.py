@@ -119,8 +119,13 @@ sales = Table(
     Column("points_earned", Integer, nullable=False),
     Column("coupon_code", String, nullable=True),
     Column("coupon_fen", Integer, nullable=False, server_default="0"),
+    # migration 0009: the receipt's short number (unique in the chain); the device that made the sale when it
+    # is another till's, fetched from HQ to be refunded here (NULL: this till's own)
+    Column("receipt_no", String, nullable=True),
+    Column("origin_device", String(36), nullable=True),
 )
 Index("ix_sales_member", sales.c.member_id)
+Index("ix_sales_receipt_no", sales.c.receipt_no)
 
 sale_lines = Table(
     "sale_lines", metadata,
@@ -157,6 +162,7 @@ refunds = Table(
     Column("clawback_points", Integer, nullable=False),
     Column("clawback_fen", Integer, nullable=False),
     Column("negative_points", Integer, nullable=False),
+    Column("origin_device", String(36), nullable=True),  # migration 0009: a refund made at another till (from HQ)
 )
 Index("ix_refunds_sale", refunds.c.sale_id)
 

@@ -116,22 +116,33 @@ class TillActions(QObject):
     # -- refund ----------------------------------------------------------------------------------
 
     def refund(self) -> None:
+        """The selected sale, or any sale of the chain by the receipt number printed on its receipt (HQ is
+        asked for a sale of another till; offline such a sale is refused with the reason)."""
         sale = self.w.selected_sale()
         if sale is None:
-            self.w.say(self.tr("There is no sale to refund yet."), error=True)
-            return
-        left = sale["total_fen"] - sale["refunded_fen"]
-        intro = self.tr("Refund the sale to {0} of ¥ {1} ({2}); ¥ {3} can still be refunded.").format(
-            sale["name"], format_yuan(sale["total_fen"]), sale["business_time"][:16].replace("T", " "),
-            format_yuan(left))
-        fields = [FieldSpec("amount", self.tr("Amount (¥)"), "amount", required=False,
+            intro = self.tr("Type or scan the receipt number of the sale to refund: a sale of any till of the "
+                            "chain can be refunded while HQ answers.")
+        else:
+            left = sale["total_fen"] - sale["refunded_fen"]
+            intro = self.tr("Refund the sale to {0} of ¥ {1} ({2}); ¥ {3} can still be refunded.").format(
+                sale["name"], format_yuan(sale["total_fen"]), sale["business_time"][:16].replace("T", " "),
+                format_yuan(left)) + " " + self.tr("For another sale, type its receipt number.")
+        fields = [FieldSpec("sale_id", self.tr("Receipt no."), required=sale is None,
+                            placeholder=self.tr("empty = the sale above") if sale is not None else "001-1-25"),
+                  FieldSpec("amount", self.tr("Amount (¥)"), "amount", required=False,
                             placeholder=self.tr("empty = all that is left")),
                   manager_pin_field(self.parent_widget)]
 
         def submit(dialog: FormDialog, values: dict[str, str]) -> None:
             amount = parse_yuan(values["amount"], "amount") if values["amount"] else None
-            self._run(dialog, REFUND, refunds.refund_sale, self.w.store, sale["sale_id"], amount, values["manager_pin"],
-                      self._staff_id, done=lambda result: self._refunded(result, sale["name"]))
+            typed = values["sale_id"].strip()  # refusals about the sale (sale_id) mark this field
+            if not typed and sale is None:
+                dialog.fail(self.tr("Type the receipt number of the sale."))
+                return
+            key = typed or sale["sale_id"]
+            name = "" if typed or sale is None else sale["name"]
+            self._run(dialog, REFUND, refunds.refund_sale, self.w.store, key, amount, values["manager_pin"],
+                      self._staff_id, done=lambda result: self._refunded(result, name))
 
         self._open(self.tr("Refund"), intro, fields, submit)
 

@@ -211,6 +211,11 @@ def _sentences() -> dict[Reason, str]:  # noqa: PLR0915 - one table, read top to
         Reason.ONLY_HQ_MERGES: translate("Refusal", "Only HQ merges members."),
         Reason.HQ_NOT_STORED: translate("Refusal", "HQ could not store this {what}; HQ's log says why."),
         Reason.SALE_NOT_YOURS: translate("Refusal", "Sale {sale} was recorded by another till or for another member."),
+        Reason.FOREIGN_SALE_OFFLINE: translate("Refusal", "Sale {sale} was made at another till and HQ cannot be reached to check it and its refunds: refund it at its own till, or when HQ answers again."),
+        Reason.SALE_REFUNDED_ELSEWHERE: translate("Refusal", "Sale {sale} changed at HQ while this refund was prepared; try again."),
+        Reason.DOC_FIGURES: translate("Refusal", "The figures of this {what} do not add up: {detail}."),
+        Reason.DOC_CONFLICT: translate("Refusal", "HQ already holds {what} {key} with other figures."),
+        Reason.DOC_UNKNOWN_SALE: translate("Refusal", "HQ does not know sale {sale}."),
         Reason.UNTYPED: translate("Refusal", "Refused: {text}"),
     }
 

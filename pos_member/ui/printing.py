@@ -66,6 +66,7 @@ def receipt_labels() -> dict[str, str]:
         "points_earned": translate("Receipt", "Points earned"), "points_reversed": translate("Receipt", "Points reversed"),
         "points_balance": translate("Receipt", "Points balance"),
         "stored_value_balance": translate("Receipt", "Stored value balance"), "card": translate("Receipt", "Card"),
+        "receipt_no": translate("Receipt", "Receipt no."),
     }
 
 

@@ -270,7 +270,7 @@
 <context>
     <name>Printing</name>
     <message>
-        <location filename="../../pos_member/ui/printing.py" line="+272"/>
+        <location filename="../../pos_member/ui/printing.py" line="+273"/>
         <source>The printer {0} is not available; choose another in Settings (F9).</source>
         <translation>打印机 {0} 不可用；请在设置（F9）中另选一台。</translation>
     </message>
@@ -336,7 +336,7 @@
 <context>
     <name>Receipt</name>
     <message>
-        <location filename="../../pos_member/ui/printing.py" line="-259"/>
+        <location filename="../../pos_member/ui/printing.py" line="-260"/>
         <source>Bill</source>
         <translation>消费金额</translation>
     </message>
@@ -416,7 +416,12 @@
         <translation>储值余额</translation>
     </message>
     <message>
-        <location line="-11"/>
+        <location line="+1"/>
+        <source>Receipt no.</source>
+        <translation>小票号</translation>
+    </message>
+    <message>
+        <location line="-12"/>
         <source>Cashier</source>
         <translation>收银员</translation>
     </message>
@@ -442,7 +447,7 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+98"/>
+        <location line="+99"/>
         <source>Card</source>
         <translation>卡号</translation>
     </message>
@@ -1261,6 +1266,31 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Sale {sale} was made at another till and HQ cannot be reached to check it and its refunds: refund it at its own till, or when HQ answers again.</source>
+        <translation>销售 {sale} 是在其他收银台完成的，目前无法连接总部核对该销售及其退款：请在原收银台退款，或待总部恢复连接后再退。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sale {sale} changed at HQ while this refund was prepared; try again.</source>
+        <translation>准备退款期间总部的销售 {sale} 已有变化，请重试。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The figures of this {what} do not add up: {detail}.</source>
+        <translation>此{what}的金额对不上：{detail}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ already holds {what} {key} with other figures.</source>
+        <translation>总部已有{what} {key}，但金额不同。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ does not know sale {sale}.</source>
+        <translation>总部没有销售 {sale}。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Refused: {text}</source>
         <translation>已拒绝：{text}</translation>
     </message>
@@ -1416,7 +1446,7 @@
         <translation>不可用：{0}</translation>
     </message>
     <message>
-        <location line="-202"/>
+        <location line="-207"/>
         <location line="+2"/>
         <source>This is not a coupon code (10 letters and digits).</source>
         <translation>这不是优惠券码（10 位字母和数字）。</translation>
@@ -1844,17 +1874,32 @@
         <translation>请先扫描或输入会员码。</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>There is no sale to refund yet.</source>
-        <translation>暂无可退款的销售。</translation>
+        <location line="+17"/>
+        <source>Type or scan the receipt number of the sale to refund: a sale of any till of the chain can be refunded while HQ answers.</source>
+        <translation>请输入或扫描要退款销售的小票号：总部连通时，可退连锁内任一收银台的销售。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Refund the sale to {0} of ¥ {1} ({2}); ¥ {3} can still be refunded.</source>
         <translation>为 {0} 退款：原单 ¥ {1}（{2}），还可退 ¥ {3}。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>For another sale, type its receipt number.</source>
+        <translation>退其他销售，请输入其小票号。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receipt no.</source>
+        <translation>小票号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>empty = the sale above</source>
+        <translation>留空 = 上面的销售</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Amount (¥)</source>
         <translation>退款金额（¥）</translation>
     </message>
@@ -1864,7 +1909,12 @@
         <translation>留空 = 全部剩余</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
+        <source>Type the receipt number of the sale.</source>
+        <translation>请输入该销售的小票号。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>

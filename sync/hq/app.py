@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -37,6 +37,7 @@ from sync.hq import jobs as hq_jobs
 from sync.hq import push as hq_push
 from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from sync.hq.feed_epoch import open_feed_epoch
+from sync.hq.sale_lookup import lookup_sale
 from sync.hq.service import HQRefused
 
 log = logging.getLogger("sync.hq")
@@ -128,6 +129,11 @@ def create_app(engine: Engine, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
              since: Annotated[int, Query(ge=0, le=p.MAX_SEQ)] = 0,
              limit: Annotated[int, Query(ge=1, le=p.MAX_PULL_LIMIT)] = p.DEFAULT_PULL_LIMIT) -> p.PullResponse:
         return service.pull(engine, who, since, limit)
+
+    @app.get("/v1/sales/{key}", response_model=p.SaleLookup, responses=_ERRORS | {
+        404: {"model": p.ErrorBody, "description": "HQ holds no sale with this id or receipt number"}})
+    def sale(key: Annotated[str, Path(max_length=64)], who: Annotated[str | None, Depends(token)]) -> p.SaleLookup:
+        return lookup_sale(engine, who, key)
 
     @app.get("/v1/status", response_model=p.StatusResponse, responses=_ERRORS)
     def status(who: Annotated[str | None, Depends(token)]) -> p.StatusResponse:

@@ -16,6 +16,9 @@
     pos-hq verify STORE                                      # the store's tills' audit heads and entries
     pos-hq member export MEMBER_NO                           # all HQ holds about a member (JSON)
     pos-hq report settlement --period 2026-11 | pos-hq settlement-rate FEN_PER_100_POINTS
+    pos-hq report sales --period 2026-11 [--store CODE] [--csv]  # sales and refunds by store and day, in yuan
+    pos-hq report campaigns [--store CODE]                   # per campaign: issued, used at each store
+    pos-hq sale SALE_ID|RECEIPT_NO                           # one sale with its lines and refunds
 
 Global: --db URL (else POS_HQ_DATABASE_URL, else SQLite in --home / POS_HQ_HOME / the user data dir), --json.
 Exit codes: 0 done; 1 refused (one line on stderr), also for a database written by a newer pos-hq, a full disk
@@ -180,10 +183,45 @@ def build_parser() -> argparse.ArgumentParser:
     settle = report.add_parser("settlement", help="inter-store points settlement for a month")
     settle.add_argument("--period", required=True, metavar="YYYY-MM")
     settle.set_defaults(handler=lambda a, e: admin.settlement(e, a.period))
+    sales = report.add_parser("sales", help="sales and refunds by store and day (in yuan)")
+    sales.add_argument("--period", required=True, metavar="YYYY-MM", help="a month, or YYYY-MM-DD..YYYY-MM-DD")
+    sales.add_argument("--store", metavar="CODE")
+    sales.add_argument("--csv", action="store_true")
+    sales.set_defaults(handler=_report_sales)
+    campaigns = report.add_parser("campaigns", help="per campaign: coupons issued, and used at each store")
+    campaigns.add_argument("--store", metavar="CODE", help="the campaigns this store ran")
+    campaigns.set_defaults(handler=_report_campaigns)
+    sale = sub.add_parser("sale", help="one sale of the chain with its lines and refunds")
+    sale.add_argument("key", metavar="SALE_ID|RECEIPT_NO")
+    sale.set_defaults(handler=_show_sale)
     rate = sub.add_parser("settlement-rate", help="set the settlement rate in fen per 100 points")
     rate.add_argument("fen", type=int)
     rate.set_defaults(handler=lambda a, e: admin.set_settlement_rate(e, a.fen))
     return parser
+
+
+def _report_sales(args: argparse.Namespace, engine: Engine) -> dict[str, Any] | None:
+    from sync.hq.report_sales import sales_csv, sales_report, sales_text
+
+    result = sales_report(engine, args.period, args.store)
+    if args.json:
+        return result
+    print(sales_csv(result) if args.csv else sales_text(result), end="" if args.csv else "\n")
+    return None
+
+
+def _report_campaigns(args: argparse.Namespace, engine: Engine) -> dict[str, Any] | list[dict[str, Any]]:
+    from sync.hq.coupons import campaign_stats
+
+    with db.read(engine) as conn:
+        result = campaign_stats(conn, args.store)
+    return result if args.json else result["campaigns"]
+
+
+def _show_sale(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
+    from sync.hq.sale_lookup import find_sale
+
+    return find_sale(engine, args.key)
 
 
 def _print(result: Any, as_json: bool) -> None:

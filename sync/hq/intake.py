@@ -51,6 +51,11 @@ class Parsed:
     refused_records: list[p.RecordStatus]
 
 
+# where each record kind keeps its key (a malformed record is rejected alone when its key can be read)
+_RECORD_KEYS = {"member": "uuid", "card": "card_no", "sale_doc": "sale_id", "refund": "refund_id",
+                "coupon": "code", "campaign": "campaign_key", "topup": "topup_id", "card_fee": "fee_key"}
+
+
 def parse_push(raw: bytes) -> Parsed:
     """The body as a PushRequest, without the entries and records malformed on their own (set aside)."""
     try:
@@ -74,8 +79,8 @@ def parse_push(raw: bytes) -> Parsed:
             malformed.append(Malformed(item, _type_problem(error)))
         else:
             kind = item.get("kind")
-            inner = item.get(kind) if kind in ("member", "card") else None
-            key = inner.get("uuid" if kind == "member" else "card_no") if isinstance(inner, dict) else None
+            inner = item.get(kind) if isinstance(kind, str) and kind in _RECORD_KEYS else None
+            key = inner.get(_RECORD_KEYS[kind]) if isinstance(inner, dict) else None
             if not _readable_key(key):
                 raise_422(failure)
             problem = _type_problem(error)
@@ -93,7 +98,7 @@ def parse_push(raw: bytes) -> Parsed:
 
 
 def _readable_key(key: Any) -> bool:
-    return isinstance(key, str) and 0 < len(key) <= 36 and "\x00" not in key
+    return isinstance(key, str) and 0 < len(key) <= 64 and "\x00" not in key
 
 
 def _type_problem(error: dict[str, Any]) -> PosError:

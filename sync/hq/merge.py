@@ -41,6 +41,7 @@ from pos_member.domain.validate import (
 )
 from sync import protocol as p
 from sync.hq import tables as t
+from sync.hq.documents import KIND_ORDER, record_key, store_document
 from sync.hq.intake import is_permanent, utf8_ok
 from sync.hq.member_sales import store_sale, store_sales
 from sync.hq.privacy import scrub_member_feed
@@ -79,18 +80,24 @@ def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], n
     record alone instead of failing the whole push again and again (sync.hq.push retries a push so)."""
     statuses: list[p.RecordStatus] = []
     changes: list[dict[str, Any]] = []
-    ordered = sorted(records, key=lambda r: 0 if r.kind == "member" else 1)
-    # sale records in one statement (sync.hq.member_sales.store_sales); when careful, one by one below
+    ordered = sorted(records, key=lambda r: KIND_ORDER.get(r.kind, 9))
+    # sale records (last in KIND_ORDER) in one statement (sync.hq.member_sales.store_sales); when careful, one
+    # by one below
     sales = [] if careful else [r.sale for r in ordered if r.kind == "sale" and r.sale is not None]
     if sales:
         ordered = [r for r in ordered if not (r.kind == "sale" and r.sale is not None)]
     moment = datetime.fromisoformat(now)
     for record in ordered:
         key = (record.member.uuid if record.member else record.card.card_no if record.card
-               else record.sale.sale_id if record.sale else "")
+               else record.sale.sale_id if record.sale else record_key(record))
+        duplicate, fed = False, []
         try:
-            with conn.begin_nested() if careful else nullcontext():
-                key, change = _apply_one(conn, device, record, now, moment)
+            with conn.begin_nested() if careful or record.kind in p.DOC_KINDS else nullcontext():
+                if record.kind in p.DOC_KINDS:
+                    key, duplicate, fed = store_document(conn, device, record, now, moment)
+                    change = None
+                else:
+                    key, change = _apply_one(conn, device, record, now, moment)
             problem = None
         except PosError as exc:
             problem, change = exc, None
@@ -100,7 +107,9 @@ def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], n
             log.error("HQ could not store %s record %s from device %s", record.kind, key, device.device_id,
                       exc_info=exc)
             problem, change = InvalidInput(Reason.HQ_NOT_STORED, record.kind, what=f"{record.kind} record"), None
-        statuses.append(p.RecordStatus(kind=record.kind, key=key, status="rejected" if problem else "ok",
+        changes.extend(fed)
+        statuses.append(p.RecordStatus(kind=record.kind, key=key, status="rejected" if problem else
+                                       "duplicate" if duplicate else "ok",
                                        reason=str(problem) if problem else None,
                                        code=problem.reason.value if problem else None,
                                        params=problem.params if problem else {}))

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine, func, or_, select
 
 from pos_member.domain.cardno import card_seq_of, member_seq_of, number_ranges
+from pos_member.domain.documents import receipt_number
 from pos_member.domain.reasons import Reason, english
 from sync import protocol as p
 from sync.hq import db
@@ -97,6 +98,7 @@ def enrol(engine: Engine, request: p.EnrolRequest, token: str) -> p.EnrolRespons
         conn.execute(t.enrol_codes.update().where(t.enrol_codes.c.code_hash == code.code_hash).values(
             used_at=now, used_by=request.device_id))
         member_seq, card_seq = highest_sequences(conn, store.code, request.device_no)
+        receipt_seq = highest_receipt(conn, store.code, request.device_no)
         lower = conn.execute(select(t.devices.c.device_id).where(
             t.devices.c.store_code == store.code, t.devices.c.device_no < request.device_no,
             t.devices.c.revoked_at.is_(None))).first()
@@ -104,7 +106,18 @@ def enrol(engine: Engine, request: p.EnrolRequest, token: str) -> p.EnrolRespons
     # (coupons do not travel yet): the lowest live till number at enrolment runs them, no other till
     return p.EnrolResponse(token=token, store_code=store.code, store_name=store.name,
                            device_id=request.device_id, chain_key=chain_key, member_seq=member_seq, card_seq=card_seq,
-                           store_jobs=lower is None)
+                           receipt_seq=receipt_seq, store_jobs=lower is None)
+
+
+def highest_receipt(conn: Connection, store_code: str, device_no: int) -> int:
+    """The highest receipt sequence HQ holds for till `device_no` of `store_code` (receipt numbers are
+    store-till-sequence, pos_member.domain.documents): a replacement till continues after it. Numbers are
+    not fixed-width, so the longest sort first."""
+    prefix = receipt_number(store_code, device_no, 0)[:-1]
+    rows = conn.execute(select(t.sales.c.receipt_no).where(
+        t.sales.c.store_code == store_code, t.sales.c.receipt_no.like(prefix + "%")).order_by(
+        func.length(t.sales.c.receipt_no).desc(), t.sales.c.receipt_no.desc()).limit(20)).scalars()
+    return max((int(no[len(prefix):]) for no in rows if no[len(prefix):].isdigit()), default=0)
 
 
 def highest_sequences(conn: Connection, store_code: str, device_no: int) -> tuple[int, int]:

@@ -186,3 +186,170 @@ audit_heads = Table(
     Column("hash", String(64), nullable=False),
     Column("received_at", String(64), nullable=False),
 )
+
+# migration 0007 (issue 11): the chain's sales, refunds, coupons, campaigns, top-ups and card fees, each stored
+# once as the till wrote it (payload_hash tells a re-push from a conflict); see sync.hq.documents
+sales = Table(
+    "sales", metadata,
+    Column("sale_id", String(36), primary_key=True),
+    Column("receipt_no", String(36), nullable=True),
+    Column("store_code", String(16), nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("member_uuid", String(36), nullable=False),
+    Column("card_no", String(36), nullable=True),
+    Column("business_time", String(64), nullable=False),
+    Column("day", String(10), nullable=False),  # the till's own date of business_time
+    Column("rules_version", Integer, nullable=False),
+    Column("tier_code", String(36), nullable=False),
+    Column("total_fen", BigInteger, nullable=False),
+    Column("discount_fen", BigInteger, nullable=False),
+    Column("coupon_code", String(36), nullable=True),
+    Column("coupon_fen", BigInteger, nullable=False),
+    Column("points_redeemed", BigInteger, nullable=False),
+    Column("points_cash_fen", BigInteger, nullable=False),
+    Column("stored_paid_fen", BigInteger, nullable=False),
+    Column("stored_bonus_fen", BigInteger, nullable=False),
+    Column("payable_fen", BigInteger, nullable=False),
+    Column("points_earned", BigInteger, nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+    Column("received_at", String(64), nullable=False),
+)
+Index("ix_sales_receipt_no", sales.c.receipt_no)
+Index("ix_sales_store_day", sales.c.store_code, sales.c.day)
+
+sale_lines = Table(
+    "sale_lines", metadata,
+    Column("sale_id", String(36), primary_key=True),
+    Column("line_no", Integer, primary_key=True, autoincrement=False),
+    Column("category", String(36), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("discount_fen", BigInteger, nullable=False),
+    Column("coupon_fen", BigInteger, nullable=False),
+    Column("points_cash_fen", BigInteger, nullable=False),
+    Column("points_redeemed", BigInteger, nullable=False),
+    Column("stored_paid_fen", BigInteger, nullable=False),
+    Column("stored_bonus_fen", BigInteger, nullable=False),
+    Column("points_earned", BigInteger, nullable=False),
+)
+
+refunds = Table(
+    "refunds", metadata,
+    Column("refund_id", String(36), primary_key=True),
+    Column("sale_id", String(36), nullable=False),
+    Column("store_code", String(16), nullable=False),  # where the refund happened
+    Column("device_id", String(36), nullable=False),
+    Column("business_time", String(64), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("cash_refund_fen", BigInteger, nullable=False),
+    Column("points_reversed", BigInteger, nullable=False),
+    Column("points_restored", BigInteger, nullable=False),
+    Column("stored_paid_restored_fen", BigInteger, nullable=False),
+    Column("stored_bonus_restored_fen", BigInteger, nullable=False),
+    Column("clawback_points", BigInteger, nullable=False),
+    Column("clawback_fen", BigInteger, nullable=False),
+    Column("negative_points", BigInteger, nullable=False),
+    Column("coupon_restored", String(36), nullable=True),
+    Column("payload_hash", String(64), nullable=False),
+    Column("received_at", String(64), nullable=False),
+)
+Index("ix_refunds_sale", refunds.c.sale_id)
+
+refund_lines = Table(
+    "refund_lines", metadata,
+    Column("refund_id", String(36), primary_key=True),
+    Column("line_no", Integer, primary_key=True, autoincrement=False),
+    Column("sale_id", String(36), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("cash_fen", BigInteger, nullable=False),
+    Column("points_reversed", BigInteger, nullable=False),
+    Column("points_restored", BigInteger, nullable=False),
+    Column("stored_paid_fen", BigInteger, nullable=False),
+    Column("stored_bonus_fen", BigInteger, nullable=False),
+)
+Index("ix_refund_lines_sale", refund_lines.c.sale_id)
+
+campaigns = Table(
+    "campaigns", metadata,
+    Column("campaign_key", String(64), primary_key=True),  # device_id:the till's campaign id
+    Column("store_code", String(16), nullable=False),
+    Column("template", String(36), nullable=False),
+    Column("segment", Text, nullable=False),
+    Column("issued_count", Integer, nullable=False),
+    Column("created_at", String(64), nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+)
+
+coupons = Table(
+    "coupons", metadata,
+    Column("code", String(36), primary_key=True),
+    Column("member_uuid", String(36), nullable=False),
+    Column("store_code", String(16), nullable=False),  # where it was issued
+    Column("device_id", String(36), nullable=False),
+    Column("campaign_key", String(64), nullable=True),
+    Column("template", String(36), nullable=False),
+    Column("kind", String(36), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("amount_off_fen", BigInteger, nullable=False),
+    Column("min_spend_fen", BigInteger, nullable=False),
+    Column("percent_off", Integer, nullable=False),
+    Column("max_off_fen", BigInteger, nullable=False),
+    Column("valid_from", String(36), nullable=False),
+    Column("valid_to", String(36), nullable=False),
+    Column("issued_at", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # issued | used (HQ's view: some till used it)
+    Column("used_sale_id", String(36), nullable=True),
+    Column("used_at", String(64), nullable=True),
+    Column("payload_hash", String(64), nullable=False),
+)
+Index("ix_hq_coupons_campaign", coupons.c.campaign_key)
+
+# every use of a coupon HQ has heard of (a sale naming it); a second live use is flagged coupon_double_use
+coupon_uses = Table(
+    "coupon_uses", metadata,
+    Column("sale_id", String(36), primary_key=True),
+    Column("code", String(36), nullable=False),
+    Column("store_code", String(16), nullable=False),
+    Column("used_at", String(64), nullable=False),
+    Column("released_by", String(36), nullable=True),  # the refund that gave the coupon back
+)
+Index("ix_coupon_uses_code", coupon_uses.c.code)
+
+topups = Table(
+    "topups", metadata,
+    Column("topup_id", String(36), primary_key=True),
+    Column("store_code", String(16), nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("member_uuid", String(36), nullable=False),
+    Column("business_time", String(64), nullable=False),
+    Column("paid_fen", BigInteger, nullable=False),
+    Column("bonus_fen", BigInteger, nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+)
+
+card_fees = Table(
+    "card_fees", metadata,
+    Column("fee_key", String(64), primary_key=True),  # device_id:the till's fee row id
+    Column("store_code", String(16), nullable=False),
+    Column("member_uuid", String(36), nullable=False),
+    Column("card_no", String(36), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("fee_fen", BigInteger, nullable=False),
+    Column("business_time", String(64), nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+)
+
+# the sales report's roll-up, kept in the push's transaction: per store and day (the till's date)
+daily_sales = Table(
+    "daily_sales", metadata,
+    Column("store_code", String(16), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("sales_count", BigInteger, nullable=False, server_default="0"),
+    Column("sales_fen", BigInteger, nullable=False, server_default="0"),
+    Column("discount_fen", BigInteger, nullable=False, server_default="0"),
+    Column("coupon_fen", BigInteger, nullable=False, server_default="0"),
+    Column("payable_fen", BigInteger, nullable=False, server_default="0"),
+    Column("refunds_count", BigInteger, nullable=False, server_default="0"),
+    Column("refunds_fen", BigInteger, nullable=False, server_default="0"),
+    Column("refunds_cash_fen", BigInteger, nullable=False, server_default="0"),
+)

@@ -95,9 +95,9 @@ def test_a_sale_does_not_queue_a_member_snapshot(stores: Stores):
     with store.db.write() as conn:
         conn.exec_driver_sql("DELETE FROM sync_outbox")
     sale = commit_sale(store, SaleRequest(view.card_no, 1000))  # balances move; the member's fields do not
-    with store.db.read() as conn:  # only the sale itself, as qualifying spend for HQ's tier evaluation
+    with store.db.read() as conn:  # only the sale itself, as a document (issue 11: HQ derives the tier spend)
         queued = [tuple(r) for r in conn.exec_driver_sql("SELECT kind, key FROM sync_outbox")]
-    assert queued == [("sale", sale.sale_id)]
+    assert queued == [("sale_doc", sale.sale_id)]
 
 
 def test_one_sync_per_device(tmp_path: Path):
