@@ -1,0 +1,169 @@
+"""Spending holds at HQ: online authorisation of a till's points, stored value and coupon for one sale.
+
+A till about to commit a sale asks (POST /v1/holds, sync.protocol.HoldRequest). HQ allows at most the
+member's chain balance less the OTHER devices' open holds less what the till says it spent and has not pushed
+yet (the till answers for its own spends; its own earlier holds are those spends, so they are not counted
+twice). A coupon is refused while another sale's open hold holds it, or when HQ knows it as used. A granted
+hold is one row per sale_id (asking again for the same sale replaces its figures); the entries pushed later
+with that sale_id settle it in the push's transaction (`settle`), the till may release it (a cancelled sale),
+and one neither settled nor released lapses `hold_lapse_seconds` (HQ setting, default 600) after it was
+granted: it then no longer counts.
+
+Concurrency: a request locks the member's row (FOR UPDATE) for its transaction, so two tills asking for one
+member are decided one after the other; a push moves the balance under the same row lock and settles after
+it, so a hold and the entries that settle it are never counted both or neither. A coupon is serialised by a
+transaction-scoped advisory lock on its code (PostgreSQL; SQLite's BEGIN IMMEDIATE serialises everything).
+Lock order is always member row, then coupon, then hold rows: no deadlock with a push.
+
+A member HQ does not know (registered at a till that has not pushed yet) or merged away is refused
+(HOLD_UNKNOWN_MEMBER: sync first). Not covered: a sale committed at the till whose entries reach HQ after the hold
+lapsed is, between lapse and push, invisible to other tills (like an offline sale).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select, text
+
+from pos_member.domain.reasons import Reason
+from sync import protocol as p
+from sync.hq import db
+from sync.hq import tables as t
+from sync.hq.service import Device, authenticate, utc_now
+
+LAPSE_SETTING = "hold_lapse_seconds"
+DEFAULT_LAPSE_S = 600.0
+
+
+def _coupon_used_at_hq(conn: Connection, code: str) -> bool:
+    """Whether HQ knows coupon `code` as used. A stub until the `docs` part's sync.hq.coupons.coupon_is_used
+    is merged (the lead swaps it in here)."""
+    return False
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def lapse_ms(conn: Connection) -> int:
+    """HQ's setting `hold_lapse_seconds` (decimals allowed, for tests), in milliseconds."""
+    raw = db.get_setting(conn, LAPSE_SETTING)
+    try:
+        seconds = float(raw) if raw is not None else DEFAULT_LAPSE_S
+    except ValueError:
+        seconds = DEFAULT_LAPSE_S
+    return max(1, int(seconds * 1000))
+
+
+@dataclass(frozen=True)
+class _Refusal(Exception):
+    reason: Reason
+    field: str
+    params: dict[str, int | str]
+
+
+def request_hold(engine: Engine, token: str | None, request: p.HoldRequest) -> p.HoldResponse:
+    with db.write(engine) as conn:
+        device = authenticate(conn, token)
+        return decide(conn, device, request, now_ms())
+
+
+def decide(conn: Connection, device: Device, request: p.HoldRequest, at_ms: int) -> p.HoldResponse:
+    """Grant (and, unless a dry run, write) or refuse the hold, inside the caller's transaction."""
+    member = conn.execute(select(t.members.c.points, t.members.c.stored_paid_fen, t.members.c.stored_bonus_fen,
+                                 t.members.c.merged_into).where(t.members.c.uuid == request.member_uuid)
+                          .with_for_update()).first()
+    if member is None or member.merged_into is not None:
+        return _refused(request, 0, 0, _Refusal(Reason.HOLD_UNKNOWN_MEMBER, "member",
+                                                {"member": request.member_uuid}))
+    held = conn.execute(select(func.coalesce(func.sum(t.holds.c.points), 0),
+                               func.coalesce(func.sum(t.holds.c.stored_fen), 0)).where(
+        t.holds.c.member_uuid == request.member_uuid, t.holds.c.status == "open", t.holds.c.expires_ms > at_ms,
+        t.holds.c.device_id != device.device_id, t.holds.c.sale_id != request.sale_id)).one()
+    points = max(0, member.points - int(held[0]) - request.pending_points)
+    stored = max(0, member.stored_paid_fen + member.stored_bonus_fen - int(held[1]) - request.pending_stored_fen)
+    try:
+        if request.points > points:
+            raise _Refusal(Reason.POINTS_OVER_HQ_AVAILABLE, "redeem_points", {"available": points})
+        if request.stored_fen > stored:
+            raise _Refusal(Reason.STORED_OVER_HQ_AVAILABLE, "stored_value", {"available_fen": stored})
+        if request.coupon_code:
+            _check_coupon(conn, request, at_ms)
+    except _Refusal as refusal:
+        return _refused(request, points, stored, refusal)
+    lapse = lapse_ms(conn)
+    if not request.dry_run and (request.points or request.stored_fen or request.coupon_code):
+        _write(conn, device, request, at_ms + lapse)
+    return p.HoldResponse(granted=True, sale_id=request.sale_id, available_points=points,
+                          available_stored_fen=stored, expires_in_s=0 if request.dry_run else -(-lapse // 1000))
+
+
+def _check_coupon(conn: Connection, request: p.HoldRequest, at_ms: int) -> None:
+    code = request.coupon_code or ""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:code))"), {"code": "coupon:" + code})
+    other = conn.execute(select(t.holds.c.sale_id).where(
+        t.holds.c.coupon_code == code, t.holds.c.status == "open", t.holds.c.expires_ms > at_ms,
+        t.holds.c.sale_id != request.sale_id).limit(1)).first()
+    if other is not None:
+        raise _Refusal(Reason.COUPON_HELD_ELSEWHERE, "coupon", {"code": code})
+    if _coupon_used_at_hq(conn, code):
+        raise _Refusal(Reason.COUPON_USED_AT_HQ, "coupon", {"code": code})
+
+
+def _write(conn: Connection, device: Device, request: p.HoldRequest, expires_ms: int) -> None:
+    values: dict[str, Any] = {
+        "sale_id": request.sale_id, "member_uuid": request.member_uuid, "device_id": device.device_id,
+        "store_code": device.store_code, "points": request.points, "stored_fen": request.stored_fen,
+        "coupon_code": request.coupon_code, "status": "open", "created_at": utc_now(), "expires_ms": expires_ms}
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    statement = insert(t.holds).values(values)
+    # asking again for the same sale replaces its figures; a sale_id of another device, or a hold already
+    # settled or released, is left as it is (the sale's entries decide from then on)
+    conn.execute(statement.on_conflict_do_update(
+        index_elements=[t.holds.c.sale_id],
+        set_={name: statement.excluded[name] for name in (
+            "member_uuid", "points", "stored_fen", "coupon_code", "created_at", "expires_ms")},
+        where=(t.holds.c.device_id == device.device_id) & (t.holds.c.status == "open")))
+
+
+def _refused(request: p.HoldRequest, points: int, stored: int, refusal: _Refusal) -> p.HoldResponse:
+    return p.HoldResponse(granted=False, sale_id=request.sale_id, available_points=points,
+                          available_stored_fen=stored, reason=refusal.reason.value, field=refusal.field,
+                          params=refusal.params)
+
+
+def release(engine: Engine, token: str | None, sale_id: str) -> dict[str, Any]:
+    """A cancelled sale gives its hold back at once (else it lapses). Only the device that holds it may."""
+    with db.write(engine) as conn:
+        device = authenticate(conn, token)
+        done = conn.execute(t.holds.update().where(
+            t.holds.c.sale_id == sale_id, t.holds.c.device_id == device.device_id, t.holds.c.status == "open")
+            .values(status="released", closed_at=utc_now())).rowcount
+    return {"sale_id": sale_id, "released": bool(done)}
+
+
+def settle(conn: Connection, rows: list[dict[str, Any]], now: str) -> None:
+    """Close the open holds of the sales these newly stored entries belong to (inside the push's
+    transaction, after the balances moved)."""
+    sales = sorted({row["sale_id"] for row in rows if row.get("sale_id")})
+    if not sales:
+        return
+    conn.execute(t.holds.update().where(t.holds.c.sale_id.in_(sales), t.holds.c.status == "open")
+                 .values(status="settled", closed_at=now))
+
+
+def hold_state(conn: Connection, sale_id: str, at_ms: int | None = None) -> str | None:
+    """open | lapsed | settled | released, or None: for `pos-hq` and the tests."""
+    row = conn.execute(select(t.holds.c.status, t.holds.c.expires_ms).where(t.holds.c.sale_id == sale_id)).first()
+    if row is None:
+        return None
+    if row.status == "open" and row.expires_ms <= (now_ms() if at_ms is None else at_ms):
+        return "lapsed"
+    return str(row.status)
