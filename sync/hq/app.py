@@ -138,7 +138,7 @@ def create_app(engine: Engine, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
                      ) -> p.FingerprintsResponse:
         return audit_heads.fingerprints(engine, who, body)
 
-    @app.post("/v1/holds", response_model=p.HoldResponse, responses=_ERRORS)
+    @app.post("/v1/holds", response_model=p.HoldResponse, responses=_ERRORS | _BAD_JSON)
     def hold(body: p.HoldRequest, who: Annotated[str | None, Depends(token)]) -> p.HoldResponse:
         # a refusal is a 200 with `granted` false and a typed reason: an HTTP error means "no answer"
         return holds.request_hold(engine, who, body)
