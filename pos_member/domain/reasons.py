@@ -48,7 +48,6 @@ class Reason(StrEnum):
     STORED_OVER_OFFLINE_TILL_CAP = "stored_over_offline_till_cap"
     COUPON_HELD_ELSEWHERE = "coupon_held_elsewhere"
     COUPON_USED_AT_HQ = "coupon_used_at_hq"
-    HOLD_UNKNOWN_MEMBER = "hold_unknown_member"
     STORED_OVER_BALANCE = "stored_over_balance"
     STORED_OVER_LEFT = "stored_over_left"
     STORED_BELOW_ZERO = "stored_below_zero"
@@ -249,7 +248,6 @@ ENGLISH: dict[Reason, str] = {
                                          "stored value today (offline limit)",
     Reason.COUPON_HELD_ELSEWHERE: "coupon {code} is being used in a sale at another till (authorised by HQ)",
     Reason.COUPON_USED_AT_HQ: "coupon {code} was already used in the chain (authorised by HQ)",
-    Reason.HOLD_UNKNOWN_MEMBER: "HQ does not know member {member} yet; sync this till first (authorised by HQ)",
     Reason.STORED_OVER_BALANCE: "the member has only {balance} stored value",
     Reason.STORED_OVER_LEFT: "is more than the {left} left to pay",
     Reason.STORED_BELOW_ZERO: "stored value would go below zero",

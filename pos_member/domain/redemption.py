@@ -58,7 +58,7 @@ class OfflinePosition:
 
 @dataclass(frozen=True)
 class HqAvailable:
-    """What HQ allows this sale: the chain balance less other tills' open holds and this till's unpushed spends."""
+    """What HQ allows this sale: the chain balance plus this till's unpushed entries less other tills' open holds."""
 
     points: int
     stored_fen: int

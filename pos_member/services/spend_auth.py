@@ -75,8 +75,9 @@ def _question(conn: Connection, store: Store, code: str, points: int, stored_fen
             coupon_code = None  # the quote refuses it with its own sentence
     return _Question(state["hq_url"], state["token"], {
         "sale_id": sale_id, "member_uuid": member.uuid, "points": points, "stored_fen": stored_fen,
-        "coupon_code": coupon_code, "pending_points": position.pending_debits,
-        "pending_stored_fen": position.stored_pending_debits_fen, "dry_run": dry_run})
+        "coupon_code": coupon_code, "unpushed_points": member.points - position.confirmed,
+        "unpushed_stored_fen": member.stored_paid_fen + member.stored_bonus_fen - position.stored_confirmed_fen,
+        "dry_run": dry_run})
 
 
 def _settings(store: Store) -> tuple[float, bool | str]:

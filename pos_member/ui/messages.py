@@ -68,8 +68,6 @@ def _sentences() -> dict[Reason, str]:  # noqa: PLR0915 - one table, read top to
         Reason.COUPON_HELD_ELSEWHERE: translate(
             "Refusal", "Coupon {code} is being used in a sale at another till (authorised by HQ)."),
         Reason.COUPON_USED_AT_HQ: translate("Refusal", "Coupon {code} was already used in the chain (authorised by HQ)."),
-        Reason.HOLD_UNKNOWN_MEMBER: translate(
-            "Refusal", "HQ does not know this member yet; sync this till (F11) and try again (authorised by HQ)."),
         Reason.STORED_OVER_BALANCE: translate("Refusal", "The member has only ¥ {balance} stored value."),
         Reason.STORED_OVER_LEFT: translate("Refusal", "Stored value is more than the ¥ {left} left to pay."),
         Reason.STORED_BELOW_ZERO: translate("Refusal", "Stored value would go below zero."),

@@ -1,9 +1,9 @@
 """Spending holds at HQ: online authorisation of a till's points, stored value and coupon for one sale.
 
 A till about to commit a sale asks (POST /v1/holds, sync.protocol.HoldRequest). HQ allows at most the
-member's chain balance less the OTHER devices' open holds less what the till says it spent and has not pushed
-yet (the till answers for its own spends; its own earlier holds are those spends, so they are not counted
-twice). A coupon is refused while another sale's open hold holds it, or when HQ knows it as used. A granted
+member's chain balance plus the net of the till's entries it has not pushed yet (a top-up just taken can pay at
+once; a sale just made is spent already), less the OTHER devices' open holds (the till's own earlier holds are
+sales in its unpushed entries, so they are not counted twice). A coupon is refused while another sale's open hold holds it, or when HQ knows it as used. A granted
 hold is one row per sale_id (asking again for the same sale replaces its figures); the entries pushed later
 with that sale_id settle it in the push's transaction (`settle`), the till may release it (a cancelled sale),
 and one neither settled nor released lapses `hold_lapse_seconds` (HQ setting, default 600) after it was
@@ -15,8 +15,8 @@ it, so a hold and the entries that settle it are never counted both or neither. 
 transaction-scoped advisory lock on its code (PostgreSQL; SQLite's BEGIN IMMEDIATE serialises everything).
 Lock order is always member row, then coupon, then hold rows: no deadlock with a push.
 
-A member HQ does not know (registered at a till that has not pushed yet) or merged away is refused
-(HOLD_UNKNOWN_MEMBER: sync first). Not covered: a sale committed at the till whose entries reach HQ after the hold
+A member HQ does not know (registered at this till, not pushed yet) has a chain balance of 0: only the
+till's own unpushed entries count. Not covered: a sale committed at the till whose entries reach HQ after the hold
 lapsed is, between lapse and push, invisible to other tills (like an offline sale).
 """
 
@@ -73,18 +73,17 @@ def request_hold(engine: Engine, token: str | None, request: p.HoldRequest) -> p
 
 def decide(conn: Connection, device: Device, request: p.HoldRequest, at_ms: int) -> p.HoldResponse:
     """Grant (and, unless a dry run, write) or refuse the hold, inside the caller's transaction."""
-    member = conn.execute(select(t.members.c.points, t.members.c.stored_paid_fen, t.members.c.stored_bonus_fen,
-                                 t.members.c.merged_into).where(t.members.c.uuid == request.member_uuid)
+    member = conn.execute(select(t.members.c.points, t.members.c.stored_paid_fen, t.members.c.stored_bonus_fen
+                                 ).where(t.members.c.uuid == request.member_uuid)
                           .with_for_update()).first()
-    if member is None or member.merged_into is not None:
-        return _refused(request, 0, 0, _Refusal(Reason.HOLD_UNKNOWN_MEMBER, "member",
-                                                {"member": request.member_uuid}))
+    chain_points = member.points if member is not None else 0
+    chain_stored = member.stored_paid_fen + member.stored_bonus_fen if member is not None else 0
     held = conn.execute(select(func.coalesce(func.sum(t.holds.c.points), 0),
                                func.coalesce(func.sum(t.holds.c.stored_fen), 0)).where(
         t.holds.c.member_uuid == request.member_uuid, t.holds.c.status == "open", t.holds.c.expires_ms > at_ms,
         t.holds.c.device_id != device.device_id, t.holds.c.sale_id != request.sale_id)).one()
-    points = max(0, member.points - int(held[0]) - request.pending_points)
-    stored = max(0, member.stored_paid_fen + member.stored_bonus_fen - int(held[1]) - request.pending_stored_fen)
+    points = max(0, chain_points + request.unpushed_points - int(held[0]))
+    stored = max(0, chain_stored + request.unpushed_stored_fen - int(held[1]))
     try:
         if request.points > points:
             raise _Refusal(Reason.POINTS_OVER_HQ_AVAILABLE, "redeem_points", {"available": points})
