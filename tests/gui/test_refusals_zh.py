@@ -33,7 +33,7 @@ def test_every_reason_has_a_chinese_sentence(zh):
     for reason, said in sentences.items():
         assert not said.isascii(), f"{reason}: {said!r}"
     assert sentence(Reason.POINTS_OVER_CONFIRMED, {"available": 1130}) == (
-        "总部只确认了该会员的 1130 积分；上次同步后在本店获得的积分须等下次同步后才能使用。")
+        "总部未应答：总部只确认了该会员的 1130 积分；上次同步后在本店获得的积分须等下次同步后才能使用（离线限额）。")
     assert sentence(Reason.NO_STAFF_PIN, {}, "pin") == "没有员工使用这个密码。"
 
 
