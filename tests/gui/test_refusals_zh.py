@@ -158,7 +158,7 @@ def test_bill_points_stored_value_and_code_refusals_read_in_chinese(qtbot, zh, t
     _retype(qtbot, sale.points, "6500")  # within the balance of 6960
     _shows(qtbot, window, "总部只确认了该会员的 6000 积分")
     _retype(qtbot, sale.points, "2000")
-    _shows(qtbot, window, "下次同步前该会员还可使用 1000 积分（离线上限）。")
+    _shows(qtbot, window, "在总部恢复应答前，该会员在本机还可使用 1000 积分（离线限额）。")
 
 
 def test_card_and_manager_refusals_read_in_chinese(qtbot, zh, till_app, people):
