@@ -63,6 +63,7 @@ class SaleResult:
             "stored_value_fen": q.stored_value_fen, "payable_fen": q.payable_fen, "points_earned": q.points_earned,
             "points_balance": self.points_balance, "stored_value_balance_fen": self.stored_value_balance_fen,
             "tier": self.tier, "tier_upgraded_from": self.tier_upgraded_from,
+            "spend_rule": q.spend_rule.value,  # local | hq (authorised by HQ) | offline (the offline limit)
         }
 
 
