@@ -30,6 +30,8 @@ class Settings:
     hq_url: str = ""
     hq_ca_file: str = ""  # a PEM file of the CA that signed HQ's certificate (a private CA); "" = the system's
     sync_interval_min: int = 5
+    # how long a sale waits for HQ to authorise its points, stored value or coupon before the offline limit
+    hq_hold_timeout_ms: int = 1500
     nightly_sync_at: str = "02:30"
     printer_kind: str = "preview"  # one of PRINTER_KINDS
     receipt_printer: str = ""  # the printer's address for its kind: system printer name, host:port, vid:pid, path

@@ -494,3 +494,36 @@ class SaleLookup(BaseModel):
     # the member's ledger entries HQ holds (up to MAX_LOOKUP_ENTRIES, oldest first): a till that has not pulled
     # them yet adds them as a pull would, so the refund sees the member's true balance and points lots
     entries: list[dict[str, str | int | None]] = []
+
+# ---- spending holds (POST /v1/holds, DELETE /v1/holds/{sale_id}) ------------------------------------------
+# A till about to commit a sale that spends points, stored value or a coupon asks HQ to hold them for that
+# sale (`dry_run`: only ask what HQ would allow, for the quote). HQ grants when the member's chain balance plus
+# `unpushed_*` (the net of this till's entries for the member HQ has not received yet: a top-up just taken, a
+# sale just made; the till answers for its own entries, so its own holds are not counted again) less the OTHER
+# devices' open holds covers the sale, and no other open hold holds the coupon, and HQ does not know the coupon
+# as used. A member HQ does not know yet (registered at this till, not pushed) has a chain balance of 0. The entries pushed later with that sale_id settle the hold; a hold not settled lapses after HQ's
+# setting `hold_lapse_seconds` (default 600) and no longer counts. A refusal is a 200 with `granted` false and
+# a typed reason (the till says it naming "authorised by HQ"); an HQ that does not answer within the till's
+# timeout leaves the till to its offline limit.
+
+
+class HoldRequest(Strict):
+    sale_id: Text36
+    member_uuid: Text36
+    points: Annotated[int, Field(ge=0, le=MAX_AMOUNT)] = 0
+    stored_fen: Annotated[int, Field(ge=0, le=MAX_AMOUNT)] = 0  # paid + bonus: HQ holds the total, not the split
+    coupon_code: Text64 | None = None
+    unpushed_points: Amount = 0
+    unpushed_stored_fen: Amount = 0
+    dry_run: bool = False
+
+
+class HoldResponse(BaseModel):
+    granted: bool
+    sale_id: str
+    available_points: int  # what HQ allows this till now for the member (chain + unpushed - other holds)
+    available_stored_fen: int
+    expires_in_s: int = 0  # a granted hold lapses after this many seconds unless its entries arrive
+    reason: str | None = None  # a refusal's pos_member.domain.reasons.Reason value and figures
+    field: str | None = None  # what the refusal is about: redeem_points | stored_value | coupon
+    params: dict[str, int | str] = {}

@@ -19,9 +19,17 @@ from datetime import date
 
 from pos_member.domain.allocation import allocate
 from pos_member.domain.coupons import CouponOffer, CouponVerdict, evaluate
-from pos_member.domain.errors import InvalidInput, RuleRefused
+from pos_member.domain.errors import InvalidInput
 from pos_member.domain.reasons import Reason
-from pos_member.domain.redemption import RedemptionFigures, check_redemption, fen_to_points, max_redeemable
+from pos_member.domain.redemption import (
+    RedemptionFigures,
+    SpendRule,
+    check_redemption,
+    check_stored,
+    fen_to_points,
+    max_redeemable,
+    max_stored,
+)
 from pos_member.domain.rules import Rules, Tier
 
 __all__ = ["Balances", "EarnContext", "Quote", "QuoteLine", "fen_to_points", "make_quote", "points_to_fen"]
@@ -82,6 +90,8 @@ class Quote:
     coupon_fen: int = 0
     coupon_verdict: CouponVerdict | None = None  # applied or not, and why: a reason, never a sentence
     earn_multiplier_percent: int = 100  # tier x promotion x birthday, for the receipt
+    spend_rule: SpendRule = SpendRule.LOCAL  # which rule bounded points and stored value (redemption.py)
+    max_stored_value_fen: int = 0  # the most stored value this bill allows after its points
     line_details: tuple[QuoteLine, ...] = field(default=(), compare=False)
 
     @property
@@ -172,10 +182,8 @@ def make_quote(
     points_lines = allocate(redeem_points, left_lines)
     left = after_coupon - points_cash
 
-    if stored_value_fen > balances.stored_value_fen:
-        raise RuleRefused(Reason.STORED_OVER_BALANCE, "stored_value", balance_fen=balances.stored_value_fen)
-    if stored_value_fen > left:
-        raise RuleRefused(Reason.STORED_OVER_LEFT, "stored_value", left_fen=left)
+    most_stored = max_stored(balances.stored_value_fen, left, figures, rules)
+    check_stored(stored_value_fen, balances.stored_value_fen, left, figures, rules)
     bonus_part = (stored_value_fen * balances.stored_bonus_fen // balances.stored_value_fen
                   if balances.stored_value_fen else 0)
     paid_part = stored_value_fen - bonus_part
@@ -195,5 +203,6 @@ def make_quote(
         stored_value_fen=stored_value_fen, stored_paid_fen=paid_part, stored_bonus_fen=bonus_part,
         payable_fen=left - stored_value_fen, points_earned=sum(line.points_earned for line in details),
         coupon_code=coupon.code if coupon else None, coupon_fen=coupon_fen, coupon_verdict=verdict,
-        earn_multiplier_percent=multiplier, line_details=details,
+        earn_multiplier_percent=multiplier, spend_rule=figures.rule, max_stored_value_fen=most_stored,
+        line_details=details,
     )

@@ -40,6 +40,14 @@ class Reason(StrEnum):
     POINTS_OVER_CONFIRMED = "points_over_confirmed"
     POINTS_OVER_OFFLINE_MEMBER_CAP = "points_over_offline_member_cap"
     POINTS_OVER_OFFLINE_TILL_CAP = "points_over_offline_till_cap"
+    # spending authorised by HQ (a hold at HQ) and, when HQ does not answer, the offline limit for stored value
+    POINTS_OVER_HQ_AVAILABLE = "points_over_hq_available"
+    STORED_OVER_HQ_AVAILABLE = "stored_over_hq_available"
+    STORED_OVER_CONFIRMED = "stored_over_confirmed"
+    STORED_OVER_OFFLINE_MEMBER_CAP = "stored_over_offline_member_cap"
+    STORED_OVER_OFFLINE_TILL_CAP = "stored_over_offline_till_cap"
+    COUPON_HELD_ELSEWHERE = "coupon_held_elsewhere"
+    COUPON_USED_AT_HQ = "coupon_used_at_hq"
     STORED_OVER_BALANCE = "stored_over_balance"
     STORED_OVER_LEFT = "stored_over_left"
     STORED_BELOW_ZERO = "stored_below_zero"
@@ -227,12 +235,25 @@ ENGLISH: dict[Reason, str] = {
     Reason.POINTS_OVER_MEMBER_DAY_CAP: "the member may redeem {left} more points today (daily cap)",
     Reason.POINTS_OVER_STORE_DAY_CAP: "the store may redeem {left} more points today (the store's daily cap; a "
                                       "manager can raise it in the rules)",
-    Reason.POINTS_OVER_CONFIRMED: "only {available} points are confirmed by HQ for this member; points earned "
-                                  "here since the last sync can be redeemed after it",
-    Reason.POINTS_OVER_OFFLINE_MEMBER_CAP: "until the next sync this member may redeem {left} more points "
-                                           "(offline cap)",
-    Reason.POINTS_OVER_OFFLINE_TILL_CAP: "until the next sync this till may redeem {left} more points today "
-                                         "(offline cap)",
+    Reason.POINTS_OVER_CONFIRMED: "HQ does not answer: only {available} points are confirmed by HQ for this "
+                                  "member; points earned here since the last sync can be redeemed after it "
+                                  "(offline limit)",
+    Reason.POINTS_OVER_OFFLINE_MEMBER_CAP: "HQ does not answer: until it does, this member may redeem {left} "
+                                           "more points here (offline limit)",
+    Reason.POINTS_OVER_OFFLINE_TILL_CAP: "HQ does not answer: until it does, this till may redeem {left} more "
+                                         "points today (offline limit)",
+    Reason.POINTS_OVER_HQ_AVAILABLE: "HQ authorises at most {available} points: the member's chain balance less "
+                                     "what other tills hold for sales in progress (authorised by HQ)",
+    Reason.STORED_OVER_HQ_AVAILABLE: "HQ authorises at most {available} stored value: the member's chain balance "
+                                     "less what other tills hold for sales in progress (authorised by HQ)",
+    Reason.STORED_OVER_CONFIRMED: "HQ does not answer: only {available} stored value is confirmed by HQ for this "
+                                  "member, less what this till spent since (offline limit)",
+    Reason.STORED_OVER_OFFLINE_MEMBER_CAP: "HQ does not answer: until it does, this member may spend {left} more "
+                                           "stored value here (offline limit)",
+    Reason.STORED_OVER_OFFLINE_TILL_CAP: "HQ does not answer: until it does, this till may take {left} more "
+                                         "stored value today (offline limit)",
+    Reason.COUPON_HELD_ELSEWHERE: "coupon {code} is being used in a sale at another till (authorised by HQ)",
+    Reason.COUPON_USED_AT_HQ: "coupon {code} was already used in the chain (authorised by HQ)",
     Reason.STORED_OVER_BALANCE: "the member has only {balance} stored value",
     Reason.STORED_OVER_LEFT: "is more than the {left} left to pay",
     Reason.STORED_BELOW_ZERO: "stored value would go below zero",

@@ -1,37 +1,67 @@
-"""How many points a bill may take: one function for the quote's maximum and the commit's check.
+"""How many points and how much stored value a bill may take: one function for the quote's maximum and the
+commit's check.
 
-The limits, each with the reason that names it when it bites (ARCHITECTURE "Offline spending" for the last
-three, which hold only once the store is enrolled in a chain):
+Which rule bounds the spending (ARCHITECTURE "Money across stores"), `SpendRule`:
+- a store on its own (not enrolled): its ledger is the whole truth, the balance suffices;
+- authorised by HQ: HQ answered within the timeout with what it allows (the member's chain balance less other
+  tills' open holds less this till's spends not yet pushed): `HqAvailable`;
+- offline limit: HQ did not answer (or this till has no address for it): the balance HQ last confirmed less
+  this till's unconfirmed spends, within per-member and per-till offline caps (rules `[risk]`), for points AND
+  stored value: `OfflinePosition`.
+
+The points limits, each with the reason that names it when it bites:
 - the member's balance;
 - `max_bill_percent` of the bill left after discount and coupon;
 - the member's and the store's daily redemption caps (`risk.max_redeem_points_per_*_day`), less what was
   redeemed today;
-- the balance HQ has confirmed less this till's unconfirmed debits of the member;
-- `risk.offline_redeem_points_per_member` less the member's unconfirmed redemptions here;
-- `risk.offline_redeem_points_per_store_day` less this till's unconfirmed redemptions today.
-The maximum is the least of them, in whole redemption steps, and 0 when below the minimum redemption; a
-redemption is accepted exactly when it is at most every limit, at least the minimum and a whole step, so the
-maximum the till shows is always accepted and one point more is refused naming the limit that applied.
+- authorised by HQ: what HQ allows;
+- offline: the balance HQ has confirmed less this till's unconfirmed debits of the member,
+  `risk.offline_redeem_points_per_member` less the member's unconfirmed redemptions here, and
+  `risk.offline_redeem_points_per_store_day` less this till's unconfirmed redemptions today.
+Stored value likewise: the balance, what is left to pay, then HQ's allowance or the offline limit
+(`risk.offline_stored_fen_per_member`, `risk.offline_stored_fen_per_till_day`).
+The maximum is the least of them (points in whole redemption steps, and 0 when below the minimum redemption); a
+spend is accepted exactly when it is at most every limit, so the maximum the till shows is always accepted and
+one point (or fen) more is refused naming the limit that applied.
 The service gathers the figures in the quote's (or the sale's) one read; this module only decides.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from pos_member.domain.errors import InvalidInput, RuleRefused
 from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import Rules
 
 
+class SpendRule(StrEnum):
+    LOCAL = "local"  # a store on its own
+    HQ = "hq"  # authorised by HQ
+    OFFLINE = "offline"  # HQ did not answer: the offline limit
+
+
 @dataclass(frozen=True)
 class OfflinePosition:
-    """An enrolled store's view of one member's points against what HQ has acknowledged."""
+    """An enrolled store's view of one member's points and stored value against what HQ has acknowledged."""
 
     confirmed: int  # other devices' entries (they came from HQ) + this device's acknowledged ones
     pending_debits: int  # this device's unacknowledged debits of the member
     pending_redeemed: int  # of which redemptions
     till_redeemed_today: int  # this device's unacknowledged redemptions today, all members
+    stored_confirmed_fen: int = 0  # the same for stored value (paid + bonus)
+    stored_pending_debits_fen: int = 0
+    stored_pending_spent_fen: int = 0  # of which spent on sales
+    till_stored_spent_today_fen: int = 0
+
+
+@dataclass(frozen=True)
+class HqAvailable:
+    """What HQ allows this sale: the chain balance plus this till's unpushed entries less other tills' open holds."""
+
+    points: int
+    stored_fen: int
 
 
 @dataclass(frozen=True)
@@ -39,7 +69,14 @@ class RedemptionFigures:
     balance: int
     member_redeemed_today: int = 0
     store_redeemed_today: int = 0
-    offline: OfflinePosition | None = None  # None: a store on its own (its ledger is the whole truth)
+    offline: OfflinePosition | None = None  # used when HQ did not answer; None: a store on its own
+    hq: HqAvailable | None = None  # HQ answered: its allowance replaces the offline limit
+
+    @property
+    def rule(self) -> SpendRule:
+        if self.hq is not None:
+            return SpendRule.HQ
+        return SpendRule.LOCAL if self.offline is None else SpendRule.OFFLINE
 
 
 @dataclass(frozen=True)
@@ -71,7 +108,9 @@ def limits(bill_fen: int, figures: RedemptionFigures, rules: Rules) -> list[Limi
     found.append(Limit(Reason.POINTS_OVER_MEMBER_DAY_CAP, member_left, {"left": member_left}))
     found.append(Limit(Reason.POINTS_OVER_STORE_DAY_CAP, store_left, {"left": store_left}))
     offline = figures.offline
-    if offline is not None:
+    if figures.hq is not None:
+        found.append(Limit(Reason.POINTS_OVER_HQ_AVAILABLE, figures.hq.points, {"available": figures.hq.points}))
+    elif offline is not None:
         available = max(0, offline.confirmed - offline.pending_debits)
         member_offline = max(0, risk.offline_redeem_points_per_member - offline.pending_redeemed)
         till_offline = max(0, risk.offline_redeem_points_per_store_day - offline.till_redeemed_today)
@@ -104,3 +143,37 @@ def check_redemption(points: int, bill_fen: int, figures: RedemptionFigures, rul
             raise RuleRefused(limit.reason, "redeem_points", **limit.params)
     if points % step(rules):
         raise InvalidInput(Reason.POINTS_NOT_MULTIPLE, "redeem_points", step=step(rules))
+
+
+def stored_limits(balance_fen: int, left_fen: int, figures: RedemptionFigures, rules: Rules) -> list[Limit]:
+    """Stored value's limits (in fen), in the order a refusal names them."""
+    found = [Limit(Reason.STORED_OVER_BALANCE, balance_fen, {"balance_fen": balance_fen}),
+             Limit(Reason.STORED_OVER_LEFT, left_fen, {"left_fen": left_fen})]
+    offline = figures.offline
+    if figures.hq is not None:
+        found.append(Limit(Reason.STORED_OVER_HQ_AVAILABLE, figures.hq.stored_fen,
+                           {"available_fen": figures.hq.stored_fen}))
+    elif offline is not None:
+        risk = rules.risk
+        available = max(0, offline.stored_confirmed_fen - offline.stored_pending_debits_fen)
+        member_left = max(0, risk.offline_stored_fen_per_member - offline.stored_pending_spent_fen)
+        till_left = max(0, risk.offline_stored_fen_per_till_day - offline.till_stored_spent_today_fen)
+        found.append(Limit(Reason.STORED_OVER_CONFIRMED, available, {"available_fen": available}))
+        found.append(Limit(Reason.STORED_OVER_OFFLINE_MEMBER_CAP, member_left, {"left_fen": member_left}))
+        found.append(Limit(Reason.STORED_OVER_OFFLINE_TILL_CAP, till_left, {"left_fen": till_left}))
+    return found
+
+
+def max_stored(balance_fen: int, left_fen: int, figures: RedemptionFigures, rules: Rules) -> int:
+    return max(0, min(limit.points for limit in stored_limits(balance_fen, left_fen, figures, rules)))
+
+
+def check_stored(fen: int, balance_fen: int, left_fen: int, figures: RedemptionFigures, rules: Rules) -> None:
+    """Refuse `fen` of stored value naming the first limit it passes; accept exactly up to max_stored."""
+    if fen < 0:
+        raise InvalidInput(Reason.NEGATIVE, "stored_value", text=str(fen))
+    if not fen:
+        return
+    for limit in stored_limits(balance_fen, left_fen, figures, rules):
+        if fen > limit.points:
+            raise RuleRefused(limit.reason, "stored_value", **limit.params)

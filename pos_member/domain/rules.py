@@ -80,7 +80,11 @@ class Risk:
     max_redeem_points_per_store_day: int
     adjust_without_manager_points: int
     offline_redeem_points_per_member: int
-    offline_redeem_points_per_store_day: int
+    offline_redeem_points_per_store_day: int  # per till: this till's unconfirmed redemptions today
+    # while HQ does not answer: stored value (paid + bonus, fen) one member may spend at this till, and this
+    # till may take today, beyond what HQ confirmed (docs/rules.md)
+    offline_stored_fen_per_member: int = 50_000
+    offline_stored_fen_per_till_day: int = 500_000
 
 
 @dataclass(frozen=True)

@@ -244,6 +244,8 @@ def rules_from_dict(data: dict[str, Any]) -> Rules:
         adjust_without_manager_points=risk_t.int("adjust_without_manager_points", 0),
         offline_redeem_points_per_member=risk_t.int("offline_redeem_points_per_member", _BIG),
         offline_redeem_points_per_store_day=risk_t.int("offline_redeem_points_per_store_day", _BIG),
+        offline_stored_fen_per_member=risk_t.int("offline_stored_fen_per_member", 50_000),
+        offline_stored_fen_per_till_day=risk_t.int("offline_stored_fen_per_till_day", 500_000),
     )
     tiers = _tiers(root.list("tiers"))
     steps = []

@@ -18,13 +18,14 @@ from pos_member.domain.documents import check_sale_figures, receipt_number
 from pos_member.domain.errors import NotFound, RuleRefused
 from pos_member.domain.quote import Balances, EarnContext, Quote, make_quote
 from pos_member.domain.reasons import Reason
-from pos_member.domain.redemption import RedemptionFigures
+from pos_member.domain.redemption import HqAvailable, RedemptionFigures
 from pos_member.domain.rules import Rules
 from pos_member.services.audit import append_audit
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import Posting, next_counter, post
 from pos_member.services.lookup import resolve
 from pos_member.services.loyalty import award_referral, lot_expires_on, redeemed_today, upgrade_at_once
+from pos_member.services.spend_auth import HqHold, authorise, give_back
 from pos_member.services.staff import CONSOLE_STAFF_ID
 from pos_member.services.sync_service import offline_position
 from pos_member.storage import tables as t
@@ -64,6 +65,7 @@ class SaleResult:
             "stored_value_fen": q.stored_value_fen, "payable_fen": q.payable_fen, "points_earned": q.points_earned,
             "points_balance": self.points_balance, "stored_value_balance_fen": self.stored_value_balance_fen,
             "tier": self.tier, "tier_upgraded_from": self.tier_upgraded_from, "receipt_no": self.receipt_no,
+            "spend_rule": q.spend_rule.value,  # local | hq (authorised by HQ) | offline (the offline limit)
         }
 
 
@@ -77,16 +79,20 @@ def coupon_offer(conn: Connection, store: Store, text_code: str, member_id: int)
                        row.template)
 
 
-def redemption_figures(conn: Connection, store: Store, member: Row) -> RedemptionFigures:
-    """What limits this member's points today, read in the caller's transaction. With no points there is
-    nothing to limit, and the ledger sums are skipped (most members at a till, most of the time)."""
-    if member.points <= 0:
+def redemption_figures(conn: Connection, store: Store, member: Row, hq: HqAvailable | None = None
+                       ) -> RedemptionFigures:
+    """What limits this member's points and stored value today, read in the caller's transaction: HQ's
+    allowance when it answered (`hq`), else the offline position of an enrolled store. With nothing to spend
+    there is nothing to limit, and the ledger sums are skipped (most members at a till, most of the time)."""
+    if hq is None and member.points <= 0 and member.stored_paid_fen + member.stored_bonus_fen <= 0:
         return RedemptionFigures(member.points)
-    by_member, in_store = redeemed_today(conn, store, member.id)
-    return RedemptionFigures(member.points, by_member, in_store, offline_position(conn, store, member.id))
+    by_member, in_store = redeemed_today(conn, store, member.id) if member.points > 0 else (0, 0)
+    offline = None if hq is not None else offline_position(conn, store, member.id)
+    return RedemptionFigures(member.points, by_member, in_store, offline, hq)
 
 
-def _quote_for(conn: Connection, store: Store, member: Row, rules: Rules, request: SaleRequest) -> Quote:
+def _quote_for(conn: Connection, store: Store, member: Row, rules: Rules, request: SaleRequest,
+               hold: HqHold | None = None) -> Quote:
     balances = Balances(member.points, member.stored_paid_fen, member.stored_bonus_fen)
     today = store.clock().date()
     birthday_month = bool(member.birthday) and int(member.birthday[5:7]) == today.month
@@ -94,15 +100,22 @@ def _quote_for(conn: Connection, store: Store, member: Row, rules: Rules, reques
     return make_quote(request.amount_fen, list(request.lines), rules.tier(member.tier_code), balances, rules,
                       request.redeem_points, request.stored_value_fen, offer,
                       EarnContext(store.identity.store_code, today, birthday_month),
-                      redemption_figures(conn, store, member))
+                      redemption_figures(conn, store, member, hold.available if hold else None))
+
+
+def _authorise(store: Store, request: SaleRequest, sale_id: str, dry_run: bool) -> HqHold | None:
+    return authorise(store, request.code, request.redeem_points, request.stored_value_fen, request.coupon,
+                     sale_id, dry_run)
 
 
 def quote_sale(store: Store, request: SaleRequest) -> Quote:
-    """The quote the till shows before confirming; reads only."""
+    """The quote the till shows before confirming: HQ is asked what it would allow (nothing is held), then
+    the quote is made in one read."""
+    hold = _authorise(store, request, new_id(), dry_run=True)
     with store.db.read() as conn:
         member, _ = resolve(conn, store, request.code, for_use=True)
         _, rules = store.rules(conn)
-        return _quote_for(conn, store, member, rules, request)
+        return _quote_for(conn, store, member, rules, request, hold)
 
 
 def _line_rows(sale_id: str, quote: Quote) -> list[dict[str, Any]]:
@@ -114,14 +127,26 @@ def _line_rows(sale_id: str, quote: Quote) -> list[dict[str, Any]]:
 
 
 def commit_sale(store: Store, request: SaleRequest, staff_id: int = CONSOLE_STAFF_ID) -> SaleResult:
+    """An enrolled till asks HQ to hold what the sale spends first (outside the transaction); HQ's refusal is
+    final, no answer in time means the offline limit. A sale that then fails gives its hold back."""
+    sale_id = new_id()
+    hold = _authorise(store, request, sale_id, dry_run=False)
+    try:
+        return _commit(store, request, staff_id, sale_id, hold)
+    except BaseException:
+        give_back(store, hold)
+        raise
+
+
+def _commit(store: Store, request: SaleRequest, staff_id: int, sale_id: str, hold: HqHold | None) -> SaleResult:
     with store.db.write() as conn:
         member, card = resolve(conn, store, request.code, for_use=True)
         rules_version, rules = store.rules(conn)
-        quote = _quote_for(conn, store, member, rules, request)
+        quote = _quote_for(conn, store, member, rules, request, hold)
         verdict = quote.coupon_verdict
         if verdict is not None and not verdict.applies:
             raise RuleRefused(Reason.COUPON_NOT_APPLICABLE, "coupon", why=verdict.reason, **verdict.params)
-        sale_id, now = new_id(), store.now()
+        now = store.now()
         identity = store.identity
         receipt_no = receipt_number(identity.store_code, identity.device_no, next_counter(conn, "receipt_seq"))
         lines = _line_rows(sale_id, quote)

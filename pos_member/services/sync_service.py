@@ -1,15 +1,17 @@
 """Sync as the till uses it: enrol, one sync cycle, status, the offline-redemption figures, and the
 one-sync-per-device file lock. The background worker is in sync_worker.py.
 
-Offline redemption (ARCHITECTURE "Offline spending"), enforced only once the store is enrolled in a chain (this
-module reads the figures; pos_member/domain/redemption.py decides, for the quote and the sale alike):
+Offline spending (ARCHITECTURE "Money across stores"), for an enrolled store when HQ does not answer a hold
+(services/spend_auth.py; this module reads the figures; pos_member/domain/redemption.py decides, for the quote
+and the sale alike), for points and likewise for stored value (paid + bonus):
 - confirmed balance = entries of other devices (they came from HQ) + this device's entries HQ acknowledged;
 - a redemption may not exceed confirmed balance minus this device's pending (unacknowledged) debits, so points
   earned here and not yet pushed cannot be spent twice in two stores;
 - the pending redemptions of one member may not exceed `risk.offline_redeem_points_per_member`, nor this
-  till's pending redemptions today `risk.offline_redeem_points_per_store_day`.
-Pending means "not yet acknowledged by HQ", so while the till is online the caps hardly ever bite, and when it
-is offline they bound what HQ could later find overdrawn (HQ flags any overdraft).
+  till's pending redemptions today `risk.offline_redeem_points_per_store_day` (stored value:
+  `risk.offline_stored_fen_per_member`, `risk.offline_stored_fen_per_till_day`).
+Pending means "not yet acknowledged by HQ"; the caps bound what HQ could later find overdrawn (HQ flags any
+overdraft). While HQ answers, its hold decides instead, and the pending debits travel with the request.
 """
 
 from __future__ import annotations
@@ -32,16 +34,25 @@ from pos_member.storage import tables as t
 from pos_member.storage.sync_store import SqliteSyncStore
 
 _SYNC_STATE = text("SELECT key, value FROM sync_state WHERE key IN ('token', 'push_through')")
-_POINTS_POSITION = text("""
-SELECT COALESCE(SUM(CASE WHEN device_id != :me OR local_seq <= :through THEN delta ELSE 0 END), 0) AS confirmed,
-       COALESCE(SUM(CASE WHEN device_id = :me AND local_seq > :through AND delta < 0 THEN -delta ELSE 0 END), 0)
-           AS pending_debits,
-       COALESCE(SUM(CASE WHEN device_id = :me AND local_seq > :through AND kind = 'redeem' THEN -delta ELSE 0 END),
-           0) AS pending_redeemed
-FROM ledger WHERE member_id = :member AND account = 'points'""")
-_PENDING_REDEEMED_TODAY = text("""
-SELECT COALESCE(-SUM(delta), 0) FROM ledger
-WHERE device_id = :me AND local_seq > :through AND kind = 'redeem' AND business_time >= :day""")
+_POSITION = text("""
+SELECT COALESCE(SUM(CASE WHEN account = 'points' AND (device_id != :me OR local_seq <= :through) THEN delta
+                    ELSE 0 END), 0) AS confirmed,
+       COALESCE(SUM(CASE WHEN account = 'points' AND device_id = :me AND local_seq > :through AND delta < 0
+                    THEN -delta ELSE 0 END), 0) AS pending_debits,
+       COALESCE(SUM(CASE WHEN account = 'points' AND device_id = :me AND local_seq > :through AND kind = 'redeem'
+                    THEN -delta ELSE 0 END), 0) AS pending_redeemed,
+       COALESCE(SUM(CASE WHEN account != 'points' AND (device_id != :me OR local_seq <= :through) THEN delta
+                    ELSE 0 END), 0) AS stored_confirmed,
+       COALESCE(SUM(CASE WHEN account != 'points' AND device_id = :me AND local_seq > :through AND delta < 0
+                    THEN -delta ELSE 0 END), 0) AS stored_pending_debits,
+       COALESCE(SUM(CASE WHEN account != 'points' AND device_id = :me AND local_seq > :through AND kind = 'spend'
+                    THEN -delta ELSE 0 END), 0) AS stored_pending_spent
+FROM ledger WHERE member_id = :member""")
+_PENDING_SPENT_TODAY = text("""
+SELECT COALESCE(-SUM(CASE WHEN kind = 'redeem' THEN delta ELSE 0 END), 0) AS redeemed,
+       COALESCE(-SUM(CASE WHEN kind = 'spend' THEN delta ELSE 0 END), 0) AS spent
+FROM ledger
+WHERE device_id = :me AND local_seq > :through AND kind IN ('redeem', 'spend') AND business_time >= :day""")
 
 
 def sync_store(store: Store) -> SqliteSyncStore:
@@ -106,10 +117,12 @@ def offline_position(conn: Connection, store: Store, member_id: int) -> OfflineP
     if not state.get("token"):
         return None
     me, through = store.identity.device_id, int(state.get("push_through") or 0)
-    row = conn.execute(_POINTS_POSITION, {"me": me, "through": through, "member": member_id}).one()
+    row = conn.execute(_POSITION, {"me": me, "through": through, "member": member_id}).one()
     today = store.clock().date().isoformat()
-    spent_today = conn.execute(_PENDING_REDEEMED_TODAY, {"me": me, "through": through, "day": today}).scalar_one()
-    return OfflinePosition(int(row.confirmed), int(row.pending_debits), int(row.pending_redeemed), int(spent_today))
+    spent = conn.execute(_PENDING_SPENT_TODAY, {"me": me, "through": through, "day": today}).one()
+    return OfflinePosition(int(row.confirmed), int(row.pending_debits), int(row.pending_redeemed), int(spent.redeemed),
+                           int(row.stored_confirmed), int(row.stored_pending_debits), int(row.stored_pending_spent),
+                           int(spent.spent))
 
 
 class SyncBusy(RuleRefused):

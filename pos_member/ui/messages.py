@@ -42,12 +42,32 @@ def _sentences() -> dict[Reason, str]:  # noqa: PLR0915 - one table, read top to
         Reason.POINTS_OVER_STORE_DAY_CAP: translate(
             "Refusal", "Today this store may redeem {left} more points (the store's daily cap)."),
         Reason.POINTS_OVER_CONFIRMED: translate(
-            "Refusal", "Only {available} points are confirmed by HQ for this member; points earned here since the "
-                       "last sync can be used after it."),
+            "Refusal", "HQ does not answer: only {available} points are confirmed by HQ for this member; points "
+                       "earned here since the last sync can be used after it (offline limit)."),
         Reason.POINTS_OVER_OFFLINE_MEMBER_CAP: translate(
-            "Refusal", "Until the next sync this member may redeem {left} more points (offline cap)."),
+            "Refusal", "HQ does not answer: until it does, this member may redeem {left} more points here "
+                       "(offline limit)."),
         Reason.POINTS_OVER_OFFLINE_TILL_CAP: translate(
-            "Refusal", "Until the next sync this till may redeem {left} more points today (offline cap)."),
+            "Refusal", "HQ does not answer: until it does, this till may redeem {left} more points today "
+                       "(offline limit)."),
+        Reason.POINTS_OVER_HQ_AVAILABLE: translate(
+            "Refusal", "HQ allows at most {available} points: the member's chain balance less what other tills "
+                       "hold for sales in progress (authorised by HQ)."),
+        Reason.STORED_OVER_HQ_AVAILABLE: translate(
+            "Refusal", "HQ allows at most ¥ {available} of stored value: the member's chain balance less what other "
+                       "tills hold for sales in progress (authorised by HQ)."),
+        Reason.STORED_OVER_CONFIRMED: translate(
+            "Refusal", "HQ does not answer: only ¥ {available} of stored value is confirmed by HQ for this member, "
+                       "less what this till spent since (offline limit)."),
+        Reason.STORED_OVER_OFFLINE_MEMBER_CAP: translate(
+            "Refusal", "HQ does not answer: until it does, this member may spend ¥ {left} more stored value here "
+                       "(offline limit)."),
+        Reason.STORED_OVER_OFFLINE_TILL_CAP: translate(
+            "Refusal", "HQ does not answer: until it does, this till may take ¥ {left} more stored value today "
+                       "(offline limit)."),
+        Reason.COUPON_HELD_ELSEWHERE: translate(
+            "Refusal", "Coupon {code} is being used in a sale at another till (authorised by HQ)."),
+        Reason.COUPON_USED_AT_HQ: translate("Refusal", "Coupon {code} was already used in the chain (authorised by HQ)."),
         Reason.STORED_OVER_BALANCE: translate("Refusal", "The member has only ¥ {balance} stored value."),
         Reason.STORED_OVER_LEFT: translate("Refusal", "Stored value is more than the ¥ {left} left to pay."),
         Reason.STORED_BELOW_ZERO: translate("Refusal", "Stored value would go below zero."),

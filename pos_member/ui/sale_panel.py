@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from pos_member.domain.money import format_yuan
 from pos_member.domain.quote import Quote
+from pos_member.domain.redemption import SpendRule
 from pos_member.services.checkout import SaleRequest
 from pos_member.ui.fitted_label import FittedLabel
 from pos_member.ui.messages import coupon_note, field_label
@@ -158,7 +159,7 @@ class SalePanel(QWidget):
         pay_row = QHBoxLayout()
         pay_row.addWidget(payable_caption)
         pay_row.addWidget(payable, 1)
-        quote_box = QGroupBox(self.tr("Quote"))
+        quote_box = self.quote_box = QGroupBox(self.tr("Quote"), objectName="quoteBox")
         qlayout = QVBoxLayout(quote_box)
         qlayout.setSpacing(4)
         qlayout.addWidget(self.table, 1)
@@ -344,6 +345,13 @@ class SalePanel(QWidget):
         s["stored"].setText(f"− ¥ {format_yuan(quote.stored_value_fen)}")
         s["earned"].setText(self.tr("+{0} pts").format(quote.points_earned))
         s["payable"].setText(f"¥ {format_yuan(quote.payable_fen)}")
+        self.show_spend_rule(quote.spend_rule)
+
+    def show_spend_rule(self, rule: SpendRule | None) -> None:
+        """Which rule bounds the points and stored value of this quote, in the quote's title (no extra height
+        on a 768-pixel screen); a store on its own has only its balance, and says nothing."""
+        said = {SpendRule.HQ: self.tr("authorised by HQ"), SpendRule.OFFLINE: self.tr("offline limit")}.get(rule)
+        self.quote_box.setTitle(self.tr("Quote") if said is None else self.tr("Quote · {0}").format(said))
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -355,6 +363,7 @@ class SalePanel(QWidget):
             label.setText("—")
         self.points_max.clear()
         self.coupon_note.clear()
+        self.show_spend_rule(None)
 
     def clear(self) -> None:
         """Next customer: the whole bill goes."""

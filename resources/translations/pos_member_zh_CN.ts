@@ -455,7 +455,7 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../pos_member/ui/messages.py" line="+57"/>
+        <location filename="../../pos_member/ui/messages.py" line="+77"/>
         <source>This QR code&apos;s signature is not valid: forged or from another chain.</source>
         <translation>二维码签名无效：伪造或来自其他连锁。</translation>
     </message>
@@ -465,7 +465,57 @@
         <translation>这不是会员码。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-32"/>
+        <source>HQ does not answer: only {available} points are confirmed by HQ for this member; points earned here since the last sync can be used after it (offline limit).</source>
+        <translation>总部未应答：总部只确认了该会员的 {available} 积分；上次同步后在本店获得的积分须等下次同步后才能使用（离线限额）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ does not answer: until it does, this member may redeem {left} more points here (offline limit).</source>
+        <translation>总部未应答：在总部恢复应答前，该会员在本机还可使用 {left} 积分（离线限额）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ does not answer: until it does, this till may redeem {left} more points today (offline limit).</source>
+        <translation>总部未应答：在总部恢复应答前，本收银机今天还可接受 {left} 积分（离线限额）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ allows at most {available} points: the member&apos;s chain balance less what other tills hold for sales in progress (authorised by HQ).</source>
+        <translation>总部最多允许使用 {available} 积分：即会员在全连锁的余额减去其他收银机进行中交易所占用的部分（总部授权）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ allows at most ¥ {available} of stored value: the member&apos;s chain balance less what other tills hold for sales in progress (authorised by HQ).</source>
+        <translation>总部最多允许使用储值 ¥ {available}：即会员在全连锁的余额减去其他收银机进行中交易所占用的部分（总部授权）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ does not answer: only ¥ {available} of stored value is confirmed by HQ for this member, less what this till spent since (offline limit).</source>
+        <translation>总部未应答：总部只确认了该会员储值 ¥ {available}（已减去本机此后的消费）（离线限额）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ does not answer: until it does, this member may spend ¥ {left} more stored value here (offline limit).</source>
+        <translation>总部未应答：在总部恢复应答前，该会员在本机还可使用储值 ¥ {left}（离线限额）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ does not answer: until it does, this till may take ¥ {left} more stored value today (offline limit).</source>
+        <translation>总部未应答：在总部恢复应答前，本收银机今天还可收取储值 ¥ {left}（离线限额）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Coupon {code} is being used in a sale at another till (authorised by HQ).</source>
+        <translation>优惠券 {code} 正在另一台收银机的交易中使用（总部授权）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Coupon {code} was already used in the chain (authorised by HQ).</source>
+        <translation>优惠券 {code} 已在连锁内使用过（总部授权）。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>This member was anonymised and cannot be used.</source>
         <translation>该会员已匿名化，不能使用。</translation>
     </message>
@@ -480,7 +530,7 @@
         <translation>手机会员码已过期，请会员刷新。</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-52"/>
         <source>{field}: type an amount in yuan, such as 128.50.</source>
         <translation>{field}：请输入以元为单位的金额，例如 128.50。</translation>
     </message>
@@ -565,22 +615,7 @@
         <translation>本店今天还可兑换 {left} 积分（门店每日上限）。</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Only {available} points are confirmed by HQ for this member; points earned here since the last sync can be used after it.</source>
-        <translation>总部只确认了该会员的 {available} 积分；上次同步后在本店获得的积分须等下次同步后才能使用。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Until the next sync this member may redeem {left} more points (offline cap).</source>
-        <translation>下次同步前该会员还可使用 {left} 积分（离线上限）。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Until the next sync this till may redeem {left} more points today (offline cap).</source>
-        <translation>下次同步前本收银台今天还可兑换 {left} 积分（离线上限）。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+29"/>
         <source>The member has only ¥ {balance} stored value.</source>
         <translation>会员储值余额只有 ¥ {balance}。</translation>
     </message>
@@ -1477,7 +1512,7 @@
 <context>
     <name>SalePanel</name>
     <message>
-        <location filename="../../pos_member/ui/sale_panel.py" line="+107"/>
+        <location filename="../../pos_member/ui/sale_panel.py" line="+108"/>
         <source>Bill and payment</source>
         <translation>账单与支付</translation>
     </message>
@@ -1552,7 +1587,22 @@
         <translation>等级折扣</translation>
     </message>
     <message>
-        <location line="-1"/>
+        <location line="+210"/>
+        <source>authorised by HQ</source>
+        <translation>总部授权</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>offline limit</source>
+        <translation>离线限额</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quote · {0}</source>
+        <translation>结算明细 · {0}</translation>
+    </message>
+    <message>
+        <location line="-212"/>
         <source>Points used</source>
         <translation>积分抵扣</translation>
     </message>
@@ -1583,11 +1633,12 @@
     </message>
     <message>
         <location line="+7"/>
+        <location line="+192"/>
         <source>Quote</source>
         <translation>结算明细</translation>
     </message>
     <message>
-        <location line="+153"/>
+        <location line="-39"/>
         <source>balance ¥ {0}</source>
         <translation>余额 ¥ {0}</translation>
     </message>

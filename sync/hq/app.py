@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from sync import protocol as p
-from sync.hq import audit_heads, db, intake, service
+from sync.hq import audit_heads, db, holds, intake, service
 from sync.hq import jobs as hq_jobs
 from sync.hq import push as hq_push
 from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
@@ -143,6 +143,15 @@ def create_app(engine: Engine, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     def fingerprints(body: p.FingerprintsRequest, who: Annotated[str | None, Depends(token)]
                      ) -> p.FingerprintsResponse:
         return audit_heads.fingerprints(engine, who, body)
+
+    @app.post("/v1/holds", response_model=p.HoldResponse, responses=_ERRORS | _BAD_JSON)
+    def hold(body: p.HoldRequest, who: Annotated[str | None, Depends(token)]) -> p.HoldResponse:
+        # a refusal is a 200 with `granted` false and a typed reason: an HTTP error means "no answer"
+        return holds.request_hold(engine, who, body)
+
+    @app.delete("/v1/holds/{sale_id}", responses=_ERRORS)
+    def release_hold(sale_id: str, who: Annotated[str | None, Depends(token)]) -> dict[str, Any]:
+        return holds.release(engine, who, sale_id)
 
     @app.get("/healthz", responses={503: _ERRORS[503]})
     def healthz() -> dict[str, str]:

@@ -23,6 +23,7 @@ from sync.hq import db
 from sync.hq import tables as t
 from sync.hq.audit_heads import take_head
 from sync.hq.chain_ledger import ENTRY_FIELDS, entry_hash, entry_values_json, forward_merged, move_balances
+from sync.hq.holds import settle as settle_holds
 from sync.hq.intake import Knowledge, Malformed, entry_problem, is_permanent, knowledge
 from sync.hq.merge import apply_records
 from sync.hq.service import Device, authenticate, utc_now
@@ -84,6 +85,7 @@ def _push(engine: Engine, token: str | None, request: p.PushRequest, malformed: 
         if forwards:
             conn.execute(t.entries.insert(), forwards)
         move_balances(conn, new_rows + forwards, now)
+        settle_holds(conn, new_rows, now)  # after the balances: they now count instead of the holds
         through = _advance(conn, device.device_id, through, {item.entry["local_seq"] for item in entries})
         _finish(conn, device.device_id, head, through, now)
         audit_head = take_head(conn, device, request.audit_head, now)

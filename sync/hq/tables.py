@@ -353,3 +353,21 @@ daily_sales = Table(
     Column("refunds_fen", BigInteger, nullable=False, server_default="0"),
     Column("refunds_cash_fen", BigInteger, nullable=False, server_default="0"),
 )
+
+# migration 0008: spending holds, one per sale in progress at a till (see sync.hq.holds)
+holds = Table(
+    "holds", metadata,
+    Column("sale_id", String(36), primary_key=True),
+    Column("member_uuid", String(36), nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("store_code", String(16), nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("stored_fen", BigInteger, nullable=False),  # paid + bonus
+    Column("coupon_code", String(64), nullable=True),
+    Column("status", String(16), nullable=False),  # open | settled | released (an open one past expiry lapsed)
+    Column("created_at", String(64), nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),  # epoch milliseconds, HQ's clock
+    Column("closed_at", String(64), nullable=True),
+)
+Index("ix_holds_member_open", holds.c.member_uuid, holds.c.status)
+Index("ix_holds_coupon", holds.c.coupon_code)

@@ -33,7 +33,7 @@ def test_every_reason_has_a_chinese_sentence(zh):
     for reason, said in sentences.items():
         assert not said.isascii(), f"{reason}: {said!r}"
     assert sentence(Reason.POINTS_OVER_CONFIRMED, {"available": 1130}) == (
-        "总部只确认了该会员的 1130 积分；上次同步后在本店获得的积分须等下次同步后才能使用。")
+        "总部未应答：总部只确认了该会员的 1130 积分；上次同步后在本店获得的积分须等下次同步后才能使用（离线限额）。")
     assert sentence(Reason.NO_STAFF_PIN, {}, "pin") == "没有员工使用这个密码。"
 
 
@@ -158,7 +158,7 @@ def test_bill_points_stored_value_and_code_refusals_read_in_chinese(qtbot, zh, t
     _retype(qtbot, sale.points, "6500")  # within the balance of 6960
     _shows(qtbot, window, "总部只确认了该会员的 6000 积分")
     _retype(qtbot, sale.points, "2000")
-    _shows(qtbot, window, "下次同步前该会员还可使用 1000 积分（离线上限）。")
+    _shows(qtbot, window, "在总部恢复应答前，该会员在本机还可使用 1000 积分（离线限额）。")
 
 
 def test_card_and_manager_refusals_read_in_chinese(qtbot, zh, till_app, people):

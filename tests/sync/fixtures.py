@@ -128,6 +128,14 @@ class HQ:
     server: ServerThread | ServerProcess
     url: str
 
+    def down(self) -> None:
+        """HQ stops answering (the tills' holds fall back to the offline limit); `up` serves it again."""
+        self.server.stop()
+
+    def up(self) -> None:
+        assert isinstance(self.server, ServerThread)
+        self.server = ServerThread(self.engine, self.server.port).start()
+
     def enrolment_code(self, store_code: str) -> str:
         if not admin.list_stores(self.engine) or store_code not in {s["code"] for s in admin.list_stores(self.engine)}:
             return admin.add_store(self.engine, store_code, f"Store {store_code}")["enrolment_code"]

@@ -19,7 +19,6 @@ from pos_member.domain.cardno import luhn_check_digit
 from pos_member.domain.validate import CEILING_LIMITS, check_entry, is_uuid
 from tests.bench import chain_data
 
-
 ENTRY_FIELDS = ("entry_id", "local_seq", "member_uuid", "account", "kind", "delta", "staff_id", "sale_id",
                 "ref_id", "rules_version", "business_time", "note", "expires_on")
 

@@ -73,9 +73,10 @@ def test_offline_redemption_is_bounded_and_hq_flags_the_overdraft(hq, stores):
     view = members.register_member(a, "赵六", "13800001111")
     adjust_points(a, view.card_no, 1000, "welcome", MANAGER_PIN)
     sync_all([a, b])
-    # both stores offline: each allows up to the confirmed balance
+    hq.down()  # both stores offline: each allows up to the confirmed balance
     commit_sale(a, SaleRequest(view.card_no, 10000, redeem_points=800))
     commit_sale(b, SaleRequest(view.card_no, 10000, redeem_points=800))
+    hq.up()
     sync_all([a, b])
     flags = admin.list_flags(hq.engine, "overdraft")
     assert [f["subject"] for f in flags] == [view.uuid]
@@ -88,12 +89,17 @@ def test_offline_cap_per_member(hq, stores):
     adjust_points(a, view.card_no, 20000, "float", MANAGER_PIN)
     sync(a)
     adjust_points(a, view.card_no, 5000, "not yet synced", MANAGER_PIN)
+    hq.down()
     with pytest.raises(RuleRefused, match="confirmed by HQ"):  # earned here, not yet acknowledged by HQ
         commit_sale(a, SaleRequest(view.card_no, 200000, redeem_points=20500))
     commit_sale(a, SaleRequest(view.card_no, 100000, redeem_points=4000))
-    with pytest.raises(RuleRefused, match="offline cap"):  # 5,000 points per member until the next sync
+    with pytest.raises(RuleRefused, match="offline limit"):  # 5,000 points per member until the next sync
         commit_sale(a, SaleRequest(view.card_no, 100000, redeem_points=1500))
+    hq.up()
+    # HQ answers: its hold decides, not the offline cap (the old rule refused this even while HQ was up)
+    commit_sale(a, SaleRequest(view.card_no, 100000, redeem_points=1500))
     sync(a)
+    hq.down()
     commit_sale(a, SaleRequest(view.card_no, 100000, redeem_points=1500))  # acknowledged: the cap resets
 
 

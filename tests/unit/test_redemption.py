@@ -9,7 +9,16 @@ import pytest
 
 from pos_member.domain.errors import InvalidInput, RuleRefused
 from pos_member.domain.reasons import Reason
-from pos_member.domain.redemption import OfflinePosition, RedemptionFigures, check_redemption, max_redeemable
+from pos_member.domain.redemption import (
+    HqAvailable,
+    OfflinePosition,
+    RedemptionFigures,
+    SpendRule,
+    check_redemption,
+    check_stored,
+    max_redeemable,
+    max_stored,
+)
 from pos_member.domain.rules import default_rules_text, parse_rules_toml
 
 RULES = parse_rules_toml(default_rules_text())  # 100 points = 1 yuan, half the bill, per day 50,000 / 2,000,000
@@ -55,3 +64,36 @@ def test_steps_and_minimum():
         check_redemption(50, 1_000_000, figures, rules)
     assert below.value.reason == Reason.POINTS_BELOW_MIN
     assert max_redeemable(1_000_000, RedemptionFigures(99), rules) == 0
+
+
+OFFLINE = OfflinePosition(10**6, 0, 0, 0, stored_confirmed_fen=80_000)
+
+
+@pytest.mark.parametrize(("figures", "reason", "most"), [
+    (RedemptionFigures(0, offline=OFFLINE), Reason.STORED_OVER_OFFLINE_MEMBER_CAP, 50_000),  # rules: 500 yuan
+    (RedemptionFigures(0, offline=replace(OFFLINE, stored_pending_debits_fen=40_000)),
+     Reason.STORED_OVER_CONFIRMED, 40_000),
+    (RedemptionFigures(0, offline=replace(OFFLINE, stored_pending_spent_fen=45_000)),
+     Reason.STORED_OVER_OFFLINE_MEMBER_CAP, 5_000),
+    (RedemptionFigures(0, offline=replace(OFFLINE, till_stored_spent_today_fen=499_000)),
+     Reason.STORED_OVER_OFFLINE_TILL_CAP, 1_000),
+    (RedemptionFigures(0, offline=OFFLINE, hq=HqAvailable(0, 70_000)), Reason.STORED_OVER_HQ_AVAILABLE, 70_000),
+    (RedemptionFigures(0), Reason.STORED_OVER_BALANCE, 90_000),
+])
+def test_stored_value_the_lowest_limit_sets_the_maximum_and_names_the_refusal(figures, reason, most):
+    """Balance 900 yuan, 1,000 yuan left to pay: HQ's allowance, else the offline limit, else the balance."""
+    assert max_stored(90_000, 100_000, figures, RULES) == most
+    check_stored(most, 90_000, 100_000, figures, RULES)
+    with pytest.raises(RuleRefused) as caught:
+        check_stored(most + 1, 90_000, 100_000, figures, RULES)
+    assert caught.value.reason == reason and caught.value.field == "stored_value"
+
+
+def test_the_rule_that_applied():
+    assert RedemptionFigures(5).rule == SpendRule.LOCAL
+    assert RedemptionFigures(5, offline=OFFLINE).rule == SpendRule.OFFLINE
+    assert RedemptionFigures(5, offline=OFFLINE, hq=HqAvailable(5, 0)).rule == SpendRule.HQ
+    # HQ answered: the offline caps no longer bind (they refused while HQ was reachable, "offline cap")
+    capped = OfflinePosition(10**6, 4800, 4800, 4800)
+    assert max_redeemable(BILL, RedemptionFigures(10**9, offline=capped), RULES) == 200
+    assert max_redeemable(BILL, RedemptionFigures(10**9, offline=capped, hq=HqAvailable(30_000, 0)), RULES) == 30_000
