@@ -1,0 +1,195 @@
+"""Settlement between stores (issue 11 point 5): real tills push through a real HQ on PostgreSQL; the
+statement is what `pos-hq report settlement` prints. Each store's points are attributed by the member's FIFO
+lots to the store that issued them, at that store's rate on the day they were issued."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from pos_member.services import members, refunds, stored_value
+from pos_member.services.checkout import SaleRequest, commit_sale
+from sync.hq import admin, cli
+from sync.hq import jobs as hq_jobs
+from tests.conftest import MANAGER_PIN
+from tests.sync.fixtures import HQ, Stores, sync
+
+
+def statement(hq: HQ, period: str = "2026-11") -> dict[str, Any]:
+    report = admin.settlement(hq.engine, period)
+    check = report["check"]
+    assert check["nets_to_zero"] and check["agrees_with_ledger"], check
+    return report
+
+
+def points_owed(report: dict[str, Any], issuer: str, redeemer: str) -> tuple[int, int]:
+    """(points, fen) that `issuer` owes `redeemer` in the statement."""
+    cell = next((c for c in report["points"] if c["issuer"] == issuer and c["redeemer"] == redeemer), None)
+    return (cell["points"], cell["fen"]) if cell else (0, 0)
+
+
+def total(report: dict[str, Any], store: str) -> dict[str, int]:
+    return next(row for row in report["totals"] if row["store"] == store)
+
+
+def redeem(store, card_no: str, points: int, amount_fen: int | None = None):
+    """A sale at `store` paying `points` (the bill 4x the points' value: within the 50% rule after any tier discount)."""
+    return commit_sale(store, SaleRequest(card_no, amount_fen or points * 4, redeem_points=points))
+
+
+def test_a_refund_of_a_redemption_takes_its_settlement_back(hq: HQ, stores: Stores):
+    a, b = stores.enrolled(hq, "001"), stores.enrolled(hq, "002")
+    view = members.register_member(a, "Li", "13800005555")
+    commit_sale(a, SaleRequest(view.card_no, 300000))  # 3,000 points issued by store 001
+    sync(a)
+    sync(b)
+    sale = redeem(b, view.card_no, 1454, 10000)  # 1,454 points redeemed at store 002
+    sync(b)
+    before = statement(hq)
+    assert points_owed(before, "001", "002") == (1454, 1454)  # the default rate: 100 points = 1 yuan
+    assert total(before, "001")["to_pay_fen"] == 1454 and total(before, "002")["to_receive_fen"] == 1454
+    assert before["payments"] == [{"from_store": "001", "to_store": "002", "amount_fen": 1454}]
+    assert before["check"]["points"]["ledger"] == 1454
+
+    refunds.refund_sale(b, sale.sale_id, None, None)  # store 002 gives the sale back: the points come back
+    sync(b)
+    after = statement(hq)
+    assert points_owed(after, "001", "002") == (0, 0)
+    assert total(after, "001")["to_pay_fen"] == 0 and after["payments"] == []
+    # the points went back into 001's lot: spent at 002 again, 001 owes for them again
+    sync(b)
+    redeem(b, view.card_no, 1000)
+    sync(b)
+    assert points_owed(statement(hq), "001", "002") == (1000, 1000)
+
+
+def test_goodwill_credit_spent_at_two_stores(hq: HQ, stores: Stores):
+    a, b = stores.enrolled(hq, "001"), stores.enrolled(hq, "002")
+    view = members.register_member(a, "Wang", "13800006666")
+    stored_value.adjust_points(a, view.card_no, 20000, "goodwill: broken freezer", MANAGER_PIN)
+    sync(a)
+    for _ in range(2):  # 10,000 points at each store, in steps within the offline per-member cap
+        redeem(a, view.card_no, 5000)
+        sync(a)
+        sync(b)
+        redeem(b, view.card_no, 5000)
+        sync(b)
+        sync(a)
+    report = statement(hq)
+    # the sales earned points too, but the goodwill lot is older: FIFO spends it first, all of it
+    assert points_owed(report, "001", "002") == (10000, 10000)
+    assert points_owed(report, "001", "001")[0] == 10000  # A's own share: shown, never paid
+    assert total(report, "001")["to_pay_fen"] == 10000 and total(report, "002")["to_receive_fen"] == 10000
+    assert report["payments"] == [{"from_store": "001", "to_store": "002", "amount_fen": 10000}]
+
+
+def test_each_store_is_paid_at_its_rate_in_force_when_it_issued(hq: HQ, stores: Stores):
+    a, b = stores.enrolled(hq, "001"), stores.enrolled(hq, "002")
+    admin.set_settlement_rate(hq.engine, "001", 100, "2026-01-01")
+    admin.set_settlement_rate(hq.engine, "001", 50, "2026-11-25")  # from the 25th, 001's points are worth less
+    admin.set_settlement_rate(hq.engine, "*", 80, "2026-01-01")  # the chain default: 002 has no rate of its own
+    view = members.register_member(a, "Zhao", "13800007777")
+    commit_sale(a, SaleRequest(view.card_no, 100000))  # 1,000 points from 001 on the 24th (100 fen/100)
+    sync(a)
+    a.clock.advance(days=1)
+    b.clock.advance(days=1)
+    commit_sale(a, SaleRequest(view.card_no, 200000))  # 2,000 points from 001 on the 25th (50 fen/100)
+    sync(a)
+    sync(b)
+    redeem(b, view.card_no, 1500)  # FIFO: 1,000 of the 24th's lot, 500 of the 25th's
+    sync(b)
+    report = statement(hq)
+    assert points_owed(report, "001", "002") == (1500, 1000 + 250)
+    sync(a)
+    commit_sale(b, SaleRequest(view.card_no, 900000))  # 9,000 points from 002 (the default, 80)
+    sync(b)
+    sync(a)
+    redeem(a, view.card_no, 4000)  # 1,500 left of 001's lot of the 25th, then 2,500 of 002's
+    sync(a)
+    report = statement(hq)
+    assert points_owed(report, "001", "001") == (1500, 750)
+    assert points_owed(report, "002", "001") == (2500, 2000)
+    assert total(report, "001") == {"store": "001", "to_pay_fen": 1250, "to_receive_fen": 2000, "net_fen": 750}
+    assert report["payments"] == [{"from_store": "002", "to_store": "001", "amount_fen": 750}]
+
+
+def test_stored_value_topped_up_at_a_and_spent_at_b(hq: HQ, stores: Stores):
+    a, b = stores.enrolled(hq, "001"), stores.enrolled(hq, "002")
+    view = members.register_member(a, "Qian", "13800008888")
+    topped = stored_value.top_up(a, view.card_no, 50000)  # 500 yuan paid, 50 yuan bonus at store 001
+    assert topped.bonus_fen == 5000
+    sync(a)
+    sync(b)
+    sale = commit_sale(b, SaleRequest(view.card_no, 33000, stored_value_fen=33000))
+    sync(b)
+    report = statement(hq)
+    (cell,) = report["stored_value"]
+    paid, bonus = sale.quote.stored_paid_fen, sale.quote.stored_bonus_fen
+    assert paid + bonus == 33000 and bonus > 0
+    assert cell == {"issuer": "001", "redeemer": "002", "paid_fen": paid, "bonus_fen": bonus, "fen": 33000}
+    assert report["payments"] == [{"from_store": "001", "to_store": "002", "amount_fen": 33000}]
+    admin_share = cli.main(["--db", hq.engine.url.render_as_string(hide_password=False), "settlement",
+                            "bonus-share", "0"])
+    assert admin_share == 0
+    report = statement(hq)
+    assert report["stored_value"][0]["fen"] == paid  # bonus settled at 0%: the redeeming store bears it
+    assert total(report, "002")["to_receive_fen"] == paid
+
+
+def test_expiry_and_a_merge_move_the_lots(hq: HQ, stores: Stores):
+    a, b = stores.enrolled(hq, "001"), stores.enrolled(hq, "002")
+    keep = members.register_member(a, "Sun", "13800009999")
+    other = members.register_member(b, "Sun", "13800009999")  # the same person, registered at 002 too
+    commit_sale(b, SaleRequest(other.card_no, 200000))  # 2,000 points from 002 on the 24th
+    sync(b)
+    a.clock.advance(days=1)
+    commit_sale(a, SaleRequest(keep.card_no, 300000))  # 3,000 points from 001 on the 25th
+    sync(a)
+    admin.merge_members(hq.engine, keep.uuid, other.uuid)
+    sync(a)
+    redeem(a, keep.card_no, 2500)  # the oldest lot first: 002's 2,000 (moved with the merge), then 500 of 001's
+    sync(a)
+    report = statement(hq)
+    assert points_owed(report, "002", "001") == (2000, 2000)
+    assert points_owed(report, "001", "001")[0] == 500
+    # HQ's expiry job lapses what is left of those lots (end of next year: the job for 1 Jan 2028)
+    assert hq_jobs.run_jobs(hq.engine, date(2028, 1, 1))["expiry"]["points"] > 0
+    sync(a)
+    sync(b)
+    commit_sale(b, SaleRequest(keep.card_no, 100000))  # 1,000 new points from 002
+    sync(b)
+    sync(a)
+    redeem(a, keep.card_no, 1000)  # 001's old lot expired: these can only be 002's
+    sync(a)
+    report = statement(hq)
+    assert points_owed(report, "002", "001") == (3000, 3000)
+    assert points_owed(report, "001", "001")[0] == 500
+    assert report["check"]["points"]["ledger"] == 3500
+
+
+@pytest.mark.parametrize("argv", [["report", "settlement", "--period", "2026-11", "--csv"],
+                                  ["report", "settlement", "--period", "2026-11"]])
+def test_the_statement_as_an_operator_reads_it(hq: HQ, stores: Stores, capsys: pytest.CaptureFixture[str],
+                                               argv: list[str]):
+    a, b = stores.enrolled(hq, "001"), stores.enrolled(hq, "002")
+    view = members.register_member(a, "Zhou", "13800001111")
+    commit_sale(a, SaleRequest(view.card_no, 300000))
+    sync(a)
+    sync(b)
+    redeem(b, view.card_no, 1454, 10000)
+    sync(b)
+    url = hq.engine.url.render_as_string(hide_password=False)
+    assert cli.main(["--db", url, "settlement-rate", "001", "120", "--from", "2026-01-01"]) == 0
+    assert cli.main(["--db", url, "settlement", "rebuild"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--db", url, *argv]) == 0
+    out = capsys.readouterr().out
+    if "--csv" in argv:
+        assert "points,001,002,1454,,,17.44" in out
+    else:
+        assert "Pay: 001 -> 002 17.44 yuan" in out and "(ok)" in out and "{" not in out
+    assert cli.main(["--db", url, "settlement-rate", "001", "abc"]) == 1
+    assert cli.main(["--db", url, "settlement-rate", "009", "100"]) == 1
+    assert cli.main(["--db", url, "report", "settlement", "--period", "2026-13"]) == 1
