@@ -28,6 +28,7 @@ _CHUNK = 1000  # ids per IN list
 def catch_up(engine: Engine, batch: int = BATCH, max_batches: int | None = None) -> dict[str, int]:
     """Attribute every entry past the watermark; returns how many and the new watermark."""
     done, through = 0, 0
+    batch = max(batch, 2)  # room for both legs of a transfer pair
     while max_batches is None or max_batches > 0:
         with db.write(engine) as conn:
             count, through, more = _one_batch(conn, batch)
@@ -39,14 +40,14 @@ def catch_up(engine: Engine, batch: int = BATCH, max_batches: int | None = None)
     return {"entries": done, "through_seq": through}
 
 
-def rebuild(engine: Engine) -> dict[str, int]:
+def rebuild(engine: Engine, batch: int = BATCH) -> dict[str, int]:
     """Forget every attribution and do it all again from the first entry (after a rate set for past dates)."""
     with db.write(engine) as conn:
         _lock_state(conn)
         for table in (t.settle_lots, t.settle_takes, t.settle_deficits, t.settle_daily, t.settle_ledger_daily):
             conn.execute(delete(table))
         conn.execute(update(t.settle_state).where(t.settle_state.c.id == 1).values(through_seq=0, next_lot_id=1))
-    return catch_up(engine)
+    return catch_up(engine, batch)
 
 
 def _lock_state(conn: Connection) -> Any:
@@ -66,7 +67,7 @@ def _one_batch(conn: Connection, batch: int) -> tuple[int, int, bool]:
         rows = rows[:-1]  # the first leg of a pair whose second leg is in the next batch
     if not rows:
         return 0, state.through_seq, False
-    work = _load(conn, rows, RateBook(conn), state.next_lot_id)
+    work = _load(conn, rows, RateBook.load(conn), state.next_lot_id)
     apply_all(work, rows)
     _write(conn, work)
     through = rows[-1].seq

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -65,13 +66,19 @@ def list_rates(engine: Engine) -> list[dict[str, Any]]:
 class RateBook:
     """Every rate, loaded once per catch-up batch: `rate(store, day)` is the rate in force for that store."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, rows: Iterable[tuple[str, str, int]] = ()) -> None:
+        """`rows`: (store_code, valid_from, fen_per_100_points), in any order."""
         self._by_store: dict[str, tuple[list[str], list[int]]] = {}
-        for row in conn.execute(select(t.settlement_rates).order_by(
-                t.settlement_rates.c.store_code, t.settlement_rates.c.valid_from)):
-            days, rates = self._by_store.setdefault(row.store_code, ([], []))
-            days.append(row.valid_from)
-            rates.append(row.fen_per_100_points)
+        for store, valid_from, rate in sorted(rows):
+            days, rates = self._by_store.setdefault(store, ([], []))
+            days.append(valid_from)
+            rates.append(rate)
+
+    @classmethod
+    def load(cls, conn: Connection) -> RateBook:
+        return cls(tuple(row) for row in conn.execute(select(
+            t.settlement_rates.c.store_code, t.settlement_rates.c.valid_from,
+            t.settlement_rates.c.fen_per_100_points)))
 
     def _lookup(self, store: str, day: str) -> int | None:
         found = self._by_store.get(store)

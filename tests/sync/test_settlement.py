@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from pos_member.services import members, refunds, stored_value
 from pos_member.services.checkout import SaleRequest, commit_sale
-from sync.hq import admin, cli
+from sync.hq import admin, cli, settle_catchup, tables
 from sync.hq import jobs as hq_jobs
 from tests.conftest import MANAGER_PIN
 from tests.sync.fixtures import HQ, Stores, sync
@@ -167,6 +168,16 @@ def test_expiry_and_a_merge_move_the_lots(hq: HQ, stores: Stores):
     assert points_owed(report, "002", "001") == (3000, 3000)
     assert points_owed(report, "001", "001")[0] == 500
     assert report["check"]["points"]["ledger"] == 3500
+    # attributed again from the first entry, two entries per transaction (a merge's transfer pairs straddle
+    # the batches): the same roll-up to the row
+    rollup = _rollup(hq)
+    settle_catchup.rebuild(hq.engine, batch=2)
+    assert _rollup(hq) == rollup
+
+
+def _rollup(hq: HQ) -> list[tuple]:
+    with hq.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(tables.settle_daily).order_by(*tables.settle_daily.primary_key))]
 
 
 @pytest.mark.parametrize("argv", [["report", "settlement", "--period", "2026-11", "--csv"],
