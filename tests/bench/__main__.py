@@ -14,6 +14,7 @@ BENCHMARKS = [
     "tests.bench.bench_decoders",
     "tests.bench.bench_gui",
     "tests.bench.bench_sync",
+    "tests.bench.bench_settlement",
 ]
 
 
