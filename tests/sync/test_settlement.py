@@ -4,6 +4,7 @@ lots to the store that issued them, at that store's rate on the day they were is
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -202,5 +203,14 @@ def test_the_statement_as_an_operator_reads_it(hq: HQ, stores: Stores, capsys: p
     else:
         assert "Pay: 001 -> 002 17.44 yuan" in out and "(ok)" in out and "{" not in out
     assert cli.main(["--db", url, "settlement-rate", "001", "abc"]) == 1
+    capsys.readouterr()
+    assert cli.main(["--db", url, "settlement-rate", "90"]) == 0  # the old form: the chain default, from today
+    assert cli.main(["--db", url, "settlement-rate", "--default", "95", "--from", "2027-01-01"]) == 0
+    assert cli.main(["--db", url, "--json", "settlement", "rates"]) == 0
+    rates = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert {(r["store"], r["from"], r["fen_per_100_points"]) for r in rates} >= {
+        ("001", "2026-01-01", 120), ("*", "2027-01-01", 95), ("*", date.today().isoformat(), 90)}
+    assert cli.main(["--db", url, "settlement-rate", "001", "-5"]) == 1
+    assert cli.main(["--db", url, "settlement-rate", "001", "100", "--from", "2026-02-30"]) == 1
     assert cli.main(["--db", url, "settlement-rate", "009", "100"]) == 1
     assert cli.main(["--db", url, "report", "settlement", "--period", "2026-13"]) == 1
