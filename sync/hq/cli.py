@@ -205,7 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a month, or YYYY-MM-DD..YYYY-MM-DD (both days included)")
     settle.add_argument("--json", dest="report_json", action="store_true", help="the statement as JSON")
     settle.add_argument("--csv", action="store_true", help="the statement as CSV (amounts in yuan)")
-    settle.set_defaults(handler=lambda a, e: admin.settlement(e, a.period), output=_statement_output)
+    settle.add_argument("--against-ledger", action="store_true",
+                        help="also sum the period's entries themselves and compare (slower: reads the month)")
+    settle.set_defaults(handler=lambda a, e: admin.settlement(e, a.period, a.against_ledger),
+                        output=_statement_output)
     rate = sub.add_parser("settlement-rate", help="the fen per 100 points a store's issued points are settled at")
     rate.add_argument("target", nargs="+", metavar="[STORE] FEN_PER_100_POINTS",
                       help="STORE (a store code, or * for the chain default; left out: the chain default) and "

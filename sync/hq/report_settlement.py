@@ -55,7 +55,10 @@ def set_bonus_share(engine: Engine, percent: int) -> dict[str, int]:
     return {BONUS_SHARE_KEY: percent}
 
 
-def settlement_report(engine: Engine, period: str, attribute_first: bool = True) -> dict[str, Any]:
+def settlement_report(engine: Engine, period: str, attribute_first: bool = True,
+                      against_ledger: bool = False) -> dict[str, Any]:
+    """`against_ledger`: also sum the period's entries themselves (a scan of the month's entries, slower)
+    and say whether the roll-up's ledger side matches them."""
     first, last = period_days(period)
     caught_up = catch_up(engine) if attribute_first else None
     with db.read(engine) as conn:
@@ -73,6 +76,7 @@ def settlement_report(engine: Engine, period: str, attribute_first: bool = True)
             t.settle_ledger_daily.c.store_code, t.settle_ledger_daily.c.account,
             t.settle_ledger_daily.c.kind)).all()
         store_codes = [r[0] for r in conn.execute(select(t.stores.c.code).order_by(t.stores.c.code))]
+        scanned = _scan_entries(conn, first, last, caught_up) if against_ledger else None
     amounts: dict[tuple[str, str, str], int] = defaultdict(int)  # (account, issuer, redeemer) -> amount
     points_fen_x100: dict[tuple[str, str], int] = defaultdict(int)
     for account, issuer, redeemer, rate, amount in cells:
@@ -98,8 +102,22 @@ def settlement_report(engine: Engine, period: str, attribute_first: bool = True)
     return {"period": period, "from": first, "to": last, "bonus_share_percent": bonus_share,
             "stores": stores, "points": points, "stored_value": stored,
             "unbacked": _unbacked(amounts, stores), "totals": totals, "payments": _payments(points + stored),
-            "check": _check(amounts, ledger, totals, stores),
+            "check": _check(amounts, ledger, totals, stores) | ({} if scanned is None else {
+                "entries_scanned_agree": scanned == sorted((r[0], r[1], r[2], int(r[3])) for r in ledger
+                                                           if int(r[3]))}),
             "attributed_now": caught_up["entries"] if caught_up else 0}
+
+
+def _scan_entries(conn: Any, first: str, last: str, caught_up: dict[str, int] | None) -> list[tuple]:
+    """The period's redemptions, spends and refunds per store and account straight from `entries` (up to
+    the catch-up's watermark, so entries arriving meanwhile do not count)."""
+    through = caught_up["through_seq"] if caught_up else conn.execute(
+        select(t.settle_state.c.through_seq)).scalar()
+    e = t.entries.c
+    rows = conn.execute(select(e.store_code, e.account, e.kind, func.sum(e.delta)).where(
+        e.business_time >= first, e.business_time < f"{last}~", e.seq <= through,
+        e.kind.in_(("redeem", "spend", "refund"))).group_by(e.store_code, e.account, e.kind)).all()
+    return sorted((r[0], r[1], r[2], int(r[3])) for r in rows if int(r[3]))
 
 
 def _unbacked(amounts: dict[tuple[str, str, str], int], stores: list[str]) -> list[dict[str, Any]]:
@@ -190,6 +208,8 @@ def render_text(report: dict[str, Any]) -> str:
                f"{format_yuan(check['stored_paid']['attributed'] + check['stored_bonus']['attributed'])} = "
                f"{format_yuan(check['stored_paid']['ledger'] + check['stored_bonus']['ledger'])} yuan "
                f"({'ok' if check['agrees_with_ledger'] else 'MISMATCH'})")
+    if "entries_scanned_agree" in check:
+        out.append(f"Check against the entries themselves: {'ok' if check['entries_scanned_agree'] else 'MISMATCH'}")
     return "\n".join(out)
 
 

@@ -20,9 +20,9 @@ from tests.sync.fixtures import HQ, Stores, sync
 
 
 def statement(hq: HQ, period: str = "2026-11") -> dict[str, Any]:
-    report = admin.settlement(hq.engine, period)
+    report = admin.settlement(hq.engine, period, against_ledger=True)
     check = report["check"]
-    assert check["nets_to_zero"] and check["agrees_with_ledger"], check
+    assert check["nets_to_zero"] and check["agrees_with_ledger"] and check["entries_scanned_agree"], check
     return report
 
 
@@ -202,6 +202,8 @@ def test_the_statement_as_an_operator_reads_it(hq: HQ, stores: Stores, capsys: p
         assert "points,001,002,1454,,,17.44" in out
     else:
         assert "Pay: 001 -> 002 17.44 yuan" in out and "(ok)" in out and "{" not in out
+        assert cli.main(["--db", url, *argv, "--against-ledger"]) == 0
+        assert "Check against the entries themselves: ok" in capsys.readouterr().out
     assert cli.main(["--db", url, "settlement-rate", "001", "abc"]) == 1
     capsys.readouterr()
     assert cli.main(["--db", url, "settlement-rate", "90"]) == 0  # the old form: the chain default, from today
