@@ -132,12 +132,19 @@ def test_stored_value_topped_up_at_a_and_spent_at_b(hq: HQ, stores: Stores):
     assert paid + bonus == 33000 and bonus > 0
     assert cell == {"issuer": "001", "redeemer": "002", "paid_fen": paid, "bonus_fen": bonus, "fen": 33000}
     assert report["payments"] == [{"from_store": "001", "to_store": "002", "amount_fen": 33000}]
+    back = refunds.refund_sale(b, sale.sale_id, 10000, None).figures  # 100 yuan of it back, at 002
+    restored = back.stored_paid_restored_fen + back.stored_bonus_restored_fen
+    assert restored > 0
+    sync(b)
+    refunded = statement(hq)
+    assert sum(c["fen"] for c in refunded["stored_value"]) == 33000 - restored
     admin_share = cli.main(["--db", hq.engine.url.render_as_string(hide_password=False), "settlement",
                             "bonus-share", "0"])
     assert admin_share == 0
     report = statement(hq)
-    assert report["stored_value"][0]["fen"] == paid  # bonus settled at 0%: the redeeming store bears it
-    assert total(report, "002")["to_receive_fen"] == paid
+    (cell,) = report["stored_value"]
+    assert cell["fen"] == cell["paid_fen"]  # bonus settled at 0%: the redeeming store bears it
+    assert total(report, "002")["to_receive_fen"] == cell["paid_fen"]
 
 
 def test_expiry_and_a_merge_move_the_lots(hq: HQ, stores: Stores):
@@ -179,6 +186,30 @@ def test_expiry_and_a_merge_move_the_lots(hq: HQ, stores: Stores):
 def _rollup(hq: HQ) -> list[tuple]:
     with hq.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(select(tables.settle_daily).order_by(*tables.settle_daily.primary_key))]
+
+
+def test_a_balance_spent_twice_offline_is_settled_once_new_points_cover_it(hq: HQ, stores: Stores):
+    a, b, c = (stores.enrolled(hq, code) for code in ("001", "002", "003"))
+    view = members.register_member(a, "Wu", "13800002222")
+    commit_sale(a, SaleRequest(view.card_no, 300000))  # 3,000 points from 001
+    sync(a)
+    sync(b)
+    sync(c)
+    tobacco = (("tobacco", 12000),)  # earns no points: the test follows the 3,000 alone
+    for till in (b, c):  # both tills spend the confirmed 3,000 before either syncs
+        commit_sale(till, SaleRequest(view.card_no, 12000, lines=tobacco, redeem_points=3000))
+    sync(b)
+    sync(c)
+    report = statement(hq)
+    assert points_owed(report, "001", "002") == (3000, 3000)
+    assert points_owed(report, "001", "003") == (0, 0)  # nothing was left: no store issued these
+    assert report["unbacked"] == [{"redeemer": "003", "points": 3000, "stored_paid": 0, "stored_bonus": 0}]
+    sync(a)
+    commit_sale(a, SaleRequest(view.card_no, 500000))  # the member's next 5,000 points from 001 fill the hole
+    sync(a)
+    report = statement(hq)
+    assert points_owed(report, "001", "003") == (3000, 3000) and report["unbacked"] == []
+    assert total(report, "001")["to_pay_fen"] == 6000
 
 
 @pytest.mark.parametrize("argv", [["report", "settlement", "--period", "2026-11", "--csv"],
