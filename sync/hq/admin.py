@@ -128,10 +128,12 @@ def set_settlement_rate(engine: Engine, store: str, fen_per_100_points: int,
         raise AdminError(str(exc)) from None
 
 
-def settlement(engine: Engine, period: str, against_ledger: bool = False) -> dict[str, Any]:
+def settlement(engine: Engine, period: str, against_ledger: bool = False, store: str | None = None
+               ) -> dict[str, Any]:
     """The store x store statement for a period (sync.hq.report_settlement), after attributing every entry
     HQ holds (sync.hq.settle_catchup)."""
     try:
-        return report_settlement.settlement_report(engine, period, against_ledger=against_ledger)
+        report = report_settlement.settlement_report(engine, period, against_ledger=against_ledger)
+        return report_settlement.for_store(report, store) if store else report
     except report_settlement.PeriodRefused as exc:
         raise AdminError(str(exc)) from None

@@ -207,7 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     settle.add_argument("--csv", action="store_true", help="the statement as CSV (amounts in yuan)")
     settle.add_argument("--against-ledger", action="store_true",
                         help="also sum the period's entries themselves and compare (slower: reads the month)")
-    settle.set_defaults(handler=lambda a, e: admin.settlement(e, a.period, a.against_ledger),
+    settle.add_argument("--store", metavar="CODE", help="only what this store pays and is paid")
+    settle.set_defaults(handler=lambda a, e: admin.settlement(e, a.period, a.against_ledger, a.store),
                         output=_statement_output)
     rate = sub.add_parser("settlement-rate", help="the fen per 100 points a store's issued points are settled at")
     rate.add_argument("target", nargs="+", metavar="[STORE] FEN_PER_100_POINTS",

@@ -172,6 +172,22 @@ def _check(amounts: dict[tuple[str, str, str], int], ledger: list[Any], totals: 
             "mismatches": mismatches, **summary}
 
 
+def for_store(report: dict[str, Any], store: str) -> dict[str, Any]:
+    """The statement as one store sees it: the cells it pays or is paid, and its own totals (the check
+    line stays the chain's)."""
+    if store not in report["stores"]:
+        raise PeriodRefused(f"--store: no store {store} in the statement")
+
+    def mine(cell: dict[str, Any]) -> bool:
+        return store in (cell["issuer"], cell["redeemer"])
+
+    return report | {"store": store, "points": [c for c in report["points"] if mine(c)],
+                     "stored_value": [c for c in report["stored_value"] if mine(c)],
+                     "totals": [r for r in report["totals"] if r["store"] == store],
+                     "unbacked": [r for r in report["unbacked"] if r["redeemer"] == store],
+                     "payments": [p for p in report["payments"] if store in (p["from_store"], p["to_store"])]}
+
+
 def render_text(report: dict[str, Any]) -> str:
     """The statement for a person: amounts in yuan, the matrices as issuer (pays) x redeemer (receives)."""
     out = [f"Settlement {report['period']} ({report['from']} to {report['to']})",

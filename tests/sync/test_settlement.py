@@ -210,6 +210,9 @@ def test_a_balance_spent_twice_offline_is_settled_once_new_points_cover_it(hq: H
     report = statement(hq)
     assert points_owed(report, "001", "003") == (3000, 3000) and report["unbacked"] == []
     assert total(report, "001")["to_pay_fen"] == 6000
+    seen_by_c = admin.settlement(hq.engine, "2026-11", store="003")
+    assert [(c["issuer"], c["redeemer"]) for c in seen_by_c["points"]] == [("001", "003")]
+    assert seen_by_c["totals"] == [{"store": "003", "to_pay_fen": 0, "to_receive_fen": 3000, "net_fen": 3000}]
 
 
 @pytest.mark.parametrize("argv", [["report", "settlement", "--period", "2026-11", "--csv"],
