@@ -15,7 +15,7 @@
     pos-hq rules publish FILE.toml
     pos-hq verify STORE                                      # the store's tills' audit heads and entries
     pos-hq member export MEMBER_NO                           # all HQ holds about a member (JSON)
-    pos-hq report settlement --period 2026-11 [--json|--csv]  # store x store: points and stored value
+    pos-hq report settlement --period 2026-11 [--store CODE] [--json|--csv] [--against-ledger]  # store x store
     pos-hq settlement-rate STORE FEN_PER_100_POINTS [--from YYYY-MM-DD]   # STORE * (or --default): chain default
     pos-hq settlement rates | catch-up | rebuild | bonus-share PERCENT
 
