@@ -8,17 +8,15 @@ import re
 import secrets
 from typing import Any
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, func, select
 
 from pos_member.domain.rules import parse_rules_toml
-from sync.hq import db, member_merge
+from sync.hq import db, member_merge, report_settlement, settle_rates
 from sync.hq import tables as t
 from sync.hq.service import new_enrol_code_expiry, sha256, utc_now
 
 # Crockford-ish alphabet: no 0/O or 1/I/L to misread when a manager types the code at the till.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-SETTLEMENT_RATE_KEY = "settlement_fen_per_100_points"
-DEFAULT_SETTLEMENT_RATE = 100  # the redemption rate: 100 points = 1 yuan
 
 
 class AdminError(Exception):
@@ -120,46 +118,22 @@ def publish_rules(engine: Engine, toml_text: str) -> dict[str, Any]:
     return {"version": version, "label": rules.label}
 
 
-def set_settlement_rate(engine: Engine, fen_per_100_points: int) -> dict[str, Any]:
-    if fen_per_100_points < 0:
-        raise AdminError("the rate must not be negative")
-    with db.write(engine) as conn:
-        db.set_setting(conn, SETTLEMENT_RATE_KEY, str(fen_per_100_points))
-    return {SETTLEMENT_RATE_KEY: fen_per_100_points}
+def set_settlement_rate(engine: Engine, store: str, fen_per_100_points: int,
+                        valid_from: str | None = None) -> dict[str, Any]:
+    """The rate STORE's points are settled at from `valid_from` (default today); STORE '*' is the chain
+    default for stores without a rate of their own (sync.hq.settle_rates)."""
+    try:
+        return settle_rates.set_rate(engine, store, fen_per_100_points, valid_from)
+    except settle_rates.RateRefused as exc:
+        raise AdminError(str(exc)) from None
 
 
-def settlement(engine: Engine, period: str) -> dict[str, Any]:
-    """Per store for the month: points it issued (earn) and points redeemed at its tills. A store that
-    redeemed more than it issued gave away value other stores' members earned; it is paid the difference at
-    the configured rate by the stores that issued more than was redeemed with them, in proportion to their
-    surplus. Transfers are in integer fen; the rounding remainder goes to the largest payer."""
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-        raise AdminError("period must look like 2026-11")
-    with db.read(engine) as conn:
-        rate = int(db.get_setting(conn, SETTLEMENT_RATE_KEY, str(DEFAULT_SETTLEMENT_RATE)) or 0)
-        rows = conn.execute(select(
-            t.entries.c.store_code,
-            func.sum(case((t.entries.c.kind == "earn", t.entries.c.delta), else_=0)).label("issued"),
-            func.sum(case((t.entries.c.kind == "redeem", -t.entries.c.delta), else_=0)).label("redeemed"),
-        ).where(t.entries.c.account == "points", t.entries.c.kind.in_(("earn", "redeem")),
-                t.entries.c.business_time.like(f"{period}%"))
-            .group_by(t.entries.c.store_code).order_by(t.entries.c.store_code)).all()
-    stores = [{"store_code": r.store_code, "points_issued": int(r.issued or 0),
-               "points_redeemed": int(r.redeemed or 0)} for r in rows]
-    for s in stores:
-        s["net_points"] = s["points_issued"] - s["points_redeemed"]
-        s["net_fen"] = s["net_points"] * rate // 100
-    payers = [s for s in stores if s["net_points"] > 0]
-    payees = [s for s in stores if s["net_points"] < 0]
-    surplus = sum(s["net_points"] for s in payers)
-    transfers = []
-    for payee in payees:
-        owed = -payee["net_points"] * rate // 100
-        shares = [(payer, owed * payer["net_points"] // surplus) for payer in payers]
-        remainder = owed - sum(amount for _, amount in shares)
-        for index, (payer, amount) in enumerate(sorted(shares, key=lambda x: -x[0]["net_points"])):
-            amount += remainder if index == 0 else 0
-            if amount:
-                transfers.append({"from_store": payer["store_code"], "to_store": payee["store_code"],
-                                  "amount_fen": amount})
-    return {"period": period, "rate_fen_per_100_points": rate, "stores": stores, "transfers": transfers}
+def settlement(engine: Engine, period: str, against_ledger: bool = False, store: str | None = None
+               ) -> dict[str, Any]:
+    """The store x store statement for a period (sync.hq.report_settlement), after attributing every entry
+    HQ holds (sync.hq.settle_catchup)."""
+    try:
+        report = report_settlement.settlement_report(engine, period, against_ledger=against_ledger)
+        return report_settlement.for_store(report, store) if store else report
+    except report_settlement.PeriodRefused as exc:
+        raise AdminError(str(exc)) from None

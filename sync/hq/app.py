@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from sync import protocol as p
-from sync.hq import audit_heads, db, holds, intake, service
+from sync.hq import audit_heads, db, holds, intake, service, settle_catchup
 from sync.hq import jobs as hq_jobs
 from sync.hq import push as hq_push
 from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
@@ -63,9 +63,11 @@ def create_app(engine: Engine, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
             # HQ still starts (and answers 503 until the database is back); a restore is then not announced
             log.exception("could not open a feed epoch")
         nightly = asyncio.create_task(_nightly_jobs(engine, jobs_every_s)) if jobs_every_s else None
+        settling = asyncio.create_task(_settlement_catch_up(engine, SETTLE_EVERY_S)) if jobs_every_s else None
         yield
-        if nightly is not None:
-            nightly.cancel()
+        for task in (nightly, settling):
+            if task is not None:
+                task.cancel()
 
     app = FastAPI(title="pos-member HQ", version=str(p.PROTOCOL_VERSION), lifespan=serving,
                   description="Store <-> HQ sync: enrolment, exactly-once ledger push, change-feed pull.")
@@ -173,6 +175,23 @@ async def _nightly_jobs(engine: Engine, every_s: float) -> None:
                 log.info("nightly jobs ran for %s", ", ".join(ran))
         except Exception:  # a database outage must not end the loop: the next round catches up
             log.exception("nightly jobs failed; retrying at the next round")
+        await asyncio.sleep(every_s)
+
+
+SETTLE_EVERY_S = 60.0
+
+
+async def _settlement_catch_up(engine: Engine, every_s: float) -> None:
+    """Attribute newly received entries to the stores whose lots they consumed (sync.hq.settle_catchup), so
+    a statement finds the roll-ups current. Each worker runs it; the settle_state row lock makes one at a
+    time, and the others find nothing left to do."""
+    while True:
+        try:
+            done = await asyncio.to_thread(settle_catchup.catch_up, engine)
+            if done["entries"]:
+                log.info("settlement: attributed %d entries (through seq %d)", done["entries"], done["through_seq"])
+        except Exception:  # a database outage must not end the loop
+            log.exception("settlement catch-up failed; retrying at the next round")
         await asyncio.sleep(every_s)
 
 

@@ -15,7 +15,9 @@
     pos-hq rules publish FILE.toml
     pos-hq verify STORE                                      # the store's tills' audit heads and entries
     pos-hq member export MEMBER_NO                           # all HQ holds about a member (JSON)
-    pos-hq report settlement --period 2026-11 | pos-hq settlement-rate FEN_PER_100_POINTS
+    pos-hq report settlement --period 2026-11 [--store CODE] [--json|--csv] [--against-ledger]  # store x store
+    pos-hq settlement-rate STORE FEN_PER_100_POINTS [--from YYYY-MM-DD]   # STORE * (or --default): chain default
+    pos-hq settlement rates | catch-up | rebuild | bonus-share PERCENT
     pos-hq report sales --period 2026-11 [--store CODE] [--csv]  # sales and refunds by store and day, in yuan
     pos-hq report campaigns [--store CODE]                   # per campaign: issued, used at each store
     pos-hq sale SALE_ID|RECEIPT_NO                           # one sale with its lines and refunds
@@ -32,6 +34,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -43,7 +46,7 @@ from sqlalchemy import Engine
 from pos_member.broken_pipe import quiet_on_broken_pipe
 from pos_member.domain.errors import PosError
 from pos_member.storage.engine import disk_refusal
-from sync.hq import admin, db
+from sync.hq import admin, db, report_settlement, settle_catchup, settle_rates
 from sync.hq import jobs as hq_jobs
 from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, MAX_BODY_ENV
 
@@ -108,6 +111,26 @@ def _export(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
         return export_member(engine, args.member_no)
     except LookupError as exc:
         raise admin.AdminError(str(exc)) from exc
+
+
+def _settlement_rate(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
+    """`settlement-rate [STORE] FEN` (the old form, a rate alone, sets the chain default)."""
+    target = list(args.target)
+    if len(target) > 2 or (args.default and len(target) != 1):
+        raise ValueError("give STORE and FEN_PER_100_POINTS, or --default FEN_PER_100_POINTS")
+    store = "*" if len(target) == 1 else target[0]
+    if not re.fullmatch(r"-?\d+", target[-1]):
+        raise ValueError(f"FEN_PER_100_POINTS must be a whole number, not {target[-1]!r}")
+    return admin.set_settlement_rate(engine, store, int(target[-1]), args.valid_from)
+
+
+def _statement_output(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    if args.json or args.report_json:
+        print(json.dumps(result, ensure_ascii=False))
+    elif args.csv:
+        sys.stdout.write(report_settlement.render_csv(result))
+    else:
+        print(report_settlement.render_text(result))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -180,9 +203,16 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("file")
     publish.set_defaults(handler=lambda a, e: admin.publish_rules(e, Path(a.file).read_text(encoding="utf-8")))
     report = sub.add_parser("report", help="reports").add_subparsers(dest="action", required=True)
-    settle = report.add_parser("settlement", help="inter-store points settlement for a month")
-    settle.add_argument("--period", required=True, metavar="YYYY-MM")
-    settle.set_defaults(handler=lambda a, e: admin.settlement(e, a.period))
+    settle = report.add_parser("settlement", help="what the stores owe each other for a period (store x store)")
+    settle.add_argument("--period", required=True, metavar="YYYY-MM",
+                        help="a month, or YYYY-MM-DD..YYYY-MM-DD (both days included)")
+    settle.add_argument("--json", dest="report_json", action="store_true", help="the statement as JSON")
+    settle.add_argument("--csv", action="store_true", help="the statement as CSV (amounts in yuan)")
+    settle.add_argument("--against-ledger", action="store_true",
+                        help="also sum the period's entries themselves and compare (slower: reads the month)")
+    settle.add_argument("--store", metavar="CODE", help="only what this store pays and is paid")
+    settle.set_defaults(handler=lambda a, e: admin.settlement(e, a.period, a.against_ledger, a.store),
+                        output=_statement_output)
     sales = report.add_parser("sales", help="sales and refunds by store and day (in yuan)")
     sales.add_argument("--period", required=True, metavar="YYYY-MM", help="a month, or YYYY-MM-DD..YYYY-MM-DD")
     sales.add_argument("--store", metavar="CODE")
@@ -194,9 +224,27 @@ def build_parser() -> argparse.ArgumentParser:
     sale = sub.add_parser("sale", help="one sale of the chain with its lines and refunds")
     sale.add_argument("key", metavar="SALE_ID|RECEIPT_NO")
     sale.set_defaults(handler=_show_sale)
-    rate = sub.add_parser("settlement-rate", help="set the settlement rate in fen per 100 points")
-    rate.add_argument("fen", type=int)
-    rate.set_defaults(handler=lambda a, e: admin.set_settlement_rate(e, a.fen))
+    rate = sub.add_parser("settlement-rate", help="the fen per 100 points a store's issued points are settled at")
+    rate.add_argument("target", nargs="+", metavar="[STORE] FEN_PER_100_POINTS",
+                      help="STORE (a store code, or * for the chain default; left out: the chain default) and "
+                           "the rate")
+    rate.add_argument("--default", action="store_true", help="set the chain default (same as STORE *)")
+    rate.add_argument("--from", dest="valid_from", metavar="YYYY-MM-DD",
+                      help="the first business day it applies to (default today); earlier days keep their rate")
+    rate.set_defaults(handler=_settlement_rate)
+    settlement = sub.add_parser("settlement", help="inter-store settlement upkeep").add_subparsers(
+        dest="action", required=True)
+    settlement.add_parser("rates", help="every settlement rate and the day it applies from").set_defaults(
+        handler=lambda a, e: settle_rates.list_rates(e))
+    settlement.add_parser("catch-up", help="attribute the entries HQ received since the last run "
+                                           "(serve does it every minute)").set_defaults(
+        handler=lambda a, e: settle_catchup.catch_up(e))
+    settlement.add_parser("rebuild", help="attribute every entry again from the first (after a rate was set for "
+                                          "past days)").set_defaults(handler=lambda a, e: settle_catchup.rebuild(e))
+    bonus = settlement.add_parser("bonus-share", help="the share of stored-value bonus the issuing store pays the "
+                                                      "store it is spent at (default 100)")
+    bonus.add_argument("percent", type=int, metavar="PERCENT")
+    bonus.set_defaults(handler=lambda a, e: report_settlement.set_bonus_share(e, a.percent))
     return parser
 
 
@@ -295,6 +343,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return 3
     finally:
         engine.dispose()
+    if getattr(args, "output", None) is not None:
+        args.output(args, result)
+        return 0
     if args.command == "member" and args.action == "export":
         print(json.dumps(result, ensure_ascii=False, default=str, indent=2))  # always JSON: it is a document
         return 0

@@ -371,3 +371,79 @@ holds = Table(
 )
 Index("ix_holds_member_open", holds.c.member_uuid, holds.c.status)
 Index("ix_holds_coupon", holds.c.coupon_code)
+
+# migration 0009: inter-store settlement (sync.hq.settle_lots, sync.hq.settle_rates, sync.hq.report_settlement)
+# The rate each issuing store is paid at, by the date it applies from; store_code '*' is the chain default.
+settlement_rates = Table(
+    "settlement_rates", metadata,
+    Column("store_code", String(16), primary_key=True),
+    Column("valid_from", String(10), primary_key=True),
+    Column("fen_per_100_points", Integer, nullable=False),
+    Column("set_at", String(64), nullable=False),
+)
+
+# One row: the feed seq through which entries have been attributed, and the next lot id to hand out.
+settle_state = Table(
+    "settle_state", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("through_seq", BigInteger, nullable=False),
+    Column("next_lot_id", BigInteger, nullable=False),
+)
+
+# A member's lots per account (points, stored_paid, stored_bonus): who issued them, when, what is left.
+settle_lots = Table(
+    "settle_lots", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("member_uuid", String(36), nullable=False),
+    Column("account", String(16), nullable=False),
+    Column("issuer", String(16), nullable=True),  # NULL: points no store issued (an overdraft moved by a merge)
+    Column("issued_on", String(10), nullable=False),
+    Column("sale_id", String(36), nullable=True),  # the sale an earn lot came from (a refund's reversal)
+    Column("rate", Integer, nullable=False),  # fen per 100, fixed when the lot is issued (stored value: 100)
+    Column("remaining", BigInteger, nullable=False),
+)
+Index("ix_settle_lots_member", settle_lots.c.member_uuid, settle_lots.c.account, settle_lots.c.remaining)
+Index("ix_settle_lots_sale", settle_lots.c.sale_id)
+
+# What a sale's redemption or stored-value spend took from which lot (and has not been refunded yet).
+settle_takes = Table(
+    "settle_takes", metadata,
+    Column("sale_id", String(36), primary_key=True),
+    Column("account", String(16), primary_key=True),
+    Column("lot_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("amount", BigInteger, nullable=False),
+)
+
+# Consumption no lot covered (a balance overdrawn offline): the store that consumed (NULL: an expiry or a
+# correction), filled by the member's next lots.
+settle_deficits = Table(
+    "settle_deficits", metadata,
+    Column("member_uuid", String(36), primary_key=True),
+    Column("account", String(16), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("store_code", String(16), nullable=True),
+    Column("sale_id", String(36), nullable=True),
+    Column("amount", BigInteger, nullable=False),
+)
+
+# The daily roll-up the statement reads: amount consumed at `redeemer` from lots `issuer` issued ('' = no
+# lot covered it), at `rate` fen per 100 (100 for stored value: face value).
+settle_daily = Table(
+    "settle_daily", metadata,
+    Column("day", String(10), primary_key=True),
+    Column("account", String(16), primary_key=True),
+    Column("issuer", String(16), primary_key=True),
+    Column("redeemer", String(16), primary_key=True),
+    Column("rate", Integer, primary_key=True, autoincrement=False),
+    Column("amount", BigInteger, nullable=False),
+)
+
+# The ledger side of the statement's check: the entries' sums per day, store, account and kind.
+settle_ledger_daily = Table(
+    "settle_ledger_daily", metadata,
+    Column("day", String(10), primary_key=True),
+    Column("store_code", String(16), primary_key=True),
+    Column("account", String(16), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("total", BigInteger, nullable=False),
+)

@@ -16,6 +16,7 @@ BENCHMARKS = [
     "tests.bench.bench_sync",
     "tests.bench.bench_chain",  # builds the chain's data once (~10 minutes), then reuses it
     "tests.bench.bench_holds",
+    "tests.bench.bench_settlement",
 ]
 
 

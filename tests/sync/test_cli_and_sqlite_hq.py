@@ -73,11 +73,9 @@ def test_settlement_statement(tmp_path: Path, hq, stores: Stores):
     sync(b)
     month = a.clock().strftime("%Y-%m")
     statement = admin.settlement(hq.engine, month)
-    by_store = {s["store_code"]: s for s in statement["stores"]}
-    assert by_store["001"]["points_issued"] == 2000 and by_store["002"]["points_redeemed"] == 1500
-    transfers = statement["transfers"]
-    owed = (1500 - by_store["002"]["points_issued"]) * statement["rate_fen_per_100_points"] // 100
-    assert transfers == [{"from_store": "001", "to_store": "002", "amount_fen": owed}]
+    # 1,500 of 001's points were spent at 002: 001 pays 002 for them at the default rate (100 points = 1 yuan)
+    assert statement["points"] == [{"issuer": "001", "redeemer": "002", "points": 1500, "fen": 1500}]
+    assert statement["payments"] == [{"from_store": "001", "to_store": "002", "amount_fen": 1500}]
     with pytest.raises(admin.AdminError):
         admin.settlement(hq.engine, "2026-13")
 
