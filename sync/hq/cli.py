@@ -9,7 +9,9 @@
     pos-hq store code CODE                                   # another code (another till, or re-enrolment)
     pos-hq store list
     pos-hq device list | pos-hq device revoke DEVICE_ID
-    pos-hq quarantine list | pos-hq flags list [--kind overdraft|duplicate_phone]
+    pos-hq quarantine list
+    pos-hq flags list [--kind KIND] [--all] | pos-hq flags show ID
+    pos-hq flags resolve|dismiss ID --note TEXT [--operator NAME]   # closes it once; the operator recorded
     pos-hq member duplicates                                 # members sharing a phone: merge candidates
     pos-hq member merge KEEP_UUID OTHER_UUID                 # OTHER's balances and cards move to KEEP
     pos-hq rules publish FILE.toml
@@ -43,6 +45,7 @@ from pos_member.storage.engine import disk_refusal
 from sync.hq import admin, db
 from sync.hq import jobs as hq_jobs
 from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, MAX_BODY_ENV
+from sync.hq.flags import FlagRefused
 
 Handler = Callable[[argparse.Namespace, Engine], Any]
 
@@ -107,6 +110,43 @@ def _export(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
         raise admin.AdminError(str(exc)) from exc
 
 
+def _flag_id(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"ID must be a flag's number (from `pos-hq flags list`), not {value!r}")
+    return int(value)
+
+
+def _flags_text(result: Any) -> str:
+    from sync.hq.flags import flag_lines
+
+    if isinstance(result, dict) and "kind" not in result:  # a close: flag_id, status, closed_by...
+        return f"flag {result['flag_id']} {result['status']} by {result['closed_by']} at {result['closed_at']}"
+    flags = result if isinstance(result, list) else [result]
+    return "\n".join(line for flag in flags for line in flag_lines(flag)) if flags else "no flags"
+
+
+def _add_flag_commands(sub: Any) -> None:
+    from sync.hq import flags as hq_flags
+
+    flags = sub.add_parser("flags", help="things to look at: overdrafts, duplicate phones, rejected records, "
+                                         "audit mismatches, double coupon uses and refunds").add_subparsers(
+        dest="action", required=True)
+    flist = flags.add_parser("list", help="open flags (--all: closed ones too)")
+    flist.add_argument("--kind", choices=hq_flags.KINDS)
+    flist.add_argument("--all", action="store_true", help="closed flags too")
+    flist.set_defaults(handler=lambda a, e: hq_flags.list_flags(e, a.kind, a.all), render=_flags_text)
+    show = flags.add_parser("show", help="a flag with its history")
+    show.add_argument("id", type=_flag_id, metavar="ID")
+    show.set_defaults(handler=lambda a, e: hq_flags.show_flag(e, a.id), render=_flags_text)
+    for status, verb in (("resolved", "resolve"), ("dismissed", "dismiss")):
+        close = flags.add_parser(verb, help=f"{verb} an open flag, with a note; the operator is recorded")
+        close.add_argument("id", type=_flag_id, metavar="ID")
+        close.add_argument("--note", required=True, help="what was found or done")
+        close.add_argument("--operator", metavar="NAME", help="who closes it (default: the OS user)")
+        close.set_defaults(handler=lambda a, e, s=status: hq_flags.work_flag(
+            e, a.id, status=s, note=a.note, operator=a.operator), render=_flags_text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pos-hq", description="pos-member HQ: sync server and chain admin.")
     parser.add_argument("--db", metavar="URL", help="database URL (postgresql://... or sqlite:///...)")
@@ -151,11 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     quarantine = sub.add_parser("quarantine", help="entries HQ rejected").add_subparsers(dest="action",
                                                                                        required=True)
     quarantine.add_parser("list").set_defaults(handler=lambda a, e: admin.list_quarantine(e))
-    flags = sub.add_parser("flags", help="overdrafts and duplicate phones").add_subparsers(dest="action",
-                                                                                          required=True)
-    flist = flags.add_parser("list")
-    flist.add_argument("--kind")
-    flist.set_defaults(handler=lambda a, e: admin.list_flags(e, a.kind))
+    _add_flag_commands(sub)
     member = sub.add_parser("member", help="members at HQ").add_subparsers(dest="action", required=True)
     member.add_parser("duplicates", help="members sharing a phone (open duplicate_phone flags)").set_defaults(
         handler=lambda a, e: admin.member_duplicates(e))
@@ -244,7 +280,7 @@ def _main(argv: Sequence[str] | None) -> int:
         result = args.handler(args, engine)
     except BrokenPipeError:
         raise
-    except (admin.AdminError, PosError, ValueError) as exc:
+    except (admin.AdminError, FlagRefused, PosError, ValueError) as exc:
         return _refused(exc, args.json)
     except Exception as exc:  # never a traceback in front of a person
         refusal = disk_refusal(exc, engine.url.database or "")  # a full disk, a read-only file or folder
@@ -260,7 +296,11 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "member" and args.action == "export":
         print(json.dumps(result, ensure_ascii=False, default=str, indent=2))  # always JSON: it is a document
         return 0
-    _print(result, args.json)
+    render = getattr(args, "render", None)
+    if render is not None and not args.json:
+        print(render(result))
+    else:
+        _print(result, args.json)
     if args.command == "verify" and result.get("problems"):
         print(f"error: verify found {len(result['problems'])} problem(s)", file=sys.stderr)
         return 1
