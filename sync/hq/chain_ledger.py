@@ -91,7 +91,9 @@ _BALANCE = {"points": "points", "stored_paid": "stored_paid_fen", "stored_bonus"
 
 
 def move_balances(conn: Connection, rows: list[dict[str, Any]], now: str) -> None:
-    """Add the entries' deltas to their members' chain balances; flag any balance that goes below zero."""
+    """Add the entries' deltas to their members' chain balances; flag a balance these entries took down and
+    left below zero (an overdraft). Entries that leave a balance below zero but raise it (an earn after an
+    overdraft) are no new overdraft: a flag closed by an operator stays closed."""
     totals: dict[str, dict[str, int]] = {}
     stores = {row["member_uuid"]: row.get("store_code") for row in rows}
     for row in rows:
@@ -106,15 +108,19 @@ def move_balances(conn: Connection, rows: list[dict[str, Any]], now: str) -> Non
             "paid": [totals[u]["stored_paid_fen"] for u in uuids],
             "bonus": [totals[u]["stored_bonus_fen"] for u in uuids]}).all()
         for balance in balances:
-            if min(balance.points, balance.stored_paid_fen, balance.stored_bonus_fen) < 0:
+            if _overdrawn(totals[balance.uuid], balance._mapping):
                 _flag_overdraft(conn, balance.uuid, balance, now, stores.get(balance.uuid))
         return
     for uuid, change in sorted(totals.items()):  # a fixed order: no deadlock between two pushes
         balance = conn.execute(t.members.update().where(t.members.c.uuid == uuid).values(
             {t.members.c[col]: t.members.c[col] + delta for col, delta in change.items()}).returning(
             t.members.c.points, t.members.c.stored_paid_fen, t.members.c.stored_bonus_fen)).one()
-        if min(balance) < 0:
+        if _overdrawn(change, balance._mapping):
             _flag_overdraft(conn, uuid, balance, now, stores.get(uuid))
+
+
+def _overdrawn(change: dict[str, int], balance: Any) -> bool:
+    return any(change[column] < 0 and balance[column] < 0 for column in _BALANCE.values())
 
 
 _BULK_MOVE = text(
