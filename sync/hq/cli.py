@@ -18,6 +18,7 @@
     pos-hq verify STORE                                      # the store's tills' audit heads and entries
     pos-hq member export MEMBER_NO                           # all HQ holds about a member (JSON)
     pos-hq report settlement --period 2026-11 | pos-hq settlement-rate FEN_PER_100_POINTS
+    pos-hq report points|liability|tiers --period 2026-11 [--store CODE] [--json|--csv]   # chain reports
 
 Global: --db URL (else POS_HQ_DATABASE_URL, else SQLite in --home / POS_HQ_HOME / the user data dir), --json.
 Exit codes: 0 done; 1 refused (one line on stderr), also for a database written by a newer pos-hq, a full disk
@@ -147,6 +148,48 @@ def _add_flag_commands(sub: Any) -> None:
             e, a.id, status=s, note=a.note, operator=a.operator), render=_flags_text)
 
 
+def _chain_report(args: argparse.Namespace, engine: Engine) -> Any:
+    from sync.hq import report_liability, report_points, report_tiers
+    from sync.hq.report_period import check_store, parse_period, render
+
+    store = check_store(args.store)
+    if args.action == "tiers":
+        report = report_tiers.tiers_report(engine, store)
+        if args.period:
+            report["notes"].append(f"tiers as they stand now: HQ keeps no tier history (--period {args.period} "
+                                   "does not change them)")
+        columns = report_tiers.columns(report)
+    elif args.action == "points":
+        report, columns = report_points.points_report(engine, parse_period(args.period), store), report_points.COLUMNS
+    else:
+        report = report_liability.liability_report(engine, parse_period(args.period), store)
+        columns = report_liability.COLUMNS
+    if args.json or args.report_json:
+        args.json = True  # `report points --json` as well as `pos-hq --json report points`
+        return report
+    if args.action == "liability" and not args.csv:
+        return _Text(report_liability.liability_text(report))
+    return _Text(render(report, columns, args.csv))
+
+
+class _Text(str):
+    """A report already rendered as text or CSV: printed as it is."""
+
+
+def _add_chain_reports(report: Any) -> None:
+    for name, text_ in (("points", "points issued, redeemed, expired, adjusted by store (daily roll-ups)"),
+                        ("liability", "points and stored value owed to members by home store: opening, "
+                                      "movements, closing"),
+                        ("tiers", "members by tier and home store, as they stand")):
+        chain = report.add_parser(name, help=text_)
+        chain.add_argument("--period", required=name != "tiers", metavar="YYYY-MM",
+                           help="a month, or days as YYYY-MM-DD..YYYY-MM-DD")
+        chain.add_argument("--store", metavar="CODE", help="one store only")
+        chain.add_argument("--json", dest="report_json", action="store_true")
+        chain.add_argument("--csv", action="store_true")
+        chain.set_defaults(handler=_chain_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pos-hq", description="pos-member HQ: sync server and chain admin.")
     parser.add_argument("--db", metavar="URL", help="database URL (postgresql://... or sqlite:///...)")
@@ -216,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     settle = report.add_parser("settlement", help="inter-store points settlement for a month")
     settle.add_argument("--period", required=True, metavar="YYYY-MM")
     settle.set_defaults(handler=lambda a, e: admin.settlement(e, a.period))
+    _add_chain_reports(report)
     rate = sub.add_parser("settlement-rate", help="set the settlement rate in fen per 100 points")
     rate.add_argument("fen", type=int)
     rate.set_defaults(handler=lambda a, e: admin.set_settlement_rate(e, a.fen))
@@ -297,7 +341,9 @@ def _main(argv: Sequence[str] | None) -> int:
         print(json.dumps(result, ensure_ascii=False, default=str, indent=2))  # always JSON: it is a document
         return 0
     render = getattr(args, "render", None)
-    if render is not None and not args.json:
+    if isinstance(result, _Text):
+        print(result)
+    elif render is not None and not args.json:
         print(render(result))
     else:
         _print(result, args.json)
