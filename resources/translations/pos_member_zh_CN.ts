@@ -941,6 +941,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>This store is enrolled with HQ, so its rules come from HQ (version {version} is in force). HQ can allow this store rules of its own.</source>
+        <translation>本店已加入总部，规则由总部下发（当前生效的是第 {version} 版）。如需使用本店自己的规则，请总部为本店开通。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>{field}: dates are written YYYY-MM-DD.</source>
         <translation>{field}：日期格式为 YYYY-MM-DD。</translation>
     </message>
@@ -1416,7 +1421,7 @@
         <translation>不可用：{0}</translation>
     </message>
     <message>
-        <location line="-202"/>
+        <location line="-205"/>
         <location line="+2"/>
         <source>This is not a coupon code (10 letters and digits).</source>
         <translation>这不是优惠券码（10 位字母和数字）。</translation>
@@ -1750,6 +1755,11 @@
         <translation>总部数据暂存未应用</translation>
     </message>
     <message>
+        <location line="+0"/>
+        <source>Rules in force</source>
+        <translation>生效规则</translation>
+    </message>
+    <message>
         <location line="+13"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
@@ -1802,11 +1812,32 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+8"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+2"/>
+        <source>version {0}: HQ&apos;s rules (HQ version {1})</source>
+        <translation>第 {0} 版：总部规则（总部第 {1} 版）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>version {0}: this store&apos;s own rules</source>
+        <translation>第 {0} 版：本店自己的规则</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>version {0}: this store&apos;s own rules (allowed by HQ)</source>
+        <translation>第 {0} 版：本店自己的规则（总部已允许）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>version {0}: this store&apos;s own rules, until HQ&apos;s rules arrive</source>
+        <translation>第 {0} 版：本店自己的规则，待总部规则下发后替换</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>member</source>
         <translation>会员</translation>
     </message>

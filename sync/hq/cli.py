@@ -7,14 +7,15 @@
     pos-hq migrate
     pos-hq store add CODE NAME                               # prints a one-time enrolment code
     pos-hq store code CODE                                   # another code (another till, or re-enrolment)
-    pos-hq store list
+    pos-hq store list                                        # local rules, each till's rules in force
+    pos-hq store local-rules CODE on|off [--operator NAME]   # a store's own rules (else HQ's rules win)
     pos-hq device list | pos-hq device revoke DEVICE_ID
     pos-hq quarantine list
     pos-hq flags list [--kind KIND] [--all] | pos-hq flags show ID
     pos-hq flags resolve|dismiss ID --note TEXT [--operator NAME]   # closes it once; the operator recorded
     pos-hq member duplicates                                 # members sharing a phone: merge candidates
     pos-hq member merge KEEP_UUID OTHER_UUID                 # OTHER's balances and cards move to KEEP
-    pos-hq rules publish FILE.toml
+    pos-hq rules publish FILE.toml | pos-hq rules show
     pos-hq verify STORE                                      # the store's tills' audit heads and entries
     pos-hq member export MEMBER_NO                           # all HQ holds about a member (JSON)
     pos-hq report settlement --period 2026-11 | pos-hq settlement-rate FEN_PER_100_POINTS
@@ -109,6 +110,20 @@ def _export(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
         return export_member(engine, args.member_no)
     except LookupError as exc:
         raise admin.AdminError(str(exc)) from exc
+
+
+def _store_rules() -> Any:
+    from sync.hq import store_rules
+
+    return store_rules
+
+
+def _stores_with_rules(engine: Engine) -> list[dict[str, Any]]:
+    shown = _store_rules().rules_by_store(engine)
+    return [store | {"tills": [
+        f"till {till['device_no']}: {till['in_force']}" + (f" (local version {till['rules_version']}, "
+                                                          f"{till['label']})" if till["rules_version"] else "")
+        for till in store["tills"]]} for store in shown["stores"]]
 
 
 def _flag_id(value: str) -> int:
@@ -225,7 +240,14 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("code")
     code.add_argument("--days", type=int, default=7)
     code.set_defaults(handler=lambda a, e: admin.enrolment_code(e, a.code, a.days))
-    store.add_parser("list").set_defaults(handler=lambda a, e: admin.list_stores(e))
+    store.add_parser("list", help="stores, whether each has local rules, and its tills' rules in force"
+                     ).set_defaults(handler=lambda a, e: _stores_with_rules(e))
+    local = store.add_parser("local-rules", help="grant (on) or withdraw (off) a store's own rules; without "
+                                                 "them an enrolled store's rules come from HQ")
+    local.add_argument("code")
+    local.add_argument("setting", choices=("on", "off"))
+    local.add_argument("--operator", metavar="NAME", help="who decides it (default: the OS user)")
+    local.set_defaults(handler=lambda a, e: _store_rules().set_local_rules(e, a.code, a.setting, a.operator))
     device = sub.add_parser("device", help="enrolled tills").add_subparsers(dest="action", required=True)
     device.add_parser("list").set_defaults(handler=lambda a, e: admin.list_devices(e))
     revoke = device.add_parser("revoke", help="revoke a till's token (it must enrol again)")
@@ -255,6 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     publish = rules.add_parser("publish", help="publish a rules TOML to every store")
     publish.add_argument("file")
     publish.set_defaults(handler=lambda a, e: admin.publish_rules(e, Path(a.file).read_text(encoding="utf-8")))
+    rules.add_parser("show", help="HQ's latest rules version and the version each store's tills confirmed "
+                                  "in force").set_defaults(handler=lambda a, e: _store_rules().rules_by_store(e))
     report = sub.add_parser("report", help="reports").add_subparsers(dest="action", required=True)
     settle = report.add_parser("settlement", help="inter-store points settlement for a month")
     settle.add_argument("--period", required=True, metavar="YYYY-MM")

@@ -89,8 +89,17 @@ def _push(engine: Engine, token: str | None, request: p.PushRequest, malformed: 
         through = _advance(conn, device.device_id, through, {item.entry["local_seq"] for item in entries})
         _finish(conn, device.device_id, head, through, now)
         audit_head = take_head(conn, device, request.audit_head, now)
+        if request.rules is not None:
+            _record_rules(conn, device, request.rules, now)
     return {"entries": statuses, "records": [r.model_dump() for r in record_statuses],
             "contiguous_through": through, "audit_head": audit_head}
+
+
+def _record_rules(conn: Connection, device: Device, rules: p.RulesInForce, now: str) -> None:
+    """The rules version in force the till confirms (`pos-hq rules show`)."""
+    conn.execute(t.devices.update().where(t.devices.c.device_id == device.device_id).values(
+        rules_version=rules.version, rules_hq_version=rules.hq_version, rules_label=rules.label,
+        rules_confirmed_at=now))
 
 
 def _flag_rejections(conn: Connection, device: Device, quarantined: list[dict[str, Any]],

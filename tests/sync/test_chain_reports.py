@@ -180,3 +180,18 @@ def test_migration_fills_the_roll_ups_for_entries_already_at_hq_and_the_trigger_
     assert (november["001"]["issued"], november["001"]["redeemed"], november["001"]["entries"]) == (11, 20, 3)
     liability = {r["store"]: r for r in liability_report(engine, parse_period("2026-11"))["rows"]}
     assert liability["002"]["points_closing"] == 34
+
+
+def test_the_tills_own_report_says_it_covers_one_till_and_points_to_hq(hq, stores, capsys):
+    from pos_member import cli as till_cli
+
+    alone = stores.make("003")
+    a = stores.enrolled(hq, "001", device_no=2)
+    for store, covers in ((alone, "this store file only (store 003, till 1)"),
+                          (a, "this till only (store 001, till 2: ")):
+        for report in (["sales", "--from", "2026-11-01", "--to", "2026-12-01"], ["liability"],
+                       ["tiers", "--from", "2026-11-01", "--to", "2026-12-01"], ["segments"]):
+            assert till_cli.main(["--home", str(store.db.path.parent), "--json", "report", *report]) == 0
+            said = json.loads(capsys.readouterr().out)["covers"]
+            assert said.startswith(covers)
+            assert ("pos-hq report sales|points|liability|tiers" in said) == (store is a)
