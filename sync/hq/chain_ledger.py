@@ -90,10 +90,11 @@ def forward_merged(conn: Connection, stored: list[dict[str, Any]], head: int, no
 _BALANCE = {"points": "points", "stored_paid": "stored_paid_fen", "stored_bonus": "stored_bonus_fen"}
 
 
-def move_balances(conn: Connection, rows: list[dict[str, Any]], now: str) -> None:
+def move_balances(conn: Connection, rows: list[dict[str, Any]], now: str) -> dict[str, str]:
     """Add the entries' deltas to their members' chain balances; flag a balance these entries took down and
     left below zero (an overdraft). Entries that leave a balance below zero but raise it (an earn after an
-    overdraft) are no new overdraft: a flag closed by an operator stays closed."""
+    overdraft) are no new overdraft: a flag closed by an operator stays closed. Returns each member's home
+    store (read by the same UPDATE), for the report roll-ups (sync.hq.rollups)."""
     totals: dict[str, dict[str, int]] = {}
     stores = {row["member_uuid"]: row.get("store_code") for row in rows}
     for row in rows:
@@ -110,13 +111,17 @@ def move_balances(conn: Connection, rows: list[dict[str, Any]], now: str) -> Non
         for balance in balances:
             if _overdrawn(totals[balance.uuid], balance._mapping):
                 _flag_overdraft(conn, balance.uuid, balance, now, stores.get(balance.uuid))
-        return
+        return {balance.uuid: balance.home_store for balance in balances}
+    homes = {}
     for uuid, change in sorted(totals.items()):  # a fixed order: no deadlock between two pushes
         balance = conn.execute(t.members.update().where(t.members.c.uuid == uuid).values(
             {t.members.c[col]: t.members.c[col] + delta for col, delta in change.items()}).returning(
-            t.members.c.points, t.members.c.stored_paid_fen, t.members.c.stored_bonus_fen)).one()
+            t.members.c.points, t.members.c.stored_paid_fen, t.members.c.stored_bonus_fen,
+            t.members.c.home_store)).one()
+        homes[uuid] = balance.home_store
         if _overdrawn(change, balance._mapping):
             _flag_overdraft(conn, uuid, balance, now, stores.get(uuid))
+    return homes
 
 
 def _overdrawn(change: dict[str, int], balance: Any) -> bool:
@@ -128,7 +133,7 @@ _BULK_MOVE = text(
     "stored_bonus_fen = m.stored_bonus_fen + v.bonus "
     "FROM unnest(CAST(:uuids AS varchar[]), CAST(:points AS bigint[]), CAST(:paid AS bigint[]), "
     "CAST(:bonus AS bigint[])) AS v(uuid, points, paid, bonus) "
-    "WHERE m.uuid = v.uuid RETURNING m.uuid, m.points, m.stored_paid_fen, m.stored_bonus_fen")
+    "WHERE m.uuid = v.uuid RETURNING m.uuid, m.points, m.stored_paid_fen, m.stored_bonus_fen, m.home_store")
 
 
 def _flag_overdraft(conn: Connection, uuid: str, balance: Any, now: str, store_code: str | None) -> None:

@@ -30,6 +30,7 @@ from sync.hq import tables as t
 from sync.hq.chain_ledger import hq_entries, move_balances, transfer_pair
 from sync.hq.flags import close_flag
 from sync.hq.privacy import scrub_member_feed
+from sync.hq.rollups import add_entries
 from sync.hq.service import utc_now
 
 
@@ -135,7 +136,7 @@ def merge_members(engine: Engine, keep_uuid: str, other_uuid: str) -> dict[str, 
         entries, head = hq_entries(conn, postings, head, now)
         if entries:
             conn.execute(t.entries.insert(), entries)
-            move_balances(conn, entries, now)
+            add_entries(conn, entries, move_balances(conn, entries, now))
         resolved = _resolve_flags(conn, other.uuid, now, f"{other.member_no} into {keep.member_no}")
         db.set_feed_head(conn, head)
     return {"merge_id": merge_id, "kept": keep.uuid, "kept_member_no": keep.member_no, "merged": other.uuid,

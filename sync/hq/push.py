@@ -26,6 +26,7 @@ from sync.hq.chain_ledger import ENTRY_FIELDS, entry_hash, entry_values_json, fo
 from sync.hq.flags import REJECTED_RECORD, raise_flag
 from sync.hq.intake import Knowledge, Malformed, entry_problem, is_permanent, knowledge
 from sync.hq.merge import apply_records
+from sync.hq.rollups import add_entries
 from sync.hq.service import Device, authenticate, utc_now
 
 log = logging.getLogger("sync.hq")
@@ -85,7 +86,8 @@ def _push(engine: Engine, token: str | None, request: p.PushRequest, malformed: 
         forwards, head = forward_merged(conn, [r for r in new_rows if r["member_uuid"] in merged], head, now)
         if forwards:
             conn.execute(t.entries.insert(), forwards)
-        move_balances(conn, new_rows + forwards, now)
+        homes = move_balances(conn, new_rows + forwards, now)
+        add_entries(conn, new_rows + forwards, homes)  # the report roll-ups, in this same transaction
         through = _advance(conn, device.device_id, through, {item.entry["local_seq"] for item in entries})
         _finish(conn, device.device_id, head, through, now)
         audit_head = take_head(conn, device, request.audit_head, now)

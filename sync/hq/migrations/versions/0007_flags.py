@@ -11,8 +11,8 @@ Revises: 0006
 - stores.local_rules: HQ granted the store its own rules (`pos-hq store local-rules STORE on|off`), with who
   and when; devices.rules_*: the rules version each till last confirmed in force.
 - ledger_daily (points and stored value by day, store and entry kind) and liability_daily (the same by the
-  members' home store), kept up by a trigger on `entries` in the inserting transaction, and filled here for
-  the entries already held. ix_hq_members_home_tier: members by home store and tier.
+  members' home store), kept up in the transaction that stores entries (sync.hq.rollups), and filled here
+  for the entries already held. ix_hq_members_home_tier: members by home store and tier.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("day", key, "account", "kind"),
         )
     op.create_index("ix_hq_members_home_tier", "members", ["home_store", "tier_code", "status"])
-    # the roll-ups of what HQ already holds, then the trigger that keeps them from here on
+    # the roll-ups of what HQ already holds; from here on whoever stores entries adds them (sync.hq.rollups)
     conn.execute(sa.text(
         "INSERT INTO ledger_daily (day, store_code, account, kind, delta, entries) "
         "SELECT substr(business_time, 1, 10), store_code, account, kind, SUM(delta), COUNT(*) FROM entries "
@@ -96,50 +96,9 @@ def upgrade() -> None:
         "SELECT substr(e.business_time, 1, 10), m.home_store, e.account, e.kind, SUM(e.delta), COUNT(*) "
         "FROM entries e JOIN members m ON m.uuid = e.member_uuid "
         "GROUP BY substr(e.business_time, 1, 10), m.home_store, e.account, e.kind"))
-    for statement in (_PG_TRIGGER if pg else _SQLITE_TRIGGER):
-        op.execute(statement)
-
-
-def _upsert_pg(table: str, key: str, source: str, join: str = "") -> str:
-    column = "m.home_store" if key == "home_store" else "n.store_code"
-    return (f"INSERT INTO {table} AS r (day, {key}, account, kind, delta, entries) "
-            f"SELECT substr(n.business_time, 1, 10), {column}, n.account, n.kind, SUM(n.delta), COUNT(*) "
-            f"FROM {source} n {join} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 "
-            f"ON CONFLICT (day, {key}, account, kind) DO UPDATE SET delta = r.delta + EXCLUDED.delta, "
-            "entries = r.entries + EXCLUDED.entries;")
-
-
-# One statement-level trigger per INSERT on PostgreSQL (a push's 500 rows are one aggregate and two upserts;
-# rows ON CONFLICT skipped are not in the transition table); a row trigger on SQLite.
-_PG_TRIGGER = (
-    "CREATE FUNCTION hq_rollup_entries() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    + _upsert_pg("ledger_daily", "store_code", "new_entries")
-    + _upsert_pg("liability_daily", "home_store", "new_entries", "JOIN members m ON m.uuid = n.member_uuid")
-    + " RETURN NULL; END $$",
-    "CREATE TRIGGER entries_rollup AFTER INSERT ON entries REFERENCING NEW TABLE AS new_entries "
-    "FOR EACH STATEMENT EXECUTE FUNCTION hq_rollup_entries()",
-)
-_SQLITE_TRIGGER = (
-    "CREATE TRIGGER entries_rollup AFTER INSERT ON entries BEGIN "
-    "INSERT INTO ledger_daily (day, store_code, account, kind, delta, entries) "
-    "SELECT substr(NEW.business_time, 1, 10), NEW.store_code, NEW.account, NEW.kind, NEW.delta, 1 WHERE true "
-    "ON CONFLICT (day, store_code, account, kind) DO UPDATE SET delta = delta + excluded.delta, "
-    "entries = entries + 1; "
-    "INSERT INTO liability_daily (day, home_store, account, kind, delta, entries) "
-    "SELECT substr(NEW.business_time, 1, 10), m.home_store, NEW.account, NEW.kind, NEW.delta, 1 "
-    "FROM members m WHERE m.uuid = NEW.member_uuid "
-    "ON CONFLICT (day, home_store, account, kind) DO UPDATE SET delta = delta + excluded.delta, "
-    "entries = entries + 1; END",
-)
 
 
 def downgrade() -> None:
-    conn = op.get_bind()
-    if conn.dialect.name == "postgresql":
-        op.execute("DROP TRIGGER entries_rollup ON entries")
-        op.execute("DROP FUNCTION hq_rollup_entries()")
-    else:
-        op.execute("DROP TRIGGER entries_rollup")
     op.drop_index("ix_hq_members_home_tier", table_name="members")
     for table in _ROLLUP_KEYS:
         op.drop_table(table)
