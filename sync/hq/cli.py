@@ -126,6 +126,19 @@ def _stores_with_rules(engine: Engine) -> list[dict[str, Any]]:
         for till in store["tills"]]} for store in shown["stores"]]
 
 
+def _rules_text(shown: dict[str, Any]) -> str:
+    lines = [f"HQ's latest rules version: {shown['hq_latest_version'] or 'none published'}"]
+    for store in shown["stores"]:
+        own = (f"its own rules allowed (by {store['local_rules_changed_by']} at {store['local_rules_changed_at']})"
+               if store["local_rules"] else "HQ's rules")
+        lines.append(f"store {store['store_code']} {store['name']}: {own}")
+        for till in store["tills"]:
+            mark = " (current)" if till["current"] else ""
+            lines.append(f"  till {till['device_no']}: {till['in_force']}{mark}"
+                         + (f", confirmed {till['confirmed_at']}" if till["confirmed_at"] else ""))
+    return "\n".join(lines)
+
+
 def _flag_id(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"ID must be a flag's number (from `pos-hq flags list`), not {value!r}")
@@ -278,7 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("file")
     publish.set_defaults(handler=lambda a, e: admin.publish_rules(e, Path(a.file).read_text(encoding="utf-8")))
     rules.add_parser("show", help="HQ's latest rules version and the version each store's tills confirmed "
-                                  "in force").set_defaults(handler=lambda a, e: _store_rules().rules_by_store(e))
+                                  "in force").set_defaults(handler=lambda a, e: _store_rules().rules_by_store(e),
+                                                           render=_rules_text)
     report = sub.add_parser("report", help="reports").add_subparsers(dest="action", required=True)
     settle = report.add_parser("settlement", help="inter-store points settlement for a month")
     settle.add_argument("--period", required=True, metavar="YYYY-MM")

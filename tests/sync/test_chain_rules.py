@@ -75,6 +75,11 @@ def test_an_enrolled_store_takes_hqs_rules_unless_hq_grants_it_local_rules(hq, s
     assert hq_cli.main(["--db", url, "store", "list"]) == 0
     listing = capsys.readouterr().out
     assert "local_rules: True" in listing and "till 1: the store's own rules (local version 3" in listing
+    assert hq_cli.main(["--db", url, "rules", "show"]) == 0
+    shown = capsys.readouterr().out
+    assert f"HQ's latest rules version: {published['version']}" in shown
+    assert "store 001 Store 001: its own rules allowed (by finance at " in shown
+    assert f"store 002 Store 002: HQ's rules\n  till 1: HQ version {published['version']} (current)" in shown
 
     assert hq_cli.main(["--db", url, "store", "local-rules", "001", "off"]) == 0
     capsys.readouterr()
