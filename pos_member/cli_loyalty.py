@@ -115,16 +115,16 @@ def tiers_history(args, store: Store, staff_id: int, paths: Paths) -> list[dict[
 
 
 def report_sales(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
-    return reports.sales_report(store, args.start, args.end)
+    return {"covers": reports.report_scope(store)} | reports.sales_report(store, args.start, args.end)
 
 
 def report_tiers(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
-    return reports.tier_report(store, args.start, args.end)
+    return {"covers": reports.report_scope(store)} | reports.tier_report(store, args.start, args.end)
 
 
 def report_liability(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
-    return reports.liability_report(store, args.as_of)
+    return {"covers": reports.report_scope(store)} | reports.liability_report(store, args.as_of)
 
 
 def report_segments(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
-    return reports.segment_report(store, args.dormant_days)
+    return {"covers": reports.report_scope(store)} | reports.segment_report(store, args.dormant_days)

@@ -48,6 +48,9 @@ class SyncStore(Protocol):
     def apply_pull(self, changes: list[dict[str, Any]], cursor: int) -> dict[str, int]: ...
     def audit_head(self, held: dict[str, Any] | None) -> dict[str, Any] | None: ...
     def save_hq_audit_head(self, held: dict[str, Any] | None) -> None: ...
+    def save_local_rules(self, granted: bool) -> None: ...
+    def rules_to_confirm(self) -> dict[str, Any] | None: ...
+    def rules_confirmed(self, report: dict[str, Any]) -> None: ...
 
 
 class SyncError(Exception):
@@ -173,6 +176,8 @@ class SyncClient:
             status = self._call("GET", f"{url}/v1/status", token)
             self.store.align_push_cursor(int(status["contiguous_through"]))
             self.store.align_pull_cursor(status.get("feed_epochs", []))
+            if status.get("local_rules") is not None:  # an HQ from before issue 11 does not say
+                self.store.save_local_rules(bool(status["local_rules"]))
             self._push_records(url, token, report)
             self._push_entries(url, token, report)
             # documents (issue 11) after the members and entries they name, each kind before those naming it
@@ -182,6 +187,8 @@ class SyncClient:
                 self._pull(url, token, report)
             if "audit_head" in status:  # an HQ from before issue 10 neither sends nor accepts it
                 self._push_audit_head(url, token, status["audit_head"])
+            if "local_rules" in status:  # nor one before issue 11 the rules in force
+                self._confirm_rules(url, token)
         except SyncError as exc:
             self.store.record_outcome(False, str(exc), exc)
             raise
@@ -271,6 +278,14 @@ class SyncClient:
             log.warning("HQ did not accept this till's audit head: the audit log no longer continues from "
                         "row %s that HQ holds", held_now.get("seq"))
         self.store.save_hq_audit_head(held_now)
+
+    def _confirm_rules(self, url: str, token: str) -> None:
+        """After the pull (which may bring HQ's new rules): the rules version in force, when it changed since
+        HQ last heard it, so HQ can show which version each till runs."""
+        rules = self.store.rules_to_confirm()
+        if rules is not None:
+            self._call("POST", f"{url}/v1/push", token, json={"protocol": 1, "rules": rules})
+            self.store.rules_confirmed(rules)
 
     def _pull(self, url: str, token: str, report: SyncReport) -> None:
         while True:

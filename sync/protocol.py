@@ -45,6 +45,10 @@ Endpoints (all JSON; every call but /v1/enrol carries `Authorization: Bearer <de
   anchored on the head HQ holds for the device (`StatusResponse.audit_head`); HQ keeps it, or flags
   `audit_mismatch` and keeps its own when the till's log no longer continues from it (sync.hq.audit_heads).
   `POST /v1/fingerprints` gives HQ's fingerprints of entries a till's `verify` compares with its own rows.
+- Chain rules win (issue 11): `StatusResponse.local_rules` says whether HQ granted the till's store rules of
+  its own (`pos-hq store local-rules STORE on|off`); without it an enrolled till refuses `rules apply` and
+  takes its rules from the feed. A push may carry `rules` (`RulesInForce`), the version in force at the till,
+  which HQ records per device (`pos-hq rules show`, `pos-hq store list`).
 - `GET /v1/status`: what HQ holds for this device, and HQ's feed epochs. After HQ restores a backup:
   - the client lowers its push cursor to `contiguous_through` and pushes again (duplicates cost nothing);
   - HQ opens a feed epoch each time it starts, based at its feed head. An epoch the client has not seen,
@@ -403,11 +407,21 @@ class HeldAuditHead(BaseModel):
     accepted: bool = True
 
 
+class RulesInForce(Strict):
+    """The rules version in force at the till: its own number, HQ's number when that version came from HQ
+    (None for the store's own rules), and the label. HQ records it per device (`pos-hq rules show`)."""
+
+    version: SmallInt
+    hq_version: SmallInt | None = None
+    label: Text200 = ""
+
+
 class PushRequest(Strict):
     protocol: Literal[1] = PROTOCOL_VERSION
     records: Annotated[list[RecordIn], Field(max_length=MAX_PUSH_RECORDS)] = []
     entries: Annotated[list[EntryIn], Field(max_length=MAX_PUSH_ENTRIES)] = []
     audit_head: AuditHead | None = None  # optional: a till before issue 10 sends none
+    rules: RulesInForce | None = None  # optional (issue 11): sent when the rules in force changed
 
 
 class EntryStatus(BaseModel):
@@ -466,6 +480,8 @@ class StatusResponse(BaseModel):
     # was restored from a backup: what it numbered since that base is new to the till (see sync.client).
     feed_epochs: list[FeedEpoch] = []
     audit_head: HeldAuditHead | None = None  # the last audit head of this device HQ accepted
+    # issue 11: whether HQ granted this store rules of its own; None from an HQ before it (chain rules win)
+    local_rules: bool | None = None
 
 
 class FingerprintsRequest(Strict):

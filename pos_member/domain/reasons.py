@@ -139,6 +139,7 @@ class Reason(StrEnum):
     HQ_NEWER_SCHEMA = "hq_newer_schema"
     CANNOT_READ_FILE = "cannot_read_file"
     RULES_IN_FORCE = "rules_in_force"
+    RULES_FROM_HQ = "rules_from_hq"
     BAD_PERIOD_DATES = "bad_period_dates"
     PERIOD_ORDER = "period_order"
     BAD_LINE_SPEC = "bad_line_spec"
@@ -342,6 +343,8 @@ ENGLISH: dict[Reason, str] = {
     Reason.HQ_NEWER_SCHEMA: "HQ's database was written by a newer pos-hq (schema {schema}); update pos-hq first",
     Reason.CANNOT_READ_FILE: "cannot read {path}: {detail}",
     Reason.RULES_IN_FORCE: "these rules are the ones in force already",
+    Reason.RULES_FROM_HQ: "this store is enrolled with HQ, so its rules come from HQ (rules version {version} is "
+                          "in force); HQ can grant it rules of its own with `pos-hq store local-rules {store} on`",
     Reason.BAD_PERIOD_DATES: "dates are YYYY-MM-DD",
     Reason.PERIOD_ORDER: "--to must be after --from",
     Reason.BAD_LINE_SPEC: "'{text}' must look like CATEGORY=YUAN, e.g. food=12.50",

@@ -15,6 +15,7 @@ from pos_member.domain.quote import points_to_fen
 from pos_member.domain.reasons import Reason
 from pos_member.services.context import Store
 from pos_member.services.loyalty import points_lapsing
+from pos_member.storage.chain_rules import rules_in_force
 
 _SALES_BY_DAY = text("""
 SELECT substr(business_time, 1, 10) AS day, COUNT(*) AS sales, SUM(total_fen) AS total_fen,
@@ -37,6 +38,19 @@ def _period(start: str, end: str) -> tuple[str, str]:
     if last <= first:
         raise InvalidInput(Reason.PERIOD_ORDER, "period")
     return first.isoformat(), last.isoformat()
+
+
+def report_scope(store: Store) -> str:
+    """What a till's report covers. Enrolled: this till (its own sales; members and balances as it last
+    synced), with HQ's chain reports named; not enrolled: this store file."""
+    identity = store.identity
+    with store.db.read() as conn:
+        enrolled = rules_in_force(conn)["enrolled"]
+    if not enrolled:
+        return f"this store file only (store {identity.store_code}, till {identity.device_no})"
+    return (f"this till only (store {identity.store_code}, till {identity.device_no}: the sales made here, members "
+            "and balances as this till last synced); for the chain ask HQ: pos-hq report "
+            "sales|points|liability|tiers --period YYYY-MM")
 
 
 def sales_report(store: Store, start: str, end: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from pos_member.services.audit import append_audit
 from pos_member.services.context import Store
 from pos_member.services.setup import store_rules_version
 from pos_member.services.staff import require_manager
+from pos_member.storage.chain_rules import local_rules_refused
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,10 @@ def apply_rules(store: Store, path: Path, manager_pin: str | None) -> RulesSumma
     rules = parse_rules_toml(text)  # refused before anything is written
     with store.db.write() as conn:
         manager = require_manager(conn, store, manager_pin, "applying new rules")
-        _, current = store.rules(conn)
+        version_now, current = store.rules(conn)
+        if local_rules_refused(conn):  # chain rules win: HQ publishes them, unless it granted this store its own
+            raise RuleRefused(Reason.RULES_FROM_HQ, "rules", version=version_now,
+                              store=store.identity.store_code)
         if current == rules:
             raise RuleRefused(Reason.RULES_IN_FORCE, "rules")
         version = store_rules_version(conn, store, text, manager.id)

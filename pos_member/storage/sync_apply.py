@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from pos_member.domain.reasons import Reason, english
 from pos_member.storage import tables as t
+from pos_member.storage.chain_rules import APPLIED_KEY, set_state
 
 log = logging.getLogger(__name__)
 
@@ -301,6 +302,7 @@ class PageApplier:
                 t.rules_versions.c.version.desc()).limit(1)).scalar() or 0
             self.conn.execute(t.rules_versions.insert().values(
                 version=latest + 1, label=item["label"], toml=item["toml"], applied_at=self.now, applied_by=None))
+            set_state(self.conn, APPLIED_KEY, f"{int(item['version'])}:{latest + 1}")  # the version in force is HQ's
             self.counts["rules"] += 1
         else:
             self.counts["skipped"] += 1

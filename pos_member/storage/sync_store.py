@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, func, select, text
 
 from pos_member.domain.errors import PosError
 from pos_member.domain.rules import parse_rules_toml
+from pos_member.storage import chain_rules
 from pos_member.storage import tables as t
 from pos_member.storage.documents import DOC_KINDS, document_record
 from pos_member.storage.engine import Database
@@ -202,6 +203,7 @@ class SqliteSyncStore:
                 "rejected_records": len(json.loads(self._get(conn, "record_rejections", "[]") or "[]")),
                 "set_aside_pulled": conn.execute(select(func.count()).select_from(t.pull_quarantine)).scalar_one(),
                 "hq_audit_head": json.loads(self._get(conn, "hq_audit_head") or "null"),
+                "rules": chain_rules.rules_in_force(conn),
             }
 
     # ---- push -----------------------------------------------------------------------------------------
@@ -288,6 +290,22 @@ class SqliteSyncStore:
                 return
         with self.db.write() as conn:
             self._set(conn, "hq_audit_head", value)
+
+    # ---- the chain's rules (pos_member.storage.chain_rules) -----------------------------------------------
+    def save_local_rules(self, granted: bool) -> None:
+        with self.db.write() as conn:
+            if self._get(conn, chain_rules.LOCAL_RULES_KEY) != ("1" if granted else "0"):
+                chain_rules.set_state(conn, chain_rules.LOCAL_RULES_KEY, "1" if granted else "0")
+                if self.audit:
+                    self.audit(conn, "sync.local_rules", "granted" if granted else "withdrawn", {})
+
+    def rules_to_confirm(self) -> dict[str, Any] | None:
+        with self.db.read() as conn:
+            return chain_rules.to_confirm(conn)
+
+    def rules_confirmed(self, report: dict[str, Any]) -> None:
+        with self.db.write() as conn:
+            chain_rules.confirmed(conn, report)
 
     # ---- pull -----------------------------------------------------------------------------------------
     def pull_cursor(self) -> int:

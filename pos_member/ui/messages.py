@@ -163,6 +163,9 @@ def _sentences() -> dict[Reason, str]:  # noqa: PLR0915 - one table, read top to
             "Refusal", "HQ's database was written by a newer version of pos-hq; update pos-hq first."),
         Reason.CANNOT_READ_FILE: translate("Refusal", "Cannot read {path}: {detail}"),
         Reason.RULES_IN_FORCE: translate("Refusal", "These rules are the ones in force already."),
+        Reason.RULES_FROM_HQ: translate(
+            "Refusal", "This store is enrolled with HQ, so its rules come from HQ (version {version} is in force). "
+            "HQ can allow this store rules of its own."),
         Reason.BAD_PERIOD_DATES: translate("Refusal", "{field}: dates are written YYYY-MM-DD."),
         Reason.PERIOD_ORDER: translate("Refusal", "{field}: the end must be after the start."),
         Reason.BAD_LINE_SPEC: translate("Refusal", "'{text}' must look like CATEGORY=YUAN, such as food=12.50."),

@@ -55,7 +55,7 @@ class SyncPanel(QDialog):
                              ("pending", self.tr("Waiting to send")),
                              ("last_success", self.tr("Last success")), ("last_attempt", self.tr("Last attempt")),
                              ("last_error", self.tr("Last error")), ("rejected", self.tr("Quarantined by HQ")),
-                             ("set_aside", self.tr("Set aside from HQ"))):
+                             ("set_aside", self.tr("Set aside from HQ")), ("rules", self.tr("Rules in force"))):
             label = QLabel(objectName="syncValue")
             label.setWordWrap(True)
             form.addRow(caption, label)
@@ -108,6 +108,20 @@ class SyncPanel(QDialog):
         v["last_error"].setText(view.last_error or self.tr("none"))
         v["rejected"].setText(str(view.rejected))
         v["set_aside"].setText(str(view.set_aside))
+        v["rules"].setText(self.rules_text(view))
+
+    def rules_text(self, view: SyncView) -> str:
+        """Which rules version prices sales here, and whose it is (chain rules win once enrolled)."""
+        if view.rules_version is None:
+            return self.tr("none")
+        if view.rules_hq_version is not None:
+            return self.tr("version {0}: HQ's rules (HQ version {1})").format(view.rules_version,
+                                                                          view.rules_hq_version)
+        if not view.set_up:
+            return self.tr("version {0}: this store's own rules").format(view.rules_version)
+        if view.local_rules:
+            return self.tr("version {0}: this store's own rules (allowed by HQ)").format(view.rules_version)
+        return self.tr("version {0}: this store's own rules, until HQ's rules arrive").format(view.rules_version)
 
     def show_rejections(self, rejections: list[dict[str, Any]]) -> None:
         self.rejections.setText("\n".join(f"#{r['local_seq']} {r['entry_id']}: {r['reason']}" for r in rejections))

@@ -34,6 +34,11 @@ class SyncView:
     rejected: int = 0
     hq_url: str = ""
     set_aside: int = 0  # rows of HQ's feed this till could not apply (kept in pull_quarantine)
+    # the rules in force (pos_member.storage.chain_rules): the till's version, HQ's number if it came from
+    # HQ, and whether HQ granted this store rules of its own
+    rules_version: int | None = None
+    rules_hq_version: int | None = None
+    local_rules: bool = False
 
 
 NOT_SET_UP = SyncView(set_up=False, online=False, pending=0, last_sync=None)
@@ -42,15 +47,19 @@ NOT_SET_UP = SyncView(set_up=False, online=False, pending=0, last_sync=None)
 def view_from_status(status: dict[str, Any]) -> SyncView:
     """The view from `sync_service.sync_status` (read here, or reported by the sync worker)."""
     entries, records = int(status.get("pending_entries") or 0), int(status.get("pending_records") or 0)
+    rules = status.get("rules") or {}
+    in_force = {"rules_version": rules.get("version"), "rules_hq_version": rules.get("hq_version"),
+                "local_rules": bool(rules.get("local_rules"))}
     if not status.get("enrolled"):  # what waits is still counted: the panel shows it
-        return SyncView(False, False, entries + records, None, pending_entries=entries, pending_records=records)
+        return SyncView(False, False, entries + records, None, pending_entries=entries, pending_records=records,
+                        **in_force)
     last_attempt, last_success = status.get("last_attempt"), status.get("last_success")
     # "online" is what the last attempt found: nothing else here may call HQ (no network on this path)
     online = bool(last_success) and last_attempt == last_success and not status.get("last_error")
     error = sync_error_sentence(status)  # in the till's language, from the reason and its figures
     return SyncView(True, online, entries + records, last_success, error, last_attempt, entries, records,
                     int(status.get("rejected_entries") or 0), status.get("hq_url") or "",
-                    int(status.get("set_aside_pulled") or 0))
+                    int(status.get("set_aside_pulled") or 0), **in_force)
 
 
 def read_sync_view(store: Store) -> SyncView:

@@ -980,7 +980,7 @@
         <translation>这些规则已经在生效中。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>{field}: dates are written YYYY-MM-DD.</source>
         <translation>{field}：日期格式为 YYYY-MM-DD。</translation>
     </message>
@@ -1481,7 +1481,7 @@
         <translation>不可用：{0}</translation>
     </message>
     <message>
-        <location line="-207"/>
+        <location line="-210"/>
         <location line="+2"/>
         <source>This is not a coupon code (10 letters and digits).</source>
         <translation>这不是优惠券码（10 位字母和数字）。</translation>
@@ -1507,6 +1507,11 @@
         <location line="-1"/>
         <source>This needs a manager&apos;s PIN.</source>
         <translation>此操作需要店长密码。</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>This store is enrolled with HQ, so its rules come from HQ (version {version} is in force). HQ can allow this store rules of its own.</source>
+        <translation>本店已加入总部，规则由总部下发（当前生效的是第 {version} 版）。如需使用本店自己的规则，请总部为本店开通。</translation>
     </message>
 </context>
 <context>
@@ -1883,11 +1888,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+8"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+16"/>
         <source>member</source>
         <translation>会员</translation>
     </message>
@@ -1910,6 +1916,31 @@
         <location line="+4"/>
         <source>#{0} {1} {2}: {3}</source>
         <translation>#{0} {1} {2}：{3}</translation>
+    </message>
+    <message>
+        <location line="-79"/>
+        <source>Rules in force</source>
+        <translation>生效规则</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>version {0}: HQ&apos;s rules (HQ version {1})</source>
+        <translation>第 {0} 版：总部规则（总部第 {1} 版）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>version {0}: this store&apos;s own rules</source>
+        <translation>第 {0} 版：本店自己的规则</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>version {0}: this store&apos;s own rules (allowed by HQ)</source>
+        <translation>第 {0} 版：本店自己的规则（总部已允许）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>version {0}: this store&apos;s own rules, until HQ&apos;s rules arrive</source>
+        <translation>第 {0} 版：本店自己的规则，待总部规则下发后替换</translation>
     </message>
 </context>
 <context>

@@ -82,11 +82,10 @@ def list_quarantine(engine: Engine) -> list[dict[str, Any]]:
 
 
 def list_flags(engine: Engine, kind: str | None = None) -> list[dict[str, Any]]:
-    query = select(t.flags).where(t.flags.c.resolved_at.is_(None)).order_by(t.flags.c.id)
-    if kind:
-        query = query.where(t.flags.c.kind == kind)
-    with db.read(engine) as conn:
-        return [dict(r) | {"detail": json.loads(r["detail"])} for r in conn.execute(query).mappings()]
+    """Open flags (sync.hq.flags.list_flags)."""
+    from sync.hq.flags import list_flags as open_flags
+
+    return open_flags(engine, kind)
 
 
 def member_duplicates(engine: Engine) -> list[dict[str, Any]]:

@@ -18,9 +18,10 @@ from pos_member.domain.entry_copy import COPY_FIELDS, copy_fingerprint
 from sync import protocol as p
 from sync.hq import db
 from sync.hq import tables as t
+from sync.hq.flags import AUDIT_MISMATCH, raise_flag
 from sync.hq.service import Device, authenticate
 
-MISMATCH = "audit_mismatch"
+MISMATCH = AUDIT_MISMATCH
 
 
 def held_head(conn: Connection, device_id: str) -> p.HeldAuditHead | None:
@@ -50,20 +51,18 @@ def take_head(conn: Connection, device: Device, head: p.AuditHead | None, now: s
 
 
 def _flag(conn: Connection, device: Device, held: p.HeldAuditHead, head: p.AuditHead, now: str) -> None:
-    """One open flag per device: the first mismatch is the one that matters (later pushes repeat it)."""
-    open_flag = conn.execute(select(t.flags.c.id).where(
-        t.flags.c.kind == MISMATCH, t.flags.c.subject == device.device_id, t.flags.c.resolved_at.is_(None))).first()
-    if open_flag is not None:
-        return
+    """One open flag per device (sync.hq.flags): each later push that still does not continue updates its
+    figures and adds to its history; the first mismatch stays in that history."""
     if head.seq < held.seq:
         what = f"the till's audit log ends at row {head.seq}, but HQ accepted row {held.seq} (rows were removed)"
     elif head.anchor_seq != held.seq or head.anchor_hash is None:
         what = f"the till's audit log no longer has row {held.seq}, which HQ accepted (rows were removed)"
     else:
         what = f"the till's audit row {held.seq} no longer has the hash HQ accepted (the log was re-chained)"
-    conn.execute(t.flags.insert().values(kind=MISMATCH, subject=device.device_id, created_at=now, detail=json.dumps(
-        {"store": device.store_code, "problem": what, "held": held.model_dump(exclude={"accepted"}),
-         "sent": head.model_dump()})))
+    figures: dict[str, int | str] = {"problem": what, "held_seq": held.seq, "held_hash": held.hash,
+                                     "sent_seq": head.seq, "sent_hash": head.hash}
+    raise_flag(conn, kind=MISMATCH, subject=device.device_id, figures=figures, store_code=device.store_code,
+               now=now)
 
 
 def fingerprints(engine: Engine, token: str | None, request: p.FingerprintsRequest) -> p.FingerprintsResponse:

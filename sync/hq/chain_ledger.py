@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, select, text
 
 from sync import protocol as p
 from sync.hq import tables as t
+from sync.hq.flags import OVERDRAFT, raise_flag
 from sync.hq.merge import final_members
 from sync.hq.service import sha256
 
@@ -89,9 +90,13 @@ def forward_merged(conn: Connection, stored: list[dict[str, Any]], head: int, no
 _BALANCE = {"points": "points", "stored_paid": "stored_paid_fen", "stored_bonus": "stored_bonus_fen"}
 
 
-def move_balances(conn: Connection, rows: list[dict[str, Any]], now: str) -> None:
-    """Add the entries' deltas to their members' chain balances; flag any balance that goes below zero."""
+def move_balances(conn: Connection, rows: list[dict[str, Any]], now: str) -> dict[str, str]:
+    """Add the entries' deltas to their members' chain balances; flag a balance these entries took down and
+    left below zero (an overdraft). Entries that leave a balance below zero but raise it (an earn after an
+    overdraft) are no new overdraft: a flag closed by an operator stays closed. Returns each member's home
+    store (read by the same UPDATE), for the report roll-ups (sync.hq.rollups)."""
     totals: dict[str, dict[str, int]] = {}
+    stores = {row["member_uuid"]: row.get("store_code") for row in rows}
     for row in rows:
         member = totals.setdefault(row["member_uuid"], dict.fromkeys(_BALANCE.values(), 0))
         member[_BALANCE[row["account"]]] += row["delta"]
@@ -104,15 +109,23 @@ def move_balances(conn: Connection, rows: list[dict[str, Any]], now: str) -> Non
             "paid": [totals[u]["stored_paid_fen"] for u in uuids],
             "bonus": [totals[u]["stored_bonus_fen"] for u in uuids]}).all()
         for balance in balances:
-            if min(balance.points, balance.stored_paid_fen, balance.stored_bonus_fen) < 0:
-                _flag_overdraft(conn, balance.uuid, balance, now)
-        return
+            if _overdrawn(totals[balance.uuid], balance._mapping):
+                _flag_overdraft(conn, balance.uuid, balance, now, stores.get(balance.uuid))
+        return {balance.uuid: balance.home_store for balance in balances}
+    homes = {}
     for uuid, change in sorted(totals.items()):  # a fixed order: no deadlock between two pushes
         balance = conn.execute(t.members.update().where(t.members.c.uuid == uuid).values(
             {t.members.c[col]: t.members.c[col] + delta for col, delta in change.items()}).returning(
-            t.members.c.points, t.members.c.stored_paid_fen, t.members.c.stored_bonus_fen)).one()
-        if min(balance) < 0:
-            _flag_overdraft(conn, uuid, balance, now)
+            t.members.c.points, t.members.c.stored_paid_fen, t.members.c.stored_bonus_fen,
+            t.members.c.home_store)).one()
+        homes[uuid] = balance.home_store
+        if _overdrawn(change, balance._mapping):
+            _flag_overdraft(conn, uuid, balance, now, stores.get(uuid))
+    return homes
+
+
+def _overdrawn(change: dict[str, int], balance: Any) -> bool:
+    return any(change[column] < 0 and balance[column] < 0 for column in _BALANCE.values())
 
 
 _BULK_MOVE = text(
@@ -120,18 +133,13 @@ _BULK_MOVE = text(
     "stored_bonus_fen = m.stored_bonus_fen + v.bonus "
     "FROM unnest(CAST(:uuids AS varchar[]), CAST(:points AS bigint[]), CAST(:paid AS bigint[]), "
     "CAST(:bonus AS bigint[])) AS v(uuid, points, paid, bonus) "
-    "WHERE m.uuid = v.uuid RETURNING m.uuid, m.points, m.stored_paid_fen, m.stored_bonus_fen")
+    "WHERE m.uuid = v.uuid RETURNING m.uuid, m.points, m.stored_paid_fen, m.stored_bonus_fen, m.home_store")
 
 
-def _flag_overdraft(conn: Connection, uuid: str, balance: Any, now: str) -> None:
+def _flag_overdraft(conn: Connection, uuid: str, balance: Any, now: str, store_code: str | None) -> None:
     """HQ flags a member whose chain balance went below zero (e.g. spent at two offline stores): one open
-    flag per member, whose figures are the latest balances (a further overdraft updates it, never adds one)."""
-    detail = json.dumps({"points": balance.points, "stored_paid_fen": balance.stored_paid_fen,
-                         "stored_bonus_fen": balance.stored_bonus_fen, "updated_at": now})
-    open_flag = conn.execute(select(t.flags.c.id).where(
-        t.flags.c.kind == "overdraft", t.flags.c.subject == uuid, t.flags.c.resolved_at.is_(None)).order_by(
-        t.flags.c.id).limit(1)).first()
-    if open_flag is None:
-        conn.execute(t.flags.insert().values(kind="overdraft", subject=uuid, created_at=now, detail=detail))
-    else:
-        conn.execute(t.flags.update().where(t.flags.c.id == open_flag.id).values(detail=detail))
+    flag per member carries the latest balances and a history of them (sync.hq.flags); once it is closed,
+    the next overdraft opens a new one. `store_code`: the store whose entries took it below zero."""
+    raise_flag(conn, kind=OVERDRAFT, subject=uuid, store_code=store_code, now=now, figures={
+        "points": balance.points, "stored_paid_fen": balance.stored_paid_fen,
+        "stored_bonus_fen": balance.stored_bonus_fen})

@@ -7,12 +7,15 @@
     pos-hq migrate
     pos-hq store add CODE NAME                               # prints a one-time enrolment code
     pos-hq store code CODE                                   # another code (another till, or re-enrolment)
-    pos-hq store list
+    pos-hq store list                                        # local rules, each till's rules in force
+    pos-hq store local-rules CODE on|off [--operator NAME]   # a store's own rules (else HQ's rules win)
     pos-hq device list | pos-hq device revoke DEVICE_ID
-    pos-hq quarantine list | pos-hq flags list [--kind overdraft|duplicate_phone]
+    pos-hq quarantine list
+    pos-hq flags list [--kind KIND] [--all] | pos-hq flags show ID
+    pos-hq flags resolve|dismiss ID --note TEXT [--operator NAME]   # closes it once; the operator recorded
     pos-hq member duplicates                                 # members sharing a phone: merge candidates
     pos-hq member merge KEEP_UUID OTHER_UUID                 # OTHER's balances and cards move to KEEP
-    pos-hq rules publish FILE.toml
+    pos-hq rules publish FILE.toml | pos-hq rules show
     pos-hq verify STORE                                      # the store's tills' audit heads and entries
     pos-hq member export MEMBER_NO                           # all HQ holds about a member (JSON)
     pos-hq report settlement --period 2026-11 [--store CODE] [--json|--csv] [--against-ledger]  # store x store
@@ -21,6 +24,7 @@
     pos-hq report sales --period 2026-11 [--store CODE] [--csv]  # sales and refunds by store and day, in yuan
     pos-hq report campaigns [--store CODE]                   # per campaign: issued, used at each store
     pos-hq sale SALE_ID|RECEIPT_NO                           # one sale with its lines and refunds
+    pos-hq report points|liability|tiers --period 2026-11 [--store CODE] [--json|--csv]   # chain reports
 
 Global: --db URL (else POS_HQ_DATABASE_URL, else SQLite in --home / POS_HQ_HOME / the user data dir), --json.
 Exit codes: 0 done; 1 refused (one line on stderr), also for a database written by a newer pos-hq, a full disk
@@ -49,6 +53,7 @@ from pos_member.storage.engine import disk_refusal
 from sync.hq import admin, db, report_settlement, settle_catchup, settle_rates
 from sync.hq import jobs as hq_jobs
 from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, MAX_BODY_ENV
+from sync.hq.flags import FlagRefused
 
 Handler = Callable[[argparse.Namespace, Engine], Any]
 
@@ -133,6 +138,112 @@ def _statement_output(args: argparse.Namespace, result: dict[str, Any]) -> None:
         print(report_settlement.render_text(result))
 
 
+def _store_rules() -> Any:
+    from sync.hq import store_rules
+
+    return store_rules
+
+
+def _stores_with_rules(engine: Engine) -> list[dict[str, Any]]:
+    shown = _store_rules().rules_by_store(engine)
+    return [store | {"tills": [
+        f"till {till['device_no']}: {till['in_force']}" + (f" (local version {till['rules_version']}, "
+                                                          f"{till['label']})" if till["rules_version"] else "")
+        for till in store["tills"]]} for store in shown["stores"]]
+
+
+def _rules_text(shown: dict[str, Any]) -> str:
+    lines = [f"HQ's latest rules version: {shown['hq_latest_version'] or 'none published'}"]
+    for store in shown["stores"]:
+        own = (f"its own rules allowed (by {store['local_rules_changed_by']} at {store['local_rules_changed_at']})"
+               if store["local_rules"] else "HQ's rules")
+        lines.append(f"store {store['store_code']} {store['name']}: {own}")
+        for till in store["tills"]:
+            mark = " (current)" if till["current"] else ""
+            lines.append(f"  till {till['device_no']}: {till['in_force']}{mark}"
+                         + (f", confirmed {till['confirmed_at']}" if till["confirmed_at"] else ""))
+    return "\n".join(lines)
+
+
+def _flag_id(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"ID must be a flag's number (from `pos-hq flags list`), not {value!r}")
+    return int(value)
+
+
+def _flags_text(result: Any) -> str:
+    from sync.hq.flags import flag_lines
+
+    if isinstance(result, dict) and "kind" not in result:  # a close: flag_id, status, closed_by...
+        return f"flag {result['flag_id']} {result['status']} by {result['closed_by']} at {result['closed_at']}"
+    flags = result if isinstance(result, list) else [result]
+    return "\n".join(line for flag in flags for line in flag_lines(flag)) if flags else "no flags"
+
+
+def _add_flag_commands(sub: Any) -> None:
+    from sync.hq import flags as hq_flags
+
+    flags = sub.add_parser("flags", help="things to look at: overdrafts, duplicate phones, rejected records, "
+                                         "audit mismatches, double coupon uses and refunds").add_subparsers(
+        dest="action", required=True)
+    flist = flags.add_parser("list", help="open flags (--all: closed ones too)")
+    flist.add_argument("--kind", choices=hq_flags.KINDS)
+    flist.add_argument("--all", action="store_true", help="closed flags too")
+    flist.set_defaults(handler=lambda a, e: hq_flags.list_flags(e, a.kind, a.all), render=_flags_text)
+    show = flags.add_parser("show", help="a flag with its history")
+    show.add_argument("id", type=_flag_id, metavar="ID")
+    show.set_defaults(handler=lambda a, e: hq_flags.show_flag(e, a.id), render=_flags_text)
+    for status, verb in (("resolved", "resolve"), ("dismissed", "dismiss")):
+        close = flags.add_parser(verb, help=f"{verb} an open flag, with a note; the operator is recorded")
+        close.add_argument("id", type=_flag_id, metavar="ID")
+        close.add_argument("--note", required=True, help="what was found or done")
+        close.add_argument("--operator", metavar="NAME", help="who closes it (default: the OS user)")
+        close.set_defaults(handler=lambda a, e, s=status: hq_flags.work_flag(
+            e, a.id, status=s, note=a.note, operator=a.operator), render=_flags_text)
+
+
+def _chain_report(args: argparse.Namespace, engine: Engine) -> Any:
+    from sync.hq import report_liability, report_points, report_tiers
+    from sync.hq.report_period import check_store, parse_period, render
+
+    store = check_store(args.store)
+    if args.action == "tiers":
+        report = report_tiers.tiers_report(engine, store)
+        if args.period:
+            report["notes"].append(f"tiers as they stand now: HQ keeps no tier history (--period {args.period} "
+                                   "does not change them)")
+        columns = report_tiers.columns(report)
+    elif args.action == "points":
+        report, columns = report_points.points_report(engine, parse_period(args.period), store), report_points.COLUMNS
+    else:
+        report = report_liability.liability_report(engine, parse_period(args.period), store)
+        columns = report_liability.COLUMNS
+    if args.json or args.report_json:
+        args.json = True  # `report points --json` as well as `pos-hq --json report points`
+        return report
+    if args.action == "liability" and not args.csv:
+        return _Text(report_liability.liability_text(report))
+    return _Text(render(report, columns, args.csv))
+
+
+class _Text(str):
+    """A report already rendered as text or CSV: printed as it is."""
+
+
+def _add_chain_reports(report: Any) -> None:
+    for name, text_ in (("points", "points issued, redeemed, expired, adjusted by store (daily roll-ups)"),
+                        ("liability", "points and stored value owed to members by home store: opening, "
+                                      "movements, closing"),
+                        ("tiers", "members by tier and home store, as they stand")):
+        chain = report.add_parser(name, help=text_)
+        chain.add_argument("--period", required=name != "tiers", metavar="YYYY-MM",
+                           help="a month, or days as YYYY-MM-DD..YYYY-MM-DD")
+        chain.add_argument("--store", metavar="CODE", help="one store only")
+        chain.add_argument("--json", dest="report_json", action="store_true")
+        chain.add_argument("--csv", action="store_true")
+        chain.set_defaults(handler=_chain_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pos-hq", description="pos-member HQ: sync server and chain admin.")
     parser.add_argument("--db", metavar="URL", help="database URL (postgresql://... or sqlite:///...)")
@@ -168,7 +279,14 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("code")
     code.add_argument("--days", type=int, default=7)
     code.set_defaults(handler=lambda a, e: admin.enrolment_code(e, a.code, a.days))
-    store.add_parser("list").set_defaults(handler=lambda a, e: admin.list_stores(e))
+    store.add_parser("list", help="stores, whether each has local rules, and its tills' rules in force"
+                     ).set_defaults(handler=lambda a, e: _stores_with_rules(e))
+    local = store.add_parser("local-rules", help="grant (on) or withdraw (off) a store's own rules; without "
+                                                 "them an enrolled store's rules come from HQ")
+    local.add_argument("code")
+    local.add_argument("setting", choices=("on", "off"))
+    local.add_argument("--operator", metavar="NAME", help="who decides it (default: the OS user)")
+    local.set_defaults(handler=lambda a, e: _store_rules().set_local_rules(e, a.code, a.setting, a.operator))
     device = sub.add_parser("device", help="enrolled tills").add_subparsers(dest="action", required=True)
     device.add_parser("list").set_defaults(handler=lambda a, e: admin.list_devices(e))
     revoke = device.add_parser("revoke", help="revoke a till's token (it must enrol again)")
@@ -177,11 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     quarantine = sub.add_parser("quarantine", help="entries HQ rejected").add_subparsers(dest="action",
                                                                                        required=True)
     quarantine.add_parser("list").set_defaults(handler=lambda a, e: admin.list_quarantine(e))
-    flags = sub.add_parser("flags", help="overdrafts and duplicate phones").add_subparsers(dest="action",
-                                                                                          required=True)
-    flist = flags.add_parser("list")
-    flist.add_argument("--kind")
-    flist.set_defaults(handler=lambda a, e: admin.list_flags(e, a.kind))
+    _add_flag_commands(sub)
     member = sub.add_parser("member", help="members at HQ").add_subparsers(dest="action", required=True)
     member.add_parser("duplicates", help="members sharing a phone (open duplicate_phone flags)").set_defaults(
         handler=lambda a, e: admin.member_duplicates(e))
@@ -202,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     publish = rules.add_parser("publish", help="publish a rules TOML to every store")
     publish.add_argument("file")
     publish.set_defaults(handler=lambda a, e: admin.publish_rules(e, Path(a.file).read_text(encoding="utf-8")))
+    rules.add_parser("show", help="HQ's latest rules version and the version each store's tills confirmed "
+                                  "in force").set_defaults(handler=lambda a, e: _store_rules().rules_by_store(e),
+                                                           render=_rules_text)
     report = sub.add_parser("report", help="reports").add_subparsers(dest="action", required=True)
     settle = report.add_parser("settlement", help="what the stores owe each other for a period (store x store)")
     settle.add_argument("--period", required=True, metavar="YYYY-MM",
@@ -221,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     campaigns = report.add_parser("campaigns", help="per campaign: coupons issued, and used at each store")
     campaigns.add_argument("--store", metavar="CODE", help="the campaigns this store ran")
     campaigns.set_defaults(handler=_report_campaigns)
+    _add_chain_reports(report)
     sale = sub.add_parser("sale", help="one sale of the chain with its lines and refunds")
     sale.add_argument("key", metavar="SALE_ID|RECEIPT_NO")
     sale.set_defaults(handler=_show_sale)
@@ -330,7 +448,7 @@ def _main(argv: Sequence[str] | None) -> int:
         result = args.handler(args, engine)
     except BrokenPipeError:
         raise
-    except (admin.AdminError, PosError, ValueError) as exc:
+    except (admin.AdminError, FlagRefused, PosError, ValueError) as exc:
         return _refused(exc, args.json)
     except Exception as exc:  # never a traceback in front of a person
         refusal = disk_refusal(exc, engine.url.database or "")  # a full disk, a read-only file or folder
@@ -349,7 +467,13 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "member" and args.action == "export":
         print(json.dumps(result, ensure_ascii=False, default=str, indent=2))  # always JSON: it is a document
         return 0
-    _print(result, args.json)
+    render = getattr(args, "render", None)
+    if isinstance(result, _Text):
+        print(result)
+    elif render is not None and not args.json:
+        print(render(result))
+    else:
+        _print(result, args.json)
     if args.command == "verify" and result.get("problems"):
         print(f"error: verify found {len(result['problems'])} problem(s)", file=sys.stderr)
         return 1

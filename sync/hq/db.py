@@ -25,7 +25,7 @@ from sync.hq import tables as t
 URL_ENV = "POS_HQ_DATABASE_URL"
 HOME_ENV = "POS_HQ_HOME"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 
 
 def hq_home(override: str | None = None) -> Path:

@@ -29,6 +29,7 @@ from pos_member.domain.validate import aware_time, is_uuid
 from sync import protocol as p
 from sync.hq import tables as t
 from sync.hq.coupons import coupon_is_used
+from sync.hq.flags import COUPON_DOUBLE_USE, DOUBLE_REFUND, raise_flag
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -123,7 +124,7 @@ def _store_refund(conn: Connection, device: Device, doc: p.RefundDoc, digest: st
         t.refund_lines.c.sale_id == doc.sale_id).group_by(t.refund_lines.c.line_no)).all())
     beyond = over_refunded(amounts, {int(k): int(v) for k, v in refunded.items()})
     if beyond:
-        _flag(conn, kind="double_refund", subject=doc.sale_id, store_code=device.store_code, now=now, figures={
+        raise_flag(conn, kind=DOUBLE_REFUND, subject=doc.sale_id, store_code=device.store_code, now=now, figures={
             "refund_id": doc.refund_id, "lines": ",".join(map(str, beyond)),
             "refunded_fen": sum(int(refunded[n]) for n in beyond), "sold_fen": sum(amounts.get(n, 0) for n in beyond)})
     _roll_up(conn, device.store_code, _day(doc.business_time), refunds_count=1, refunds_fen=doc.amount_fen,
@@ -187,7 +188,7 @@ def _use_coupon(conn: Connection, device: Device, code: str, sale_id: str, used_
     conn.execute(t.coupon_uses.insert().values(sale_id=sale_id, code=code, store_code=device.store_code,
                                                used_at=used_at))
     if earlier:
-        _flag(conn, kind="coupon_double_use", subject=code, store_code=device.store_code, now=now, figures={
+        raise_flag(conn, kind=COUPON_DOUBLE_USE, subject=code, store_code=device.store_code, now=now, figures={
             "sale_id": sale_id, "earlier_sale_id": earlier[0].sale_id, "earlier_store": earlier[0].store_code,
             "uses": len(earlier) + 1})
         return []
@@ -251,10 +252,3 @@ def _requalify(conn: Connection, sale_id: str, now: str) -> None:
         conn.execute(t.member_sales.insert().values(sale_id=sale_id, **values))
     else:
         conn.execute(t.member_sales.update().where(t.member_sales.c.sale_id == sale_id).values(**values))
-
-
-def _flag(conn: Connection, *, kind: str, subject: str, figures: dict[str, int | str], store_code: str | None,
-          now: str) -> None:
-    """Until sync.hq.flags (the `flags` part) is merged: the lead swaps in its raise_flag here."""
-    conn.execute(t.flags.insert().values(kind=kind, subject=subject, created_at=now, detail=json.dumps(
-        figures | ({"store": store_code} if store_code else {}), ensure_ascii=False)))

@@ -32,6 +32,7 @@ from sync.hq import tables as t
 from sync.hq.chain_ledger import MERGE_RULES_VERSION, hq_entries, move_balances
 from sync.hq.member_merge import member_data
 from sync.hq.merge import final_members
+from sync.hq.rollups import add_entries
 from sync.hq.service import utc_now
 
 _LAPSED_LOTS = text("""
@@ -83,7 +84,7 @@ def expire_points(conn: Connection, rules: Rules, day: date, head: int, now: str
     entries, head = hq_entries(conn, postings, head, now)
     if entries:
         conn.execute(t.entries.insert(), entries)
-        move_balances(conn, entries, now)
+        add_entries(conn, entries, move_balances(conn, entries, now))
     return {"members": len(entries), "points": -sum(e["delta"] for e in entries)}, head
 
 

@@ -28,7 +28,9 @@ from sync import protocol as p
 from sync.hq import db
 from sync.hq import tables as t
 from sync.hq.chain_ledger import hq_entries, move_balances, transfer_pair
+from sync.hq.flags import close_flag
 from sync.hq.privacy import scrub_member_feed
+from sync.hq.rollups import add_entries
 from sync.hq.service import utc_now
 
 
@@ -134,8 +136,8 @@ def merge_members(engine: Engine, keep_uuid: str, other_uuid: str) -> dict[str, 
         entries, head = hq_entries(conn, postings, head, now)
         if entries:
             conn.execute(t.entries.insert(), entries)
-            move_balances(conn, entries, now)
-        resolved = _resolve_flags(conn, other.uuid, now)
+            add_entries(conn, entries, move_balances(conn, entries, now))
+        resolved = _resolve_flags(conn, other.uuid, now, f"{other.member_no} into {keep.member_no}")
         db.set_feed_head(conn, head)
     return {"merge_id": merge_id, "kept": keep.uuid, "kept_member_no": keep.member_no, "merged": other.uuid,
             "merged_member_no": other.member_no,
@@ -144,7 +146,10 @@ def merge_members(engine: Engine, keep_uuid: str, other_uuid: str) -> dict[str, 
             "cards_moved": cards, "transfer_entries": len(entries), "flags_resolved": resolved}
 
 
-def _resolve_flags(conn: Connection, other_uuid: str, now: str) -> list[int]:
+MERGE_OPERATOR = "HQ (member merge)"
+
+
+def _resolve_flags(conn: Connection, other_uuid: str, now: str, note: str) -> list[int]:
     resolved = []
     for flag in conn.execute(select(t.flags).where(t.flags.c.resolved_at.is_(None), t.flags.c.kind.in_(
             ("duplicate_phone", "overdraft")), t.flags.c.subject.contains(other_uuid))).all():
@@ -156,7 +161,8 @@ def _resolve_flags(conn: Connection, other_uuid: str, now: str) -> list[int]:
                 t.members.c.uuid.in_(subjects), t.members.c.status != "merged")).scalar_one()
             if live > 1:
                 continue  # others still share the phone: the flag stays open for them
-        conn.execute(t.flags.update().where(t.flags.c.id == flag.id).values(resolved_at=now))
+        close_flag(conn, flag.id, status="resolved", operator=MERGE_OPERATOR, note=f"members merged at HQ ({note})",
+                   now=now)
         resolved.append(flag.id)
     return resolved
 

@@ -42,6 +42,7 @@ from pos_member.domain.validate import (
 from sync import protocol as p
 from sync.hq import tables as t
 from sync.hq.documents import KIND_ORDER, record_key, store_document
+from sync.hq.flags import DUPLICATE_PHONE, raise_flag
 from sync.hq.intake import is_permanent, utf8_ok
 from sync.hq.member_sales import store_sale, store_sales
 from sync.hq.privacy import scrub_member_feed
@@ -187,7 +188,7 @@ def _member(conn: Connection, device: Device, member: p.MemberRecord, now: str, 
     if data["status"] == "anonymised" and (old is None or old.status != "anonymised"):
         scrub_member_feed(conn, member.uuid, data)  # no till pulling from the start sees the old snapshots
     if data["phone"] and (old is None or old.phone != data["phone"]):
-        _flag_duplicate_phone(conn, member.uuid, data["phone"], now)
+        _flag_duplicate_phone(conn, device, member.uuid, data["phone"], now)
     return _feed_row("member", member.uuid, data, sent, device)
 
 
@@ -217,18 +218,21 @@ def _day(text: str, field: str) -> None:
         raise InvalidInput(Reason.NOT_A_DATE, field, text=text) from exc
 
 
-def _flag_duplicate_phone(conn: Connection, uuid: str, phone: str, now: str) -> None:
+def _flag_duplicate_phone(conn: Connection, device: Device, uuid: str, phone: str, now: str) -> None:
+    """A flag per set of members sharing a phone (sync.hq.flags). A set HQ was already told about (open, or
+    closed: dismissed as two people, or merged) is not raised again; a new member joining it is a new set."""
     others = [r.uuid for r in conn.execute(select(t.members.c.uuid).where(
         t.members.c.phone == phone, t.members.c.uuid != uuid))]
     if not others:
         return
-    subject = ",".join(sorted([uuid, *others]))
-    exists = conn.execute(select(t.flags.c.id).where(
-        t.flags.c.kind == "duplicate_phone", t.flags.c.subject == subject)).first()
-    if exists is None:
-        masked = phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
-        conn.execute(t.flags.insert().values(kind="duplicate_phone", subject=subject, created_at=now,
-                                             detail=json.dumps({"phone": masked, "members": sorted([uuid, *others])})))
+    members = sorted([uuid, *others])
+    subject = ",".join(members)
+    if conn.execute(select(t.flags.c.id).where(
+            t.flags.c.kind == DUPLICATE_PHONE, t.flags.c.subject == subject).limit(1)).first() is not None:
+        return
+    masked = phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+    raise_flag(conn, kind=DUPLICATE_PHONE, subject=subject, figures={"phone": masked, "members": len(members)},
+               store_code=device.store_code, now=now)
 
 
 def _card(conn: Connection, device: Device, card: p.CardRecord, moment: datetime) -> dict[str, Any]:

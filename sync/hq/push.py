@@ -23,9 +23,11 @@ from sync.hq import db
 from sync.hq import tables as t
 from sync.hq.audit_heads import take_head
 from sync.hq.chain_ledger import ENTRY_FIELDS, entry_hash, entry_values_json, forward_merged, move_balances
+from sync.hq.flags import REJECTED_RECORD, raise_flag
 from sync.hq.holds import settle as settle_holds
 from sync.hq.intake import Knowledge, Malformed, entry_problem, is_permanent, knowledge
 from sync.hq.merge import apply_records
+from sync.hq.rollups import add_entries
 from sync.hq.service import Device, authenticate, utc_now
 
 log = logging.getLogger("sync.hq")
@@ -38,20 +40,20 @@ def push(engine: Engine, token: str | None, request: p.PushRequest, malformed: l
     connection), the same batch would fail on every retry, so it runs again record by record: the one HQ
     cannot store is rejected (and logged with its exception), the rest is stored."""
     try:
-        reply = _push(engine, token, request, malformed or [], careful=False)
+        reply = _push(engine, token, request, malformed or [], refused_records or [], careful=False)
     except DBAPIError as exc:
         if not is_permanent(exc):
             raise
         log.error("a push from one device failed on a permanent database error; storing it record by record",
                   exc_info=exc)
-        reply = _push(engine, token, request, malformed or [], careful=True)
+        reply = _push(engine, token, request, malformed or [], refused_records or [], careful=True)
     if refused_records:  # records without the protocol's shape (sync.hq.intake): rejected alone
         reply["records"] += [status.model_dump() for status in refused_records]
     return reply
 
 
 def _push(engine: Engine, token: str | None, request: p.PushRequest, malformed: list[Malformed],
-          careful: bool) -> dict[str, Any]:
+          refused_records: list[p.RecordStatus], careful: bool) -> dict[str, Any]:
     """The reply as a plain dict in the shape of p.PushResponse (built from our own values, so the app sends
     it without validating 500 statuses a second time). The token is checked inside the same transaction, so
     a push costs one connection, not two; a revocation refuses every push that starts after it commits (one
@@ -80,17 +82,48 @@ def _push(engine: Engine, token: str | None, request: p.PushRequest, malformed: 
         _settle(conn, device, statuses, candidates, stored, rejected)
         if rejected:
             conn.execute(t.quarantine.insert(), [r | {"received_at": now} for r in rejected])
+        _flag_rejections(conn, device, rejected, [*record_statuses, *refused_records], now)
         new_rows = [row for row in candidates if row["entry_id"] in stored]
         forwards, head = forward_merged(conn, [r for r in new_rows if r["member_uuid"] in merged], head, now)
         if forwards:
             conn.execute(t.entries.insert(), forwards)
-        move_balances(conn, new_rows + forwards, now)
+        homes = move_balances(conn, new_rows + forwards, now)
         settle_holds(conn, new_rows, now)  # after the balances: they now count instead of the holds
+        add_entries(conn, new_rows + forwards, homes)  # the report roll-ups, in this same transaction
         through = _advance(conn, device.device_id, through, {item.entry["local_seq"] for item in entries})
         _finish(conn, device.device_id, head, through, now)
         audit_head = take_head(conn, device, request.audit_head, now)
+        if request.rules is not None:
+            _record_rules(conn, device, request.rules, now)
     return {"entries": statuses, "records": [r.model_dump() for r in record_statuses],
             "contiguous_through": through, "audit_head": audit_head}
+
+
+def _record_rules(conn: Connection, device: Device, rules: p.RulesInForce, now: str) -> None:
+    """The rules version in force the till confirms (`pos-hq rules show`)."""
+    conn.execute(t.devices.update().where(t.devices.c.device_id == device.device_id).values(
+        rules_version=rules.version, rules_hq_version=rules.hq_version, rules_label=rules.label,
+        rules_confirmed_at=now))
+
+
+def _flag_rejections(conn: Connection, device: Device, quarantined: list[dict[str, Any]],
+                     records: list[p.RecordStatus], now: str) -> None:
+    """A push carrying entries or records no till could have written (forged, corrupted, or conflicting with
+    what HQ holds) raises one `rejected_record` flag per device, with this push's figures; while it is open,
+    later such pushes update it and add to its history."""
+    refused = [r for r in records if r.status == "rejected"]
+    if not quarantined and not refused:
+        return
+    first_entry = quarantined[0] if quarantined else None
+    figures: dict[str, int | str] = {"entries_rejected": len(quarantined), "records_rejected": len(refused)}
+    if first_entry is not None:
+        figures |= {"first_entry_id": first_entry["entry_id"], "first_entry_local_seq": first_entry["local_seq"],
+                    "first_entry_reason": first_entry["reason"][:200]}
+    if refused:
+        figures |= {"first_record": f"{refused[0].kind} {refused[0].key}",
+                    "first_record_reason": (refused[0].code or refused[0].reason or "")[:200]}
+    raise_flag(conn, kind=REJECTED_RECORD, subject=device.device_id, figures=figures, store_code=device.store_code,
+               now=now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,10 +188,13 @@ def status(engine: Engine, token: str | None) -> p.StatusResponse:
         epochs = json.loads(db.get_setting(conn, FEED_EPOCHS_KEY) or "[]")
         audit = conn.execute(select(t.audit_heads.c.seq, t.audit_heads.c.hash).where(
             t.audit_heads.c.device_id == device.device_id)).first()
+        local_rules = conn.execute(select(t.stores.c.local_rules).where(
+            t.stores.c.code == device.store_code)).scalar()
     return p.StatusResponse(store_code=device.store_code, device_id=device.device_id, contiguous_through=through,
                             entries_held=held, quarantined=quarantined, feed_head=head, server_time=utc_now(),
                             feed_epochs=[p.FeedEpoch(**epoch) for epoch in epochs],
-                            audit_head=None if audit is None else p.HeldAuditHead(seq=audit.seq, hash=audit.hash))
+                            audit_head=None if audit is None else p.HeldAuditHead(seq=audit.seq, hash=audit.hash),
+                            local_rules=bool(local_rules))
 
 
 def new_enrol_code_expiry(days: int = 7) -> str:

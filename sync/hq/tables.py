@@ -7,7 +7,20 @@ every write transaction (see sync.protocol), so `seq` order is commit order.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
 
 metadata = MetaData()
 
@@ -28,6 +41,10 @@ stores = Table(
     Column("code", String(16), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("created_at", String(64), nullable=False),
+    # migration 0010: HQ granted this store its own rules (else `pos-member rules apply` is refused there)
+    Column("local_rules", Boolean, nullable=False, server_default=false()),
+    Column("local_rules_changed_at", String(64), nullable=True),
+    Column("local_rules_changed_by", String(200), nullable=True),
 )
 
 enrol_codes = Table(
@@ -50,6 +67,12 @@ devices = Table(
     Column("revoked_at", String(64), nullable=True),
     Column("contiguous_through", BigInteger, nullable=False, server_default="0"),
     Column("last_seen", String(64), nullable=True),
+    # migration 0010: the rules in force the till last confirmed (its own version number, HQ's version if
+    # the rules in force came from HQ, the label) and when
+    Column("rules_version", Integer, nullable=True),
+    Column("rules_hq_version", Integer, nullable=True),
+    Column("rules_label", String(200), nullable=True),
+    Column("rules_confirmed_at", String(64), nullable=True),
 )
 
 members = Table(
@@ -76,6 +99,7 @@ members = Table(
 )
 Index("ix_hq_members_phone", members.c.phone)
 Index("ix_hq_members_member_no", members.c.member_no)  # migration 0003: identity checks, enrolment numbering
+Index("ix_hq_members_home_tier", members.c.home_store, members.c.tier_code, members.c.status)  # 0010: report
 
 cards = Table(
     "cards", metadata,
@@ -140,13 +164,32 @@ Index("ix_quarantine_device_seq", quarantine.c.device_id, quarantine.c.local_seq
 flags = Table(
     "flags", metadata,
     Column("id", Integer, primary_key=True),
-    Column("kind", String(32), nullable=False),  # overdraft | duplicate_phone
+    Column("kind", String(32), nullable=False),  # sync.hq.flags.KINDS
     Column("subject", Text, nullable=False),  # members sharing a phone: as many UUIDs as there are
-    Column("detail", Text, nullable=False),
+    Column("detail", Text, nullable=False),  # the latest figures (JSON)
     Column("created_at", String(64), nullable=False),
-    Column("resolved_at", String(64), nullable=True),
+    Column("resolved_at", String(64), nullable=True),  # closed (resolved or dismissed) at; NULL while open
+    # migration 0010 (sync.hq.flags): one open flag per (kind, subject), its history in flag_events
+    Column("status", String(16), nullable=False, server_default="open"),  # open | resolved | dismissed
+    Column("store_code", String(16), nullable=True),
+    Column("updated_at", String(64), nullable=True),
+    Column("times_raised", Integer, nullable=False, server_default="1"),
+    Column("closed_by", String(200), nullable=True),
+    Column("note", Text, nullable=True),
 )
 Index("ix_flags_subject", flags.c.kind, flags.c.subject)
+
+flag_events = Table(
+    "flag_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("flag_id", Integer, nullable=False),
+    Column("at", String(64), nullable=False),
+    Column("event", String(16), nullable=False),  # raised | updated | resolved | dismissed
+    Column("figures", Text, nullable=False),  # JSON
+    Column("operator", String(200), nullable=True),
+    Column("note", Text, nullable=True),
+)
+Index("ix_flag_events_flag", flag_events.c.flag_id, flag_events.c.id)
 
 rules = Table(
     "rules", metadata,
@@ -446,4 +489,29 @@ settle_ledger_daily = Table(
     Column("account", String(16), primary_key=True),
     Column("kind", String(16), primary_key=True),
     Column("total", BigInteger, nullable=False),
+)
+
+
+# migration 0010: daily roll-ups of the ledger behind `pos-hq report points|liability`, kept by a trigger on
+# `entries` in the transaction that inserts them (by the store that recorded the entry; by the member's home
+# store). `day` is the business date as recorded (the till's local date).
+ledger_daily = Table(
+    "ledger_daily", metadata,
+    Column("day", String(10), nullable=False),
+    Column("store_code", String(16), nullable=False),
+    Column("account", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("delta", BigInteger, nullable=False),
+    Column("entries", BigInteger, nullable=False),
+    PrimaryKeyConstraint("day", "store_code", "account", "kind"),
+)
+liability_daily = Table(
+    "liability_daily", metadata,
+    Column("day", String(10), nullable=False),
+    Column("home_store", String(16), nullable=False),
+    Column("account", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("delta", BigInteger, nullable=False),
+    Column("entries", BigInteger, nullable=False),
+    PrimaryKeyConstraint("day", "home_store", "account", "kind"),
 )

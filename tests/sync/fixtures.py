@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 import uvicorn
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Connection, Engine, select, text
 
 from pos_member.services import sync_service
 from pos_member.services.context import Store, open_store
@@ -231,6 +231,7 @@ def assert_invariants(hq_engine: Engine, stores: list[Store]) -> None:
             WHERE m.points != COALESCE(e.points, 0) OR m.stored_paid_fen != COALESCE(e.paid, 0)
                OR m.stored_bonus_fen != COALESCE(e.bonus, 0)""")).all()
         assert not bad, f"HQ balances differ from the sum of entries for {bad}"
+        assert_rollups(conn)
         lost = {r[0] for r in conn.execute(select(hqt.cards.c.card_no).where(hqt.cards.c.status == "lost"))}
         everything = {r[0] for r in conn.execute(select(hqt.entries.c.entry_id))}
     for store in stores:
@@ -242,6 +243,21 @@ def assert_invariants(hq_engine: Engine, stores: list[Store]) -> None:
         assert everything <= local, f"store {code} lacks {len(everything - local)} chain entries"
         report = verify_store(store)
         assert report.ok, f"store {code}: {report.problems}"
+
+
+def assert_rollups(conn: Connection) -> None:
+    """The report roll-ups (sync.hq.rollups) hold exactly the sums of the entries HQ stored."""
+    by_store = {tuple(r[:4]): (int(r[4]), int(r[5])) for r in conn.execute(text(
+        "SELECT substr(business_time, 1, 10), store_code, account, kind, SUM(delta), COUNT(*) FROM entries "
+        "GROUP BY substr(business_time, 1, 10), store_code, account, kind"))}
+    by_home = {tuple(r[:4]): (int(r[4]), int(r[5])) for r in conn.execute(text(
+        "SELECT substr(e.business_time, 1, 10), m.home_store, e.account, e.kind, SUM(e.delta), COUNT(*) "
+        "FROM entries e JOIN members m ON m.uuid = e.member_uuid "
+        "GROUP BY substr(e.business_time, 1, 10), m.home_store, e.account, e.kind"))}
+    for table, expected in (("ledger_daily", by_store), ("liability_daily", by_home)):
+        held = {tuple(r[:4]): (int(r[4]), int(r[5])) for r in conn.execute(text(
+            f"SELECT * FROM {table}")) if r[5]}
+        assert held == expected, f"{table} differs from the entries"
 
 
 def sync_all(stores: list[Store]) -> None:

@@ -110,7 +110,8 @@ def test_two_stores_registering_one_phone_are_flagged(hq, stores):
     second = members.register_member(b, "孙八", "13900001234")
     sync_all([a, b])
     flags = admin.list_flags(hq.engine, "duplicate_phone")
-    assert len(flags) == 1 and set(flags[0]["detail"]["members"]) == {first.uuid, second.uuid}
+    assert len(flags) == 1 and set(flags[0]["subject"].split(",")) == {first.uuid, second.uuid}
+    assert flags[0]["figures"] == {"phone": "139****1234", "members": 2} and flags[0]["store"] in ("001", "002")
     # each store keeps its own member under the phone; the other is reachable by card
     assert show_member(a, "13900001234").uuid == first.uuid
     assert show_member(a, second.card_no).uuid == second.uuid
