@@ -54,6 +54,9 @@ class OfflinePosition:
     stored_pending_debits_fen: int = 0
     stored_pending_spent_fen: int = 0  # of which spent on sales
     till_stored_spent_today_fen: int = 0
+    # this till's unacknowledged top-ups (paid + bonus) of the member: money taken at this till, which no other
+    # till knows of and so cannot spend; a member who tops up while HQ is down can spend it here at once
+    stored_pending_topups_fen: int = 0
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,8 @@ def stored_limits(balance_fen: int, left_fen: int, figures: RedemptionFigures, r
                            {"available_fen": figures.hq.stored_fen}))
     elif offline is not None:
         risk = rules.risk
-        available = max(0, offline.stored_confirmed_fen - offline.stored_pending_debits_fen)
+        available = max(0, offline.stored_confirmed_fen + offline.stored_pending_topups_fen
+                        - offline.stored_pending_debits_fen)
         member_left = max(0, risk.offline_stored_fen_per_member - offline.stored_pending_spent_fen)
         till_left = max(0, risk.offline_stored_fen_per_till_day - offline.till_stored_spent_today_fen)
         found.append(Limit(Reason.STORED_OVER_CONFIRMED, available, {"available_fen": available}))

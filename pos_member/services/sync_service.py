@@ -46,7 +46,9 @@ SELECT COALESCE(SUM(CASE WHEN account = 'points' AND (device_id != :me OR local_
        COALESCE(SUM(CASE WHEN account != 'points' AND device_id = :me AND local_seq > :through AND delta < 0
                     THEN -delta ELSE 0 END), 0) AS stored_pending_debits,
        COALESCE(SUM(CASE WHEN account != 'points' AND device_id = :me AND local_seq > :through AND kind = 'spend'
-                    THEN -delta ELSE 0 END), 0) AS stored_pending_spent
+                    THEN -delta ELSE 0 END), 0) AS stored_pending_spent,
+       COALESCE(SUM(CASE WHEN account != 'points' AND device_id = :me AND local_seq > :through
+                    AND kind IN ('topup', 'bonus') THEN delta ELSE 0 END), 0) AS stored_pending_topups
 FROM ledger WHERE member_id = :member""")
 _PENDING_SPENT_TODAY = text("""
 SELECT COALESCE(-SUM(CASE WHEN kind = 'redeem' THEN delta ELSE 0 END), 0) AS redeemed,
@@ -122,7 +124,7 @@ def offline_position(conn: Connection, store: Store, member_id: int) -> OfflineP
     spent = conn.execute(_PENDING_SPENT_TODAY, {"me": me, "through": through, "day": today}).one()
     return OfflinePosition(int(row.confirmed), int(row.pending_debits), int(row.pending_redeemed), int(spent.redeemed),
                            int(row.stored_confirmed), int(row.stored_pending_debits), int(row.stored_pending_spent),
-                           int(spent.spent))
+                           int(spent.spent), int(row.stored_pending_topups))
 
 
 class SyncBusy(RuleRefused):

@@ -101,7 +101,7 @@ class SyncPanel(QDialog):
         else:
             v["state"].setText(self.tr("online") if view.online else self.tr("offline"))
             v["hq"].setText(view.hq_url)
-        v["pending"].setText(self.tr("{0} ledger entries, {1} member/card changes").format(
+        v["pending"].setText(self.tr("{0} ledger entries, {1} other records (members, cards, sales, coupons)").format(
             view.pending_entries, view.pending_records))
         v["last_success"].setText(view.last_sync or self.tr("never"))
         v["last_attempt"].setText(view.last_attempt or self.tr("never"))

@@ -1877,8 +1877,8 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>{0} ledger entries, {1} member/card changes</source>
-        <translation>{0} 条流水，{1} 条会员/卡变更</translation>
+        <source>{0} ledger entries, {1} other records (members, cards, sales, coupons)</source>
+        <translation>{0} 条流水，{1} 条其他记录（会员、卡、销售、优惠券）</translation>
     </message>
     <message>
         <location line="+2"/>

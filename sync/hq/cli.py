@@ -21,7 +21,7 @@
     pos-hq report settlement --period 2026-11 [--store CODE] [--json|--csv] [--against-ledger]  # store x store
     pos-hq settlement-rate STORE FEN_PER_100_POINTS [--from YYYY-MM-DD]   # STORE * (or --default): chain default
     pos-hq settlement rates | catch-up | rebuild | bonus-share PERCENT
-    pos-hq report sales --period 2026-11 [--store CODE] [--csv]  # sales and refunds by store and day, in yuan
+    pos-hq report sales --period 2026-11 [--store CODE] [--json|--csv]  # sales and refunds by store and day, in yuan
     pos-hq report campaigns [--store CODE]                   # per campaign: issued, used at each store
     pos-hq sale SALE_ID|RECEIPT_NO                           # one sale with its lines and refunds
     pos-hq report points|liability|tiers --period 2026-11 [--store CODE] [--json|--csv]   # chain reports
@@ -333,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     sales = report.add_parser("sales", help="sales and refunds by store and day (in yuan)")
     sales.add_argument("--period", required=True, metavar="YYYY-MM", help="a month, or YYYY-MM-DD..YYYY-MM-DD")
     sales.add_argument("--store", metavar="CODE")
+    sales.add_argument("--json", dest="report_json", action="store_true")
     sales.add_argument("--csv", action="store_true")
     sales.set_defaults(handler=_report_sales)
     campaigns = report.add_parser("campaigns", help="per campaign: coupons issued, and used at each store")
@@ -370,7 +371,8 @@ def _report_sales(args: argparse.Namespace, engine: Engine) -> dict[str, Any] | 
     from sync.hq.report_sales import sales_csv, sales_report, sales_text
 
     result = sales_report(engine, args.period, args.store)
-    if args.json:
+    if args.json or args.report_json:
+        args.json = True  # `report sales --json` as well as `pos-hq --json report sales`
         return result
     print(sales_csv(result) if args.csv else sales_text(result), end="" if args.csv else "\n")
     return None

@@ -1,6 +1,6 @@
 """HQ's flags: things an operator must look at, and can work (`pos-hq flags list|show|resolve|dismiss`).
 
-One open flag per (kind, subject) (a partial unique index, HQ migration 0007): raising it again while it is
+One open flag per (kind, subject) (a partial unique index, HQ migration 0010): raising it again while it is
 open updates its latest figures and appends them to its history (flag_events); once it is resolved or
 dismissed, the next occurrence opens a new flag, so a later overdraft is never hidden behind an old one.
 Closing records the operator and a note; a closed flag cannot be closed again.

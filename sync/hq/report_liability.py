@@ -1,7 +1,7 @@
 """`pos-hq report liability`: what the chain owes its members, points and stored value, by the members' home
 store: opening + issued - redeemed - expired (+ adjusted, + transferred) = closing for points, and opening +
 topped up + bonus - spent + refunded (+ adjusted, + transferred) = closing for stored value, from the daily
-roll-up `liability_daily` (HQ migration 0007). Opening is the sum of the roll-up before the period: a few
+roll-up `liability_daily` (HQ migration 0010). Opening is the sum of the roll-up before the period: a few
 rows per store and day, never the ledger.
 
 Attribution: a member's points and stored value count for the store that enrolled the member (its home

@@ -1,6 +1,6 @@
 """`pos-hq report points`: points issued, reversed, redeemed, refunded, expired, adjusted and transferred by
-the store that recorded them, for a period, from the daily roll-up `ledger_daily` (kept by a trigger on
-`entries` as pushes arrive: HQ migration 0007), never from the ledger itself."""
+the store that recorded them, for a period, from the daily roll-up `ledger_daily` (kept by sync.hq.rollups
+in the transaction that stores the entries: HQ migration 0010), never from the ledger itself."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """`pos-hq report tiers`: members by tier and home store, as they stand (HQ keeps each member's current tier,
-not a history per day), from HQ's members table through ix_hq_members_home_tier (HQ migration 0007): an
+not a history per day), from HQ's members table through ix_hq_members_home_tier (HQ migration 0010): an
 index-only count, not a read of the members. Merged members are left out (they live on in another)."""
 
 from __future__ import annotations

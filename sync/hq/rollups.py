@@ -1,4 +1,4 @@
-"""The daily roll-ups behind `pos-hq report points|liability` (HQ migration 0007): `ledger_daily` by the
+"""The daily roll-ups behind `pos-hq report points|liability` (HQ migration 0010): `ledger_daily` by the
 store that recorded each entry, `liability_daily` by the member's home store; per day, account and entry kind,
 the sum of the deltas and the number of entries.
 

@@ -492,8 +492,8 @@ settle_ledger_daily = Table(
 )
 
 
-# migration 0010: daily roll-ups of the ledger behind `pos-hq report points|liability`, kept by a trigger on
-# `entries` in the transaction that inserts them (by the store that recorded the entry; by the member's home
+# migration 0010: daily roll-ups of the ledger behind `pos-hq report points|liability`, kept by sync.hq.rollups
+# in the transaction that inserts the entries (by the store that recorded the entry; by the member's home
 # store). `day` is the business date as recorded (the till's local date).
 ledger_daily = Table(
     "ledger_daily", metadata,

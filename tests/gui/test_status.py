@@ -64,8 +64,8 @@ def test_sync_panel_shows_what_waits_and_syncs_now(qtbot, till_app, window):
     qtbot.waitUntil(lambda: window.sync_panel is not None and window.sync_panel.values["hq"].text() != "")
     panel = window.sync_panel
     assert panel.values["hq"].text().startswith("not set up")
-    # the seeded store: one top-up entry; two members and their two cards, never sent
-    assert panel.values["pending"].text() == "1 ledger entries, 4 member/card changes"
+    # the seeded store: one top-up entry; two members, their two cards and the top-up document, never sent
+    assert panel.values["pending"].text() == "1 ledger entries, 5 other records (members, cards, sales, coupons)"
     assert panel.sync_button.isEnabled()
     qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
     # no HQ: the till says so instead of "Syncing with HQ now." and nothing happening

@@ -36,8 +36,14 @@ def _hq_points(hq: HQ, member_uuid: str) -> int:
         return conn.execute(select(hqt.members.c.points).where(hqt.members.c.uuid == member_uuid)).scalar_one()
 
 
-def _redeem_offline(store: Any, card_no: str, points: int) -> None:
-    commit_sale(store, SaleRequest(card_no, 10000, redeem_points=points))
+def _redeem_offline(hq: HQ, store: Any, card_no: str, points: int) -> None:
+    """A redemption while HQ does not answer: the till's offline limit (what HQ last confirmed) lets it through;
+    with HQ up, HQ's hold would refuse what other stores already spent."""
+    hq.down()
+    try:
+        commit_sale(store, SaleRequest(card_no, 10000, redeem_points=points))
+    finally:
+        hq.up()
 
 
 def test_an_overdraft_flag_keeps_its_history_is_resolved_once_and_a_later_overdraft_opens_a_new_one(
@@ -50,7 +56,7 @@ def test_an_overdraft_flag_keeps_its_history_is_resolved_once_and_a_later_overdr
     adjust_points(a, view.card_no, 1000, "welcome", MANAGER_PIN)
     sync_all([a, b, c, d])
     for store in (a, b):  # offline, each within what HQ last confirmed
-        _redeem_offline(store, view.card_no, 800)
+        _redeem_offline(hq, store, view.card_no, 800)
     sync(a)
     sync(b)
     [flag] = hq_flags.list_flags(hq.engine, "overdraft")
@@ -58,7 +64,7 @@ def test_an_overdraft_flag_keeps_its_history_is_resolved_once_and_a_later_overdr
     first = _hq_points(hq, view.uuid)
     assert first < 0 and flag["figures"] == {"points": first, "stored_paid_fen": 0, "stored_bonus_fen": 0}
 
-    _redeem_offline(c, view.card_no, 800)  # a third store, offline since before the overdraft
+    _redeem_offline(hq, c, view.card_no, 800)  # a third store, offline since before the overdraft
     sync(c)
     [flag] = hq_flags.list_flags(hq.engine, "overdraft")  # the same flag, with the latest figures
     second = _hq_points(hq, view.uuid)
@@ -81,7 +87,7 @@ def test_an_overdraft_flag_keeps_its_history_is_resolved_once_and_a_later_overdr
     commit_sale(a, SaleRequest(view.card_no, 5000))  # an earn: the balance rises, still below zero
     sync(a)
     assert hq_flags.list_flags(hq.engine, "overdraft") == []  # no new overdraft
-    _redeem_offline(d, view.card_no, 300)  # a fourth store, offline all along: a new overdraft
+    _redeem_offline(hq, d, view.card_no, 300)  # a fourth store, offline all along: a new overdraft
     sync(d)
     [new] = hq_flags.list_flags(hq.engine, "overdraft")
     third = _hq_points(hq, view.uuid)

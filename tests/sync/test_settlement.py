@@ -196,8 +196,10 @@ def test_a_balance_spent_twice_offline_is_settled_once_new_points_cover_it(hq: H
     sync(b)
     sync(c)
     tobacco = (("tobacco", 12000),)  # earns no points: the test follows the 3,000 alone
+    hq.down()  # offline (with HQ up, its hold would refuse the second): the offline limit lets both through
     for till in (b, c):  # both tills spend the confirmed 3,000 before either syncs
         commit_sale(till, SaleRequest(view.card_no, 12000, lines=tobacco, redeem_points=3000))
+    hq.up()
     sync(b)
     sync(c)
     report = statement(hq)

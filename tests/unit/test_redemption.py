@@ -73,6 +73,11 @@ OFFLINE = OfflinePosition(10**6, 0, 0, 0, stored_confirmed_fen=80_000)
     (RedemptionFigures(0, offline=OFFLINE), Reason.STORED_OVER_OFFLINE_MEMBER_CAP, 50_000),  # rules: 500 yuan
     (RedemptionFigures(0, offline=replace(OFFLINE, stored_pending_debits_fen=40_000)),
      Reason.STORED_OVER_CONFIRMED, 40_000),
+    # a top-up taken at this till and not yet at HQ: no other till knows it, so this till may spend it offline
+    (RedemptionFigures(0, offline=replace(OFFLINE, stored_confirmed_fen=0, stored_pending_topups_fen=30_000)),
+     Reason.STORED_OVER_CONFIRMED, 30_000),
+    (RedemptionFigures(0, offline=replace(OFFLINE, stored_confirmed_fen=10_000, stored_pending_topups_fen=30_000,
+                                          stored_pending_debits_fen=25_000)), Reason.STORED_OVER_CONFIRMED, 15_000),
     (RedemptionFigures(0, offline=replace(OFFLINE, stored_pending_spent_fen=45_000)),
      Reason.STORED_OVER_OFFLINE_MEMBER_CAP, 5_000),
     (RedemptionFigures(0, offline=replace(OFFLINE, till_stored_spent_today_fen=499_000)),
