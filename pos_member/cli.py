@@ -14,7 +14,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pos_member import cli_commands as commands
@@ -174,10 +174,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _render_value(key: str, value: Any) -> tuple[str, str]:
+def _render_value(key: str, value: Any, keys: Iterable[str] = ()) -> tuple[str, str]:
     if key.endswith("_fen") and isinstance(value, int):
-        return key[:-4], format_yuan(value)
+        name = key[:-4]
+        # `coupon` (the code) beside `coupon_fen` (what it took off): the amount must not print as "coupon"
+        return (f"{name}_amount" if name in keys else name), format_yuan(value)
     return key, "" if value is None else str(value)
+
+
+def _print_dict(row: dict[str, Any], indent: str = "") -> None:
+    for key, value in row.items():
+        if isinstance(value, dict) and value:  # e.g. sync's `status`: one line per field, never a raw dict
+            print(f"{indent}{key}:")
+            _print_dict(value, indent + "  ")
+            continue
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            print(f"{indent}{key}:")  # e.g. a refund's lines: one line each, amounts in yuan
+            for item in value:
+                print(f"{indent}  - " + ", ".join(
+                    "{}: {}".format(*_render_value(k, v, item.keys())) for k, v in item.items()))
+            continue
+        name, text = _render_value(key, value, row.keys())
+        print(f"{indent}{name}: {text}")
 
 
 def print_result(result: Any, as_json: bool) -> None:
@@ -189,9 +207,7 @@ def print_result(result: Any, as_json: bool) -> None:
         if index:
             print()
         if isinstance(row, dict):
-            for key, value in row.items():
-                name, text = _render_value(key, value)
-                print(f"{name}: {text}")
+            _print_dict(row)
         else:
             print(row)
 

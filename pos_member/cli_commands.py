@@ -10,11 +10,21 @@ from typing import Any
 
 from pos_member.config import Paths, resolve_paths
 from pos_member.domain.codes import card_qr_text
-from pos_member.domain.errors import InvalidInput
+from pos_member.domain.errors import InvalidInput, PosError
 from pos_member.domain.money import parse_points, parse_yuan
 from pos_member.domain.reasons import Reason
 from pos_member.log_privacy import install as install_masking
-from pos_member.services import cards, checkout, history, members, refunds, setup, staff, stored_value
+from pos_member.services import (
+    cards,
+    checkout,
+    history,
+    members,
+    refunds,
+    setup,
+    staff,
+    stored_value,
+    sync_service,
+)
 from pos_member.services.context import Store, open_store, system_clock
 from pos_member.services.staff import CONSOLE_STAFF_ID, attempt_sign_in
 from pos_member.services.verify import verify_store
@@ -166,7 +176,21 @@ def refund(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:
     lines = _refund_lines(args.line)
     if amount is not None and lines:
         raise InvalidInput(Reason.AMOUNT_OR_LINES, "amount")
-    return refunds.refund_sale(store, args.sale_id, amount, args.manager_pin, staff_id, lines or None).as_dict()
+    result = refunds.refund_sale(store, args.sale_id, amount, args.manager_pin, staff_id, lines or None).as_dict()
+    return result | push_now(store, paths)
+
+
+def push_now(store: Store, paths: Paths) -> dict[str, Any]:
+    """An enrolled till tells HQ of a refund at once (one push, no pull), so another till that looks the sale up
+    next refuses the same lines again; HQ not answering leaves it to the next sync, and says so."""
+    if not sync_service.sync_store(store).status().get("enrolled"):
+        return {}
+    try:
+        with sync_service.device_lock(paths.home / "sync.lock"):
+            sync_service.sync_once(store, attempts=1, timeout=5.0, pull=False)
+    except PosError:  # HQ unreachable, or a sync already running (it pushes this refund too)
+        return {"sent_to_hq": False}
+    return {"sent_to_hq": True}
 
 
 def topup(args, store: Store, staff_id: int, paths: Paths) -> dict[str, Any]:

@@ -65,7 +65,8 @@ class SaleResult:
             "stored_value_fen": q.stored_value_fen, "payable_fen": q.payable_fen, "points_earned": q.points_earned,
             "points_balance": self.points_balance, "stored_value_balance_fen": self.stored_value_balance_fen,
             "tier": self.tier, "tier_upgraded_from": self.tier_upgraded_from, "receipt_no": self.receipt_no,
-            "spend_rule": q.spend_rule.value,  # local | hq (authorised by HQ) | offline (the offline limit)
+            # local | hq (authorised by HQ) | offline (the offline limit); none when the sale spent nothing
+            "spend_rule": q.spend_rule.value if (q.points_redeemed or q.stored_value_fen or q.coupon_code) else None,
         }
 
 

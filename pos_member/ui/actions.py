@@ -152,6 +152,8 @@ class TillActions(QObject):
         receipt = RefundReceipt(self.w.store.identity.store_name, self.w.staff.name,
                                 self.w.store.now()[:19].replace("T", " "), member_name, result.member_no, result)
         self.w.show_receipt(receipt)  # Ctrl+P / Ctrl+S print the last receipt, sale or refund
+        if self.w.sync_now is not None:  # HQ learns of the refund at once, so no other till refunds it again
+            self.w.sync_now()
         self.w.say(self.tr("Refunded ¥ {0}: ¥ {1} back in cash, {2} points reversed, approved by {3}.").format(
             format_yuan(f.amount_fen), format_yuan(f.cash_refund_fen), f.points_reversed, result.approved_by or "—"))
 

@@ -96,8 +96,13 @@ def settlement_report(engine: Engine, period: str, attribute_first: bool = True,
                            "fen": paid + bonus * bonus_share // 100})
     totals = []
     for store in stores:
-        pay = sum(c["fen"] for c in points + stored if c["issuer"] == store and c["redeemer"] != store)
-        receive = sum(c["fen"] for c in points + stored if c["redeemer"] == store and c["issuer"] != store)
+        # a cell below zero (refunds at the redeemer beyond its redemptions there: goods taken back for a sale
+        # another store made) is owed the other way, so to pay and to receive stay amounts a finance office pays
+        cross = [c for c in points + stored if c["issuer"] != c["redeemer"]]
+        pay = (sum(c["fen"] for c in cross if c["issuer"] == store and c["fen"] > 0)
+               - sum(c["fen"] for c in cross if c["redeemer"] == store and c["fen"] < 0))
+        receive = (sum(c["fen"] for c in cross if c["redeemer"] == store and c["fen"] > 0)
+                   - sum(c["fen"] for c in cross if c["issuer"] == store and c["fen"] < 0))
         totals.append({"store": store, "to_pay_fen": pay, "to_receive_fen": receive, "net_fen": receive - pay})
     return {"period": period, "from": first, "to": last, "bonus_share_percent": bonus_share,
             "stores": stores, "points": points, "stored_value": stored,
@@ -191,7 +196,8 @@ def for_store(report: dict[str, Any], store: str) -> dict[str, Any]:
 def render_text(report: dict[str, Any]) -> str:
     """The statement for a person: amounts in yuan, the matrices as issuer (pays) x redeemer (receives)."""
     out = [f"Settlement {report['period']} ({report['from']} to {report['to']})",
-           "Each row pays each column; the diagonal is a store's own, never paid.", ""]
+           "Each row pays each column (a negative amount: the column pays the row); the diagonal is a store's own, "
+           "never paid.", ""]
     stores = report["stores"]
     for title, cells, field in (("Points (yuan at the issuer's rate)", report["points"], "fen"),
                                 ("Stored value, paid part (yuan)", report["stored_value"], "paid_fen"),
@@ -202,10 +208,9 @@ def render_text(report: dict[str, Any]) -> str:
         out.append("issuer\\redeemer".ljust(16) + "".join(s.rjust(14) for s in stores))
         for x in stores:
             out.append(x.ljust(16) + "".join(format_yuan(grid.get((x, y), 0)).rjust(14) for y in stores))
-        if title.startswith("Points"):
-            points = {(c["issuer"], c["redeemer"]): c["points"] for c in cells}
-            out.append("  points:".ljust(16) + "  ".join(
-                f"{x}->{y} {n}" for (x, y), n in sorted(points.items()) if n))
+        moved = sorted(((c["issuer"], c["redeemer"]), c["points"]) for c in cells if c.get("points"))
+        if title.startswith("Points") and moved:
+            out.append("  points:".ljust(16) + "  ".join(f"{x}->{y} {n}" for (x, y), n in moved))
         out.append("")
     out.append("Store".ljust(10) + "to pay".rjust(14) + "to receive".rjust(14) + "net".rjust(14))
     for row in report["totals"]:

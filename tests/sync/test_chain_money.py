@@ -316,3 +316,26 @@ def test_a_replacement_till_continues_the_receipt_numbers_of_the_dead_one(hq, st
     new = stores.enrolled(hq, "001", folder="new-hardware")
     sync(new)
     assert commit_sale(new, SaleRequest(view.card_no, 1000)).receipt_no == "001-1-4"
+
+
+def test_a_refund_at_the_command_line_reaches_hq_at_once_so_the_selling_till_refuses_the_same_line(
+        hq, stores, capsys):
+    """No sync in between: the refund at B is pushed as it is made (`sent_to_hq`), A's lookup finds it."""
+    a = stores.enrolled(hq, "001")
+    b = stores.enrolled(hq, "002")
+    view = members.register_member(a, "钱七", "13800004321")
+    sale = commit_sale(a, SaleRequest(view.card_no, 10000, lines=LINES))
+    sync(a)
+    assert pos_member(["--home", str(b.db.path.parent), "--json", "refund", sale.receipt_no, "--line", "2",
+                       "--manager-pin", MANAGER_PIN]) == 0
+    refunded = json.loads(capsys.readouterr().out)
+    assert refunded["sent_to_hq"] is True and refunded["amount_fen"] == 4000
+    with pytest.raises(RuleRefused):
+        refund_sale(a, sale.sale_id, None, MANAGER_PIN, lines={2: None})
+    assert refund_sale(a, sale.sale_id, None, MANAGER_PIN).figures.amount_fen == 6000  # the rest: line 1
+    sync(b)
+    with offline(b):  # HQ unreachable: the refund waits for the next sync, and the answer says so
+        other = commit_sale(b, SaleRequest(view.card_no, 5000))
+        assert pos_member(["--home", str(b.db.path.parent), "--json", "refund", other.sale_id,
+                           "--manager-pin", MANAGER_PIN]) == 0
+        assert json.loads(capsys.readouterr().out)["sent_to_hq"] is False

@@ -147,6 +147,24 @@ def test_stored_value_topped_up_at_a_and_spent_at_b(hq: HQ, stores: Stores):
     assert total(report, "002")["to_receive_fen"] == cell["paid_fen"]
 
 
+def test_goods_taken_back_at_b_for_a_sale_paid_at_a_are_paid_by_b_never_a_negative_total(hq: HQ, stores: Stores):
+    """Stored value topped up and spent at A, the goods brought back to B: B restores A's stored value, so
+    B owes A; the totals say so in amounts to pay and receive, never below zero."""
+    a, b = stores.enrolled(hq, "001"), stores.enrolled(hq, "002")
+    view = members.register_member(a, "Sun", "13800003333")
+    stored_value.top_up(a, view.card_no, 50000)
+    sale = commit_sale(a, SaleRequest(view.card_no, 20000, stored_value_fen=20000))
+    sync(a)
+    back = refunds.refund_sale(b, sale.receipt_no, None, MANAGER_PIN).figures
+    sync(b)
+    restored = back.stored_paid_restored_fen + back.stored_bonus_restored_fen
+    assert restored == 20000
+    report = statement(hq)
+    assert all(row["to_pay_fen"] >= 0 and row["to_receive_fen"] >= 0 for row in report["totals"])
+    assert total(report, "002")["to_pay_fen"] == total(report, "001")["to_receive_fen"] == restored
+    assert report["payments"] == [{"from_store": "002", "to_store": "001", "amount_fen": restored}]
+
+
 def test_expiry_and_a_merge_move_the_lots(hq: HQ, stores: Stores):
     a, b = stores.enrolled(hq, "001"), stores.enrolled(hq, "002")
     keep = members.register_member(a, "Sun", "13800009999")
