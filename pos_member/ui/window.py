@@ -137,9 +137,10 @@ class TillWindow(QMainWindow):
         left.addWidget(self.camera, 2)  # up to its 16:9; the member panel first gets all it needs
         left.addWidget(self.member_panel, 3)
         right = QVBoxLayout()
-        receipt_box = QGroupBox(self.tr("Receipt  [Ctrl+P, Ctrl+S PDF]"))
+        receipt_box = QGroupBox(self.tr("Receipt  [Ctrl+P, Ctrl+S]"))
+        receipt_box.setToolTip(self.tr("Ctrl+P prints the receipt; Ctrl+S saves it as PDF"))
         QVBoxLayout(receipt_box).addWidget(self.receipt)
-        sales_box = QGroupBox(self.tr("Last sales  [F7; Ctrl+R refund]"))
+        sales_box = QGroupBox(self.tr("Sales  [F7; Ctrl+R refund]"))
         QVBoxLayout(sales_box).addWidget(self.sales)
         for box in (receipt_box, sales_box):
             box.setMinimumWidth(200)

@@ -2001,7 +2001,7 @@
         <translation>退款</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Refunded ¥ {0}: ¥ {1} back in cash, {2} points reversed, approved by {3}.</source>
         <translation>已退款 ¥ {0}：退现金 ¥ {1}，冲回 {2} 积分，批准人 {3}。</translation>
     </message>
@@ -2248,8 +2248,8 @@
         <translation>会员码  [F2]</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Last sales  [F7; Ctrl+R refund]</source>
+        <location line="+9"/>
+        <source>Sales  [F7; Ctrl+R refund]</source>
         <translation>最近销售  [F7；Ctrl+R 退款]</translation>
     </message>
     <message>
@@ -2383,9 +2383,14 @@
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../pos_member/ui/window.py" line="-2"/>
-        <source>Receipt  [Ctrl+P, Ctrl+S PDF]</source>
+        <location filename="../../pos_member/ui/window.py" line="-3"/>
+        <source>Receipt  [Ctrl+P, Ctrl+S]</source>
         <translation>小票  [Ctrl+P 打印，Ctrl+S PDF]</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ctrl+P prints the receipt; Ctrl+S saves it as PDF</source>
+        <translation>Ctrl+P 打印小票；Ctrl+S 存为 PDF</translation>
     </message>
     <message>
         <location line="+47"/>
