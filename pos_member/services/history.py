@@ -35,6 +35,7 @@ def tier_history(store: Store, code: str) -> list[dict[str, Any]]:
 
 
 def recent_sales(store: Store, limit: int = 20) -> list[dict[str, Any]]:
+    """The last sales made at this till, with what was refunded of each (at any till this one has heard of)."""
     with store.db.read() as conn:
         refunded = select(func.sum(t.refunds.c.amount_fen)).where(
             t.refunds.c.sale_id == t.sales.c.sale_id).scalar_subquery()
@@ -43,6 +44,7 @@ def recent_sales(store: Store, limit: int = 20) -> list[dict[str, Any]]:
                    t.sales.c.points_earned, t.members.c.member_no, t.members.c.name,
                    func.coalesce(refunded, 0).label("refunded_fen"))
             .join(t.members, t.members.c.id == t.sales.c.member_id)
+            .where(t.sales.c.origin_device.is_(None))  # this till's sales, not one imported to refund it here
             .order_by(t.sales.c.id.desc()).limit(limit)
         ).mappings().all()
         return [dict(row) for row in rows]

@@ -22,12 +22,14 @@ SELECT substr(business_time, 1, 10) AS day, COUNT(*) AS sales, SUM(total_fen) AS
        SUM(discount_fen) AS discount_fen, SUM(coupon_fen) AS coupon_fen, SUM(points_cash_fen) AS points_cash_fen,
        SUM(stored_paid_fen + stored_bonus_fen) AS stored_value_fen, SUM(payable_fen) AS payable_fen,
        SUM(points_earned) AS points_earned, SUM(points_redeemed) AS points_redeemed
-FROM sales WHERE business_time >= :start AND business_time < :end GROUP BY day ORDER BY day
+FROM sales WHERE business_time >= :start AND business_time < :end AND origin_device IS NULL
+GROUP BY day ORDER BY day
 """)
 _REFUNDS = text("""
 SELECT COUNT(*) AS refunds, COALESCE(SUM(amount_fen), 0) AS amount_fen, COALESCE(SUM(cash_refund_fen), 0) AS cash_fen
-FROM refunds WHERE business_time >= :start AND business_time < :end
+FROM refunds WHERE business_time >= :start AND business_time < :end AND origin_device IS NULL
 """)
+# origin_device: a sale or refund of another till, imported from HQ to refund a sale here; not this till's own
 
 
 def _period(start: str, end: str) -> tuple[str, str]:
@@ -91,7 +93,8 @@ def tier_report(store: Store, start: str, end: str) -> dict[str, Any]:
 def segment_report(store: Store, dormant_days: int = 90) -> dict[str, Any]:
     since = (store.clock().date() - timedelta(days=dormant_days)).isoformat()
     with store.db.read() as conn:
-        active = conn.execute(text("SELECT COUNT(DISTINCT member_id) FROM sales WHERE business_time >= :s"),
+        active = conn.execute(text("SELECT COUNT(DISTINCT member_id) FROM sales WHERE business_time >= :s "
+                                    "AND origin_device IS NULL"),
                               {"s": since}).scalar_one()
         total = conn.execute(text("SELECT COUNT(*) FROM members WHERE status = 'active'")).scalar_one()
         months = dict(conn.execute(text(

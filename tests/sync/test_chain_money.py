@@ -18,10 +18,12 @@ from pos_member.domain.errors import NotFound, RuleRefused
 from pos_member.domain.reasons import Reason
 from pos_member.services import members
 from pos_member.services.checkout import SaleRequest, commit_sale
+from pos_member.services.history import recent_sales
 from pos_member.services.context import Store
 from pos_member.services.coupons import issue_coupon
 from pos_member.services.lookup import show_member
 from pos_member.services.refunds import refund_sale
+from pos_member.services.reports import sales_report as till_sales_report
 from pos_member.storage import tables as st
 from pos_member.storage.documents import document_record
 from sync.hq import db
@@ -330,6 +332,10 @@ def test_a_refund_at_the_command_line_reaches_hq_at_once_so_the_selling_till_ref
                        "--manager-pin", MANAGER_PIN]) == 0
     refunded = json.loads(capsys.readouterr().out)
     assert refunded["sent_to_hq"] is True and refunded["amount_fen"] == 4000
+    # B's own report: the refund made there, not A's sale imported to refund it
+    at_b = till_sales_report(b, "2026-01-01", "2028-01-01")  # the command line runs on the real clock
+    assert at_b["days"] == [] and at_b["refunds"]["refunds"] == 1
+    assert [row["sale_id"] for row in recent_sales(b)] == []
     with pytest.raises(RuleRefused):
         refund_sale(a, sale.sale_id, None, MANAGER_PIN, lines={2: None})
     assert refund_sale(a, sale.sale_id, None, MANAGER_PIN).figures.amount_fen == 6000  # the rest: line 1
