@@ -18,9 +18,9 @@ from pos_member.domain.errors import NotFound, RuleRefused
 from pos_member.domain.reasons import Reason
 from pos_member.services import members
 from pos_member.services.checkout import SaleRequest, commit_sale
-from pos_member.services.history import recent_sales
 from pos_member.services.context import Store
 from pos_member.services.coupons import issue_coupon
+from pos_member.services.history import recent_sales
 from pos_member.services.lookup import show_member
 from pos_member.services.refunds import refund_sale
 from pos_member.services.reports import sales_report as till_sales_report
