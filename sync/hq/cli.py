@@ -38,7 +38,6 @@ import argparse
 import json
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -50,9 +49,10 @@ from sqlalchemy import Engine
 from pos_member.broken_pipe import quiet_on_broken_pipe
 from pos_member.domain.errors import PosError
 from pos_member.storage.engine import disk_refusal
-from sync.hq import admin, db, report_settlement, settle_catchup, settle_rates
+from sync.hq import admin, db
 from sync.hq import jobs as hq_jobs
 from sync.hq.body_limit import DEFAULT_MAX_BODY_BYTES, MAX_BODY_ENV
+from sync.hq.cli_reports import Text, add_report_commands
 from sync.hq.flags import FlagRefused
 
 Handler = Callable[[argparse.Namespace, Engine], Any]
@@ -118,26 +118,6 @@ def _export(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
         raise admin.AdminError(str(exc)) from exc
 
 
-def _settlement_rate(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
-    """`settlement-rate [STORE] FEN` (the old form, a rate alone, sets the chain default)."""
-    target = list(args.target)
-    if len(target) > 2 or (args.default and len(target) != 1):
-        raise ValueError("give STORE and FEN_PER_100_POINTS, or --default FEN_PER_100_POINTS")
-    store = "*" if len(target) == 1 else target[0]
-    if not re.fullmatch(r"-?\d+", target[-1]):
-        raise ValueError(f"FEN_PER_100_POINTS must be a whole number, not {target[-1]!r}")
-    return admin.set_settlement_rate(engine, store, int(target[-1]), args.valid_from)
-
-
-def _statement_output(args: argparse.Namespace, result: dict[str, Any]) -> None:
-    if args.json or args.report_json:
-        print(json.dumps(result, ensure_ascii=False))
-    elif args.csv:
-        sys.stdout.write(report_settlement.render_csv(result))
-    else:
-        print(report_settlement.render_text(result))
-
-
 def _store_rules() -> Any:
     from sync.hq import store_rules
 
@@ -200,48 +180,6 @@ def _add_flag_commands(sub: Any) -> None:
         close.add_argument("--operator", metavar="NAME", help="who closes it (default: the OS user)")
         close.set_defaults(handler=lambda a, e, s=status: hq_flags.work_flag(
             e, a.id, status=s, note=a.note, operator=a.operator), render=_flags_text)
-
-
-def _chain_report(args: argparse.Namespace, engine: Engine) -> Any:
-    from sync.hq import report_liability, report_points, report_tiers
-    from sync.hq.report_period import check_store, parse_period, render
-
-    store = check_store(args.store)
-    if args.action == "tiers":
-        report = report_tiers.tiers_report(engine, store)
-        if args.period:
-            report["notes"].append(f"tiers as they stand now: HQ keeps no tier history (--period {args.period} "
-                                   "does not change them)")
-        columns = report_tiers.columns(report)
-    elif args.action == "points":
-        report, columns = report_points.points_report(engine, parse_period(args.period), store), report_points.COLUMNS
-    else:
-        report = report_liability.liability_report(engine, parse_period(args.period), store)
-        columns = report_liability.COLUMNS
-    if args.json or args.report_json:
-        args.json = True  # `report points --json` as well as `pos-hq --json report points`
-        return report
-    if args.action == "liability" and not args.csv:
-        return _Text(report_liability.liability_text(report))
-    return _Text(render(report, columns, args.csv))
-
-
-class _Text(str):
-    """A report already rendered as text or CSV: printed as it is."""
-
-
-def _add_chain_reports(report: Any) -> None:
-    for name, text_ in (("points", "points issued, redeemed, expired, adjusted by store (daily roll-ups)"),
-                        ("liability", "points and stored value owed to members by home store: opening, "
-                                      "movements, closing"),
-                        ("tiers", "members by tier and home store, as they stand")):
-        chain = report.add_parser(name, help=text_)
-        chain.add_argument("--period", required=name != "tiers", metavar="YYYY-MM",
-                           help="a month, or days as YYYY-MM-DD..YYYY-MM-DD")
-        chain.add_argument("--store", metavar="CODE", help="one store only")
-        chain.add_argument("--json", dest="report_json", action="store_true")
-        chain.add_argument("--csv", action="store_true")
-        chain.set_defaults(handler=_chain_report)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -319,77 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_parser("show", help="HQ's latest rules version and the version each store's tills confirmed "
                                   "in force").set_defaults(handler=lambda a, e: _store_rules().rules_by_store(e),
                                                            render=_rules_text)
-    report = sub.add_parser("report", help="reports").add_subparsers(dest="action", required=True)
-    settle = report.add_parser("settlement", help="what the stores owe each other for a period (store x store)")
-    settle.add_argument("--period", required=True, metavar="YYYY-MM",
-                        help="a month, or YYYY-MM-DD..YYYY-MM-DD (both days included)")
-    settle.add_argument("--json", dest="report_json", action="store_true", help="the statement as JSON")
-    settle.add_argument("--csv", action="store_true", help="the statement as CSV (amounts in yuan)")
-    settle.add_argument("--against-ledger", action="store_true",
-                        help="also sum the period's entries themselves and compare (slower: reads the month)")
-    settle.add_argument("--store", metavar="CODE", help="only what this store pays and is paid")
-    settle.set_defaults(handler=lambda a, e: admin.settlement(e, a.period, a.against_ledger, a.store),
-                        output=_statement_output)
-    sales = report.add_parser("sales", help="sales and refunds by store and day (in yuan)")
-    sales.add_argument("--period", required=True, metavar="YYYY-MM", help="a month, or YYYY-MM-DD..YYYY-MM-DD")
-    sales.add_argument("--store", metavar="CODE")
-    sales.add_argument("--json", dest="report_json", action="store_true")
-    sales.add_argument("--csv", action="store_true")
-    sales.set_defaults(handler=_report_sales)
-    campaigns = report.add_parser("campaigns", help="per campaign: coupons issued, and used at each store")
-    campaigns.add_argument("--store", metavar="CODE", help="the campaigns this store ran")
-    campaigns.set_defaults(handler=_report_campaigns)
-    _add_chain_reports(report)
-    sale = sub.add_parser("sale", help="one sale of the chain with its lines and refunds")
-    sale.add_argument("key", metavar="SALE_ID|RECEIPT_NO")
-    sale.set_defaults(handler=_show_sale)
-    rate = sub.add_parser("settlement-rate", help="the fen per 100 points a store's issued points are settled at")
-    rate.add_argument("target", nargs="+", metavar="[STORE] FEN_PER_100_POINTS",
-                      help="STORE (a store code, or * for the chain default; left out: the chain default) and "
-                           "the rate")
-    rate.add_argument("--default", action="store_true", help="set the chain default (same as STORE *)")
-    rate.add_argument("--from", dest="valid_from", metavar="YYYY-MM-DD",
-                      help="the first business day it applies to (default today); earlier days keep their rate")
-    rate.set_defaults(handler=_settlement_rate)
-    settlement = sub.add_parser("settlement", help="inter-store settlement upkeep").add_subparsers(
-        dest="action", required=True)
-    settlement.add_parser("rates", help="every settlement rate and the day it applies from").set_defaults(
-        handler=lambda a, e: settle_rates.list_rates(e))
-    settlement.add_parser("catch-up", help="attribute the entries HQ received since the last run "
-                                           "(serve does it every minute)").set_defaults(
-        handler=lambda a, e: settle_catchup.catch_up(e))
-    settlement.add_parser("rebuild", help="attribute every entry again from the first (after a rate was set for "
-                                          "past days)").set_defaults(handler=lambda a, e: settle_catchup.rebuild(e))
-    bonus = settlement.add_parser("bonus-share", help="the share of stored-value bonus the issuing store pays the "
-                                                      "store it is spent at (default 100)")
-    bonus.add_argument("percent", type=int, metavar="PERCENT")
-    bonus.set_defaults(handler=lambda a, e: report_settlement.set_bonus_share(e, a.percent))
+    add_report_commands(sub)
     return parser
-
-
-def _report_sales(args: argparse.Namespace, engine: Engine) -> dict[str, Any] | None:
-    from sync.hq.report_sales import sales_csv, sales_report, sales_text
-
-    result = sales_report(engine, args.period, args.store)
-    if args.json or args.report_json:
-        args.json = True  # `report sales --json` as well as `pos-hq --json report sales`
-        return result
-    print(sales_csv(result) if args.csv else sales_text(result), end="" if args.csv else "\n")
-    return None
-
-
-def _report_campaigns(args: argparse.Namespace, engine: Engine) -> dict[str, Any] | list[dict[str, Any]]:
-    from sync.hq.coupons import campaign_stats
-
-    with db.read(engine) as conn:
-        result = campaign_stats(conn, args.store)
-    return result if args.json else result["campaigns"]
-
-
-def _show_sale(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
-    from sync.hq.sale_lookup import find_sale
-
-    return find_sale(engine, args.key)
 
 
 def _print(result: Any, as_json: bool) -> None:
@@ -470,7 +339,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(json.dumps(result, ensure_ascii=False, default=str, indent=2))  # always JSON: it is a document
         return 0
     render = getattr(args, "render", None)
-    if isinstance(result, _Text):
+    if isinstance(result, Text):
         print(result)
     elif render is not None and not args.json:
         print(render(result))

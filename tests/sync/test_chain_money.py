@@ -257,6 +257,10 @@ def test_sales_report_by_store_and_day(hq, stores, capsys):
     assert pos_hq(["--db", url, "--json", "sale", first.receipt_no]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["sale"]["sale_id"] == first.sale_id and len(shown["lines"]) == 2 and len(shown["refunds"]) == 1
+    assert pos_hq(["--db", url, "sale", first.receipt_no]) == 0  # for a person: yuan, lines, refunds, no phone
+    text_out = capsys.readouterr().out
+    assert text_out.startswith(f"Sale {first.receipt_no} at store ") and "refund at store" in text_out
+    assert "_fen" not in text_out and "{" not in text_out and "138" not in text_out
 
 
 def test_documents_are_stored_once_and_a_changed_copy_is_rejected(hq, stores):
