@@ -1,0 +1,99 @@
+"""Small domain rules the unit and loyalty tests reached only through services (tests/integration), so a
+mutation run, which selects unit, loyalty and the sync push tests, saw no test of them: sign-in refusals,
+a stale card version, the copy fingerprint HQ and tills compare, yuan in sentences and the nightly catch-up.
+Each test names the mutmut mutants it kills."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+
+from pos_member.domain.calendar import due_days, retained_until, window_for_evaluation, window_for_sale
+from pos_member.domain.cards import old_version_problem
+from pos_member.domain.entry_copy import copy_fingerprint
+from pos_member.domain.errors import SignInLocked, WrongPin
+from pos_member.domain.reasons import Reason, format_fen
+from pos_member.domain.rules import Qualification
+from pos_member.domain.validate import EntryLimits
+
+
+def test_sign_in_refusals_name_the_pin_field_and_their_figure():
+    # errors.xǁWrongPinǁ__init____mutmut_1..9 and xǁSignInLockedǁ__init____mutmut_1..9
+    wrong = WrongPin(2)
+    assert (wrong.reason, wrong.field, wrong.params, wrong.tries_left) == (
+        Reason.NO_STAFF_PIN, "pin", {"tries_left": 2}, 2)
+    locked = SignInLocked(30)
+    assert (locked.reason, locked.field, locked.params, locked.seconds) == (
+        Reason.SIGN_IN_LOCKED, "pin", {"seconds": 30}, 30)
+
+
+def test_a_card_scanned_at_an_older_version_is_refused_with_both_versions():
+    # cards.x_old_version_problem__mutmut_1..9
+    assert old_version_problem("0010100000016", 3, 3) is None
+    refused = old_version_problem("0010100000016", 2, 3)
+    assert refused is not None
+    assert (refused.reason, refused.field, refused.params) == (
+        Reason.OLD_VERSION, "code", {"card": "0010100000016", "scanned": 2, "current": 3})
+
+
+ENTRY = {"entry_id": "d1:7", "device_id": "d1", "local_seq": 7, "store_code": "001", "member_uuid": "u-1",
+         "account": "points", "kind": "earn", "delta": 45, "sale_id": "s-1", "ref_id": None, "rules_version": 3,
+         "business_time": "2026-12-07T10:00:00+08:00", "note": "积分", "expires_on": "2027-12-31"}
+
+
+def test_the_copy_fingerprint_is_a_digest_of_the_shared_fields_as_compact_utf8_json():
+    # A till compares its rows with fingerprints HQ computed, possibly in another release: the bytes hashed are
+    # part of the protocol (entry_copy.x_copy_fingerprint__mutmut_1..11 changed separators, escaping, fields).
+    canonical = ('["d1:7","d1",7,"001","u-1","points","earn",45,"s-1",null,3,"2026-12-07T10:00:00+08:00",'
+                 '"积分","2027-12-31"]')
+    assert copy_fingerprint(ENTRY) == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # staff ids are local to a store and not in a pulled copy
+    assert copy_fingerprint(ENTRY | {"staff_id": 9}) == copy_fingerprint(ENTRY)
+
+
+@pytest.mark.parametrize(("fen", "shown"), [(-250, "-2.50"), (0, "0.00"), (1, "0.01"), (12850, "128.50")])
+def test_fen_in_a_sentence_keeps_its_sign(fen, shown):
+    assert format_fen(fen) == shown  # reasons.x_format_fen__mutmut_2, 4, 5, 6
+
+
+def test_nightly_jobs_catch_up_at_most_the_last_days_allowed():
+    # calendar.x_due_days__mutmut_15, 16: exactly catch_up_days days, ending today
+    today = date(2026, 12, 7)
+    assert due_days("2026-11-01", today, 3) == [date(2026, 12, 5), date(2026, 12, 6), date(2026, 12, 7)]
+    assert due_days("2026-12-05", today, 3) == [date(2026, 12, 6), date(2026, 12, 7)]
+    assert due_days(None, today, 3) == [today]
+
+
+CALENDAR_YEAR = Qualification(window="calendar_year")
+
+
+def test_a_calendar_year_window_ends_on_the_next_new_year():
+    # calendar.x_window_for_sale__mutmut_19 (two years)
+    assert window_for_sale(CALENDAR_YEAR, date(2026, 6, 15)) == (date(2026, 1, 1), date(2027, 1, 1))
+
+
+@pytest.mark.parametrize(("day", "start"), [
+    (date(2027, 1, 1), date(2026, 1, 1)),  # the evaluation on New Year's Day judges the year just closed
+    (date(2027, 1, 15), date(2027, 1, 1)), (date(2026, 6, 1), date(2026, 1, 1)),
+])
+def test_a_calendar_year_evaluation_judges_the_year_so_far(day, start):
+    # calendar.x_window_for_evaluation__mutmut_19 (any January day but the first), 27 (from February)
+    assert window_for_evaluation(CALENDAR_YEAR, day) == (start, day)
+
+
+def test_no_retention_keeps_nothing_and_no_date_keeps_nothing():
+    # calendar.x_retained_until__mutmut_1 (both needed for None)
+    assert retained_until(Qualification(retention="none"), date(2026, 3, 1)) is None
+    assert retained_until(Qualification(retention="months", retention_months=6), None) is None
+    assert retained_until(Qualification(retention="months", retention_months=6), date(2026, 3, 1)) == date(2026, 8, 31)
+
+
+def test_hq_checks_an_entry_against_the_widest_limits_of_its_rules_versions():
+    # validate.xǁEntryLimitsǁwidest__mutmut_1..7: each limit is the largest any version allows
+    older = EntryLimits(max_sale_fen=500, max_topup_fen=90, max_bonus_fen=7, max_earn_points=3, max_redeem_points=40)
+    newer = EntryLimits(max_sale_fen=100, max_topup_fen=900, max_bonus_fen=2, max_earn_points=30, max_redeem_points=4)
+    assert EntryLimits.widest([older, newer]) == EntryLimits(
+        max_sale_fen=500, max_topup_fen=900, max_bonus_fen=7, max_earn_points=30, max_redeem_points=40)
+    assert EntryLimits.widest(iter([newer])) == newer
