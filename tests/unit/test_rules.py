@@ -99,3 +99,18 @@ def test_a_promotion_window_includes_its_first_and_last_day():
     assert not december.applies(date(2026, 11, 30)) and not december.applies(date(2027, 1, 1))
     mondays = Promotion("Mondays", 200, weekdays=(1,), start="2026-12-01")
     assert mondays.applies(date(2026, 12, 7)) and not mondays.applies(date(2026, 11, 30))
+
+
+@pytest.mark.parametrize(("promotion", "field", "value"), [
+    ({"dates": ["2026-02-30"]}, "earning.promotions[0].dates", "'2026-02-30'"),
+    ({"from": "soon"}, "earning.promotions[0].from", "'soon'"),
+    ({"to": 20261231}, "earning.promotions[0].to", "20261231"),
+])
+def test_a_promotions_bad_date_is_named_with_what_was_written(promotion, field, value):
+    # rules_parse.x__date__mutmut_2..8
+    data = tomllib.loads(default_rules_text())
+    data["earning"]["promotions"] = [{"name": "x", "multiplier_percent": 200} | promotion]
+    with pytest.raises(InvalidInput) as caught:
+        rules_from_dict(data)
+    assert (caught.value.reason.name, caught.value.field, caught.value.params) == (
+        "RULES_BAD_DATE", field, {"value": value})

@@ -1,7 +1,8 @@
-"""Small domain rules the unit and loyalty tests reached only through services (tests/integration), so a
-mutation run, which selects unit, loyalty and the sync push tests, saw no test of them: sign-in refusals,
-a stale card version, the copy fingerprint HQ and tills compare, yuan in sentences and the nightly catch-up.
-Each test names the mutmut mutants it kills."""
+"""Small domain rules whose mutants survived a mutation run: some were reached only through services
+(tests/integration, outside the run's selection: mutmut saw "no tests"), others had untested boundaries. Sign-in
+refusals, a stale card version, the copy fingerprint HQ and tills compare, yuan in sentences, the nightly
+catch-up, qualification windows, the widest entry limits and the monthly tier moves. Each test names the
+mutmut mutants it kills."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from pos_member.domain.cards import old_version_problem
 from pos_member.domain.entry_copy import copy_fingerprint
 from pos_member.domain.errors import SignInLocked, WrongPin
 from pos_member.domain.reasons import Reason, format_fen
-from pos_member.domain.rules import Qualification
+from pos_member.domain.rules import Qualification, default_rules_text, parse_rules_toml
+from pos_member.domain.tiers import tier_decisions
 from pos_member.domain.validate import EntryLimits
 
 
@@ -97,3 +99,21 @@ def test_hq_checks_an_entry_against_the_widest_limits_of_its_rules_versions():
     assert EntryLimits.widest([older, newer]) == EntryLimits(
         max_sale_fen=500, max_topup_fen=900, max_bonus_fen=7, max_earn_points=30, max_redeem_points=40)
     assert EntryLimits.widest(iter([newer])) == newer
+
+
+def test_the_monthly_evaluation_moves_each_member_as_the_rules_say():
+    # tiers.x_tier_decisions__mutmut_3 (a rolling window re-qualifies on the day before), 19, 23, 24, 26 (an equal
+    # tier read as qualified), 27, 29, 35, 36 (a tier never dated is re-qualified), 52 (the last retained day)
+    rules = parse_rules_toml(default_rules_text())  # rolling 12 months, a tier kept 12 months
+    day = date(2026, 12, 1)
+    members = [("a", "standard", None), ("b", "gold", "2026-01-01"), ("c", "gold", None),
+               ("d", "platinum", "2026-01-01"), ("e", "silver", "2026-05-01"), ("f", "gold", "2025-11-01"),
+               ("g", "silver", "2025-12-02"), ("h", "gold", "2026-12-01")]
+    qualifying = {"a": 1_000_000, "b": 1_000_000, "c": 1_500_000, "f": 200_000, "h": 1_000_000}
+    assert tier_decisions(rules, members, qualifying, day, day) == [
+        ("a", "standard", "gold", "2026-12-01", "evaluation: qualified"),
+        ("b", "gold", "gold", "2026-12-01", "evaluation: re-qualified"),
+        ("c", "gold", "gold", "2026-12-01", "evaluation: re-qualified"),
+        ("d", "platinum", "standard", "2026-12-01", "tier not in the new rules"),
+        ("f", "gold", "silver", "2026-12-01", "evaluation: below threshold"),
+    ]
