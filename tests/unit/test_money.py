@@ -112,3 +112,8 @@ def test_parse_signed_points_refusals_carry_reason_field_and_figures():
     # ten digits are read when the limit allows them, eleven never (x_parse_signed_points__mutmut_28, 29)
     assert parse_signed_points("1000000000", limit=10**10) == 1_000_000_000
     assert refusal(parse_signed_points, "00000000001", "delta")[0] == "POINTS_TOO_LARGE"
+
+
+def test_format_yuan_signs_only_negative_amounts():
+    # money.x_format_yuan__mutmut_3, 5, 6 ("-" for zero or every amount): the round trip above strips the sign
+    assert (format_yuan(0), format_yuan(1), format_yuan(12850), format_yuan(-1)) == ("0.00", "0.01", "128.50", "-0.01")

@@ -14,7 +14,7 @@ import pytest
 from pos_member.domain.calendar import due_days, retained_until, window_for_evaluation, window_for_sale
 from pos_member.domain.cards import old_version_problem
 from pos_member.domain.entry_copy import copy_fingerprint
-from pos_member.domain.errors import SignInLocked, WrongPin
+from pos_member.domain.errors import PosError, SignInLocked, WrongPin
 from pos_member.domain.reasons import Reason, format_fen
 from pos_member.domain.rules import Qualification, default_rules_text, parse_rules_toml
 from pos_member.domain.tiers import tier_decisions
@@ -117,3 +117,10 @@ def test_the_monthly_evaluation_moves_each_member_as_the_rules_say():
         ("d", "platinum", "standard", "2026-12-01", "tier not in the new rules"),
         ("f", "gold", "silver", "2026-12-01", "evaluation: below threshold"),
     ]
+
+
+def test_a_refusal_reads_as_its_field_and_sentence_and_carries_the_sentence():
+    # errors.xǁPosErrorǁ__str____mutmut_2 ("None: ..." without a field), xǁPosErrorǁ__init____mutmut_14 (args)
+    bare, named = PosError(Reason.SIGN_IN_LOCKED, seconds=5), PosError(Reason.SIGN_IN_LOCKED, "pin", seconds=5)
+    assert str(bare) == bare.message and str(named) == f"pin: {named.message}"
+    assert bare.args == (bare.message,)
