@@ -1,10 +1,12 @@
 import pytest
 
 from pos_member.domain.cardno import (
+    card_seq_of,
     luhn_valid,
     make_card_no,
     make_member_no,
     mask_phone,
+    member_seq_of,
     normalise_phone,
 )
 from pos_member.domain.codes import card_qr_text, dynamic_qr_text, parse_member_code
@@ -116,3 +118,12 @@ def test_a_card_version_has_at_most_six_digits():
 def test_the_till_tells_coupon_text_from_member_codes(text, coupon):
     # the till's scan box sends coupon text to the coupon field (ui/window.py): coupons.x_is_coupon_text__mutmut_1..16
     assert is_coupon_text(text) is coupon
+
+
+def test_a_tills_own_numbers_give_back_their_sequence_and_others_none():
+    # cardno.x_card_seq_of__mutmut_9 (the check digit read as part of the sequence), x_member_seq_of__mutmut_2
+    assert card_seq_of(make_card_no("001", 1, 1234567), "001", 1) == 1234567
+    assert card_seq_of(make_card_no("001", 2, 7), "001", 1) is None
+    assert member_seq_of(make_member_no("001", 1, 42), "001", 1) == 42
+    assert member_seq_of("M00101X00042", "001", 1) is None  # the till's prefix, but not a member number
+    assert member_seq_of(make_member_no("002", 1, 42), "001", 1) is None
