@@ -14,11 +14,11 @@ import pytest
 from pos_member.domain.calendar import due_days, retained_until, window_for_evaluation, window_for_sale
 from pos_member.domain.cards import old_version_problem
 from pos_member.domain.entry_copy import copy_fingerprint
-from pos_member.domain.errors import PosError, SignInLocked, WrongPin
+from pos_member.domain.errors import InvalidInput, PosError, SignInLocked, WrongPin
 from pos_member.domain.reasons import Reason, format_fen
 from pos_member.domain.rules import Qualification, default_rules_text, parse_rules_toml
 from pos_member.domain.tiers import tier_decisions
-from pos_member.domain.validate import EntryLimits
+from pos_member.domain.validate import EntryLimits, check_tier_code
 
 
 def test_sign_in_refusals_name_the_pin_field_and_their_figure():
@@ -124,3 +124,12 @@ def test_a_refusal_reads_as_its_field_and_sentence_and_carries_the_sentence():
     bare, named = PosError(Reason.SIGN_IN_LOCKED, seconds=5), PosError(Reason.SIGN_IN_LOCKED, "pin", seconds=5)
     assert str(bare) == bare.message and str(named) == f"pin: {named.message}"
     assert bare.args == (bare.message,)
+
+
+def test_a_tier_code_no_rules_could_name_is_refused_naming_the_field():
+    # validate.x_check_tier_code__mutmut_11; the code is cut to 36 characters
+    assert check_tier_code("gold") == "gold"
+    with pytest.raises(InvalidInput) as caught:
+        check_tier_code("g!" * 20)
+    assert (caught.value.reason, caught.value.field, caught.value.params) == (
+        Reason.NO_SUCH_TIER, "tier_code", {"tier": "g!" * 18})
