@@ -127,3 +127,14 @@ def test_a_tills_own_numbers_give_back_their_sequence_and_others_none():
     assert member_seq_of(make_member_no("001", 1, 42), "001", 1) == 42
     assert member_seq_of("M00101X00042", "001", 1) is None  # the till's prefix, but not a member number
     assert member_seq_of(make_member_no("002", 1, 42), "001", 1) is None
+
+
+@pytest.mark.parametrize(("text", "reason", "field"), [
+    (None, "no_code", "code"), ("   ", "no_code", "code"),  # codes.x_parse_member_code__mutmut_4, 5, 14
+    ("x" * 65, "malformed", "code"),  # too long though printable (_17: "and"), with its reason (_21)
+    ("PM1\x00abc", "malformed", "code"), ("会员", "malformed", "code"),
+])
+def test_no_code_or_a_malformed_one_is_refused_with_its_reason_and_field(text, reason, field):
+    with pytest.raises((CardRefused, InvalidInput)) as caught:
+        parse_member_code(text, KEY, NOW)
+    assert (caught.value.reason, caught.value.field) == (reason, field)

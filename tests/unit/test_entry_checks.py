@@ -74,3 +74,10 @@ def test_a_negative_qualifying_total_keeps_the_first_tier():
 def test_a_sentence_missing_a_figure_keeps_its_placeholder():
     # reasons.x_fill__mutmut_4: the sentence stays readable, never a KeyError
     assert english(Reason.NOT_A_DATE, {}).count("{text}") == 1
+
+
+def test_a_bad_business_time_repeats_40_characters_of_it():
+    # validate.x_aware_time__mutmut_29 (41)
+    bad = "2026-12-07T10:00:00" + "z" * 40
+    reason, field, params = refusal(entry(business_time=bad))
+    assert (reason, field, params["text"]) == (Reason.ENTRY_BAD_TIME, "business_time", bad[:40])
