@@ -267,7 +267,7 @@ def _insert_new(conn: Connection, device: Device, rows: list[dict[str, Any]], no
         # fingerprint was taken over, plus seq and hash: nothing is encoded twice. RETURNING names exactly
         # the rows this statement stored (a row skipped by ON CONFLICT returns nothing).
         payload = ",".join(f'[{row[_VALUES_JSON][1:-1]},{row["seq"]},"{row["payload_hash"]}"]' for row in rows)
-        return {r[0] for r in conn.execute(_INSERT_ENTRIES_PG, {
+        return {r[0] for r in conn.execute(_insert_entries_pg(), {
             "rows": f"[{payload}]", "device_id": device.device_id, "store_code": device.store_code,
             "received_at": now})}
     from sqlalchemy.dialects.sqlite import insert
@@ -300,6 +300,8 @@ _ROW_FIELDS = (*ENTRY_FIELDS, "seq", "payload_hash")  # the order of the values 
 
 
 def _insert_entries_pg() -> Any:
+    """The INSERT of a push's rows, built per push (0.2 ms): built once at import, no mutation of it was ever
+    tested, since mutmut picks a mutant only when a function is called (14 survivors, `make mutation`)."""
     from sqlalchemy.dialects import postgresql
 
     # text stays text, so the INSERT's own assignment checks lengths (an explicit varchar(n) cast would
@@ -311,9 +313,6 @@ def _insert_entries_pg() -> Any:
     return text(f"INSERT INTO entries ({', '.join(_ROW_FIELDS)}, device_id, store_code, received_at) "
                 f"SELECT {', '.join(values)}, :device_id, :store_code, :received_at "
                 "FROM jsonb_array_elements(CAST(:rows AS jsonb)) AS r ON CONFLICT DO NOTHING RETURNING entry_id")
-
-
-_INSERT_ENTRIES_PG = _insert_entries_pg()
 
 
 def _settle(conn: Connection, device: Device, statuses: list[dict[str, Any] | None],

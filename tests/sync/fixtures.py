@@ -5,6 +5,8 @@ Imported by tests/sync/conftest.py and tests/faults/conftest.py."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -38,12 +40,26 @@ def pg_cluster() -> Iterator[PgCluster]:
     if not available():
         pytest.fail("PostgreSQL 15 binaries not found in /usr/lib/postgresql/15/bin: run `make system-deps`")
     cluster = PgCluster(fsync=False).start()  # fsync off: the tests kill HQ processes, never the machine
+    _stop_before_cpu_limit(cluster)
     cluster.admin("CREATE DATABASE hq_template")
     engine = db.make_engine(cluster.url("hq_template"))
     db.upgrade(engine)
     engine.dispose()
     yield cluster
     cluster.stop()
+
+
+def _stop_before_cpu_limit(cluster: PgCluster) -> None:
+    """mutmut ends a mutant's test run that takes too long with SIGXCPU, whose default action skips every
+    teardown: each such mutant left its PostgreSQL running for the rest of a mutation run. Stop it, then die of
+    the same signal so mutmut still records a timeout."""
+
+    def stop_and_die(signum: int, _frame: object) -> None:
+        cluster.stop()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    signal.signal(signal.SIGXCPU, stop_and_die)
 
 
 @pytest.fixture

@@ -184,12 +184,16 @@ def test_forged_member_and_card_records_are_rejected_and_never_forwarded(chain: 
         "status merged": (chain.member(chain.alice, status="merged"), "only_hq_merges"),
         "a tier code no rules could name": (chain.member(chain.alice, tier_code="gold!!"), "no_such_tier"),
         "a naive updated_at": (chain.member(chain.alice, updated_at="2026-11-24T10:00:00"), "entry_bad_time"),
+        # no selected test sent a tier date before: merge.x__day__mutmut_1..7 had "no tests"
+        "a tier reached on 2026-13-01": (chain.member(chain.alice, tier_reached_on="2026-13-01"), "not_a_date"),
     }
     before = chain.hq_member(chain.alice)
     seq_before = max([c["seq"] for c in chain.feed_for(chain.a)], default=0)
     reply = chain.push(chain.b, records=[record for record, _ in forged.values()])
     assert [(s["status"], s["code"]) for s in reply["records"]] == [
         ("rejected", code) for _, code in sorted(forged.values(), key=lambda f: f[0]["kind"] != "member")]
+    tier_date = reply["records"][len(forged) - 2]  # the last member record, before the one card record
+    assert tier_date["reason"].startswith("tier_reached_on: ") and "2026-13-01" in tier_date["reason"]
     after = chain.hq_member(chain.alice)
     assert after._asdict() == before._asdict()
     with db.read(chain.hq.engine) as conn:

@@ -1,13 +1,16 @@
 import pytest
 
 from pos_member.domain.cardno import (
+    card_seq_of,
     luhn_valid,
     make_card_no,
     make_member_no,
     mask_phone,
+    member_seq_of,
     normalise_phone,
 )
 from pos_member.domain.codes import card_qr_text, dynamic_qr_text, parse_member_code
+from pos_member.domain.coupons import is_coupon_text
 from pos_member.domain.errors import CardRefused, InvalidInput
 
 KEY = bytes(range(32))
@@ -86,3 +89,52 @@ def test_a_code_signed_with_a_legacy_key_verifies_when_that_key_is_kept():
     assert parse_member_code(old, (KEY, b"the store's own key"), NOW).value == card
     with pytest.raises(CardRefused):
         parse_member_code(old, (KEY,), NOW)
+
+
+@pytest.mark.parametrize("text", ["PM1.abc.1.SIG", "PM1.0010100000016.x.SIG", "PM1.0010100000016.1.2.SIG",
+                                  "PM2.0010100000016.1.SIG", "PM2.0010100000016.1.2.3.SIG"])
+def test_a_qr_that_is_not_shaped_like_ours_is_malformed_not_forged(text):
+    # "malformed" tells the cashier to rescan; "forged" raises an alarm. codes.x__parse_qr__mutmut_14 (a PM1 code
+    # with five parts read as PM2), 22, 29 (no reason), 24, 25 (a bad card number or version let through to the
+    # signature check)
+    with pytest.raises(CardRefused) as caught:
+        parse_member_code(text, KEY, NOW)
+    assert caught.value.reason == "malformed"
+
+
+def test_a_card_version_has_at_most_six_digits():
+    # codes.x__parse_qr__mutmut_27, 28: six digits are read, seven are malformed even when signed
+    card = make_card_no("001", 1, 7)
+    assert parse_member_code(card_qr_text(KEY, card, 999999), KEY, NOW).version == 999999
+    with pytest.raises(CardRefused) as caught:
+        parse_member_code(card_qr_text(KEY, card, 1000000), KEY, NOW)
+    assert caught.value.reason == "malformed"
+
+
+@pytest.mark.parametrize(("text", "coupon"), [
+    ("PMC.ABCDEFGHIJ.SIG", True), (" pmc.abcdefghij.sig ", True), ("abcde-fghij", True), ("ABCDEFGHIJ", True),
+    ("ABCDEFGHI", False), ("PM1.0010100000016.1.SIG", False), ("13800001234", False), ("", False), (None, False),
+])
+def test_the_till_tells_coupon_text_from_member_codes(text, coupon):
+    # the till's scan box sends coupon text to the coupon field (ui/window.py): coupons.x_is_coupon_text__mutmut_1..16
+    assert is_coupon_text(text) is coupon
+
+
+def test_a_tills_own_numbers_give_back_their_sequence_and_others_none():
+    # cardno.x_card_seq_of__mutmut_9 (the check digit read as part of the sequence), x_member_seq_of__mutmut_2
+    assert card_seq_of(make_card_no("001", 1, 1234567), "001", 1) == 1234567
+    assert card_seq_of(make_card_no("001", 2, 7), "001", 1) is None
+    assert member_seq_of(make_member_no("001", 1, 42), "001", 1) == 42
+    assert member_seq_of("M00101X00042", "001", 1) is None  # the till's prefix, but not a member number
+    assert member_seq_of(make_member_no("002", 1, 42), "001", 1) is None
+
+
+@pytest.mark.parametrize(("text", "reason", "field"), [
+    (None, "no_code", "code"), ("   ", "no_code", "code"),  # codes.x_parse_member_code__mutmut_4, 5, 14
+    ("x" * 65, "malformed", "code"),  # too long though printable (_17: "and"), with its reason (_21)
+    ("PM1\x00abc", "malformed", "code"), ("会员", "malformed", "code"),
+])
+def test_no_code_or_a_malformed_one_is_refused_with_its_reason_and_field(text, reason, field):
+    with pytest.raises((CardRefused, InvalidInput)) as caught:
+        parse_member_code(text, KEY, NOW)
+    assert (caught.value.reason, caught.value.field) == (reason, field)

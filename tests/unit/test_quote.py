@@ -63,3 +63,11 @@ def test_lines_must_add_up():
 def test_sale_above_store_limit_refused():
     with pytest.raises(InvalidInput, match="limit"):
         make_quote(RULES.max_sale_fen + 1, [], STANDARD, RICH, RULES)
+
+
+def test_negative_points_to_redeem_are_refused_naming_the_field():
+    # quote.x_make_quote__mutmut_25 (no reason), 28 (field)
+    with pytest.raises(InvalidInput) as caught:
+        make_quote(20000, [], GOLD, RICH, RULES, redeem_points=-5)
+    assert (caught.value.reason.name, caught.value.field, caught.value.params) == (
+        "NEGATIVE", "redeem_points", {"text": "-5"})

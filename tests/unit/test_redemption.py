@@ -102,3 +102,33 @@ def test_the_rule_that_applied():
     capped = OfflinePosition(10**6, 4800, 4800, 4800)
     assert max_redeemable(BILL, RedemptionFigures(10**9, offline=capped), RULES) == 200
     assert max_redeemable(BILL, RedemptionFigures(10**9, offline=capped, hq=HqAvailable(30_000, 0)), RULES) == 30_000
+
+
+def refused(check, *args) -> tuple[Reason, str | None, dict]:
+    with pytest.raises((InvalidInput, RuleRefused)) as caught:
+        check(*args)
+    return caught.value.reason, caught.value.field, caught.value.params
+
+
+def test_refusals_carry_their_field_and_whole_figures():
+    # redemption.x_check_redemption__mutmut_4, 54, x_check_stored__mutmut_9 (field); x_limits__mutmut_30,
+    # x_stored_limits__mutmut_28 (figure names); x_fen_to_points__mutmut_1 (/ made the cap 5000.0 points)
+    figures = RedemptionFigures(10**6)
+    assert refused(check_redemption, -1, BILL, figures, RULES) == (Reason.NEGATIVE, "redeem_points", {"text": "-1"})
+    cap = refused(check_redemption, 5001, 10_000, figures, RULES)
+    assert cap == (Reason.POINTS_OVER_BILL_CAP, "redeem_points", {"allowed": 5000, "percent": 50})
+    assert all(type(figure) is int for figure in cap[2].values())
+    steps = replace(RULES, points_per_yuan=200)
+    assert refused(check_redemption, 999, BILL, figures, steps) == (
+        Reason.POINTS_NOT_MULTIPLE, "redeem_points", {"step": 2})
+    assert refused(check_stored, -5, 90_000, 100_000, figures, RULES) == (
+        Reason.NEGATIVE, "stored_value", {"text": "-5"})
+    hq = RedemptionFigures(0, offline=OFFLINE, hq=HqAvailable(0, 70_000))
+    assert refused(check_stored, 70_001, 90_000, 100_000, hq, RULES) == (
+        Reason.STORED_OVER_HQ_AVAILABLE, "stored_value", {"available_fen": 70_000})
+
+
+def test_nothing_confirmed_beyond_the_pending_debits_allows_no_points_offline():
+    # redemption.x_limits__mutmut_82: max(1, ...) let one point through
+    assert max_redeemable(BILL, RedemptionFigures(10**9, offline=OfflinePosition(300, 300, 0, 0)), RULES) == 0
+    assert max_redeemable(BILL, RedemptionFigures(10**9, offline=OfflinePosition(300, 500, 0, 0)), RULES) == 0

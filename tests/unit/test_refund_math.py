@@ -91,3 +91,21 @@ def test_the_clawback_is_rounded_up_to_the_fen_never_down():
     whole = refund_figures(line, {1: 10000}, 0, 150)
     assert (whole.clawback_points, whole.clawback_fen, whole.cash_refund_fen) == (100, 67, 9933)
     assert whole.negative_points == 0
+
+
+def test_a_cash_part_too_small_buys_back_what_it_can_and_leaves_the_rest_negative():
+    # refund.x_refund_figures__mutmut_110 (// 101): 10.00 cash buys back 1000 of the 5000 points short
+    fig = refund([LineFigures(1, 10000, 1000, 5000, 0, 9000, 0, 0)], balance=0)
+    assert (fig.clawback_points, fig.clawback_fen, fig.cash_refund_fen, fig.negative_points) == (1000, 1000, 0, 4000)
+
+
+def test_refund_refusals_name_their_field():
+    # the till highlights the field named (refund.x_requested_amounts__mutmut_10, 15, 61; x_refund_figures
+    # __mutmut_6)
+    cases = [(lambda: refund(one_line(10000), 2), "amount"), (lambda: refund(one_line(10001), 1), "sale"),
+             (lambda: refund(two_lines(), by_line={3: None}), "line"),
+             (lambda: refund_figures(one_line(), {1: 0}, 10, 100), "amount")]
+    for attempt, field in cases:
+        with pytest.raises((RuleRefused, InvalidInput)) as caught:
+            attempt()
+        assert caught.value.field == field

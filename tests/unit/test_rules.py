@@ -1,9 +1,10 @@
 import tomllib
+from datetime import date
 
 import pytest
 
 from pos_member.domain.errors import InvalidInput
-from pos_member.domain.rules import default_rules_text, parse_rules_toml
+from pos_member.domain.rules import Promotion, default_rules_text, parse_rules_toml
 from pos_member.domain.rules_parse import rules_from_dict
 
 
@@ -63,3 +64,53 @@ def test_broken_toml_is_named():
     with pytest.raises(InvalidInput) as caught:
         parse_rules_toml("label = ")
     assert caught.value.field == "rules"
+
+
+@pytest.mark.parametrize(("written", "reason", "field", "params"), [
+    (None, "RULES_MISSING", "earning.fen_per_point", {}),
+    ("fen_per_pont", "RULES_DID_YOU_MEAN", "earning.fen_per_pont", {"key": "fen_per_point"}),
+    # similar, but below the 0.8 cutoff: guessing it would point a manager at the wrong line
+    ("fen_for_a_point", "RULES_MISSING", "earning.fen_per_point", {}),
+])
+def test_a_missing_key_is_named_or_its_likely_typo_is(written, reason, field, params):
+    # rules_parse.xǁ_Tableǁmissing__mutmut_9 (difflib's default cutoff 0.6), 21 (no reason)
+    line = "" if written is None else f"{written} = 100"
+    with pytest.raises(InvalidInput) as caught:
+        parse_rules_toml(default_rules_text().replace("fen_per_point = 100", line, 1))
+    assert (caught.value.reason.name, caught.value.field, caught.value.params) == (reason, field, params)
+
+
+def test_a_name_falls_back_to_english_when_the_language_or_its_kind_has_no_labels():
+    rules = parse_rules_toml(default_rules_text())
+    # no labels at all in this language, and labels in zh_CN but none of this kind: English, then the name
+    # (rules.xǁRulesǁdisplay_name__mutmut_3, 4, 8, 10, 12, 14)
+    assert rules.display_name("categories", "fresh", "fr") == "Fresh food"
+    assert rules.display_name("no_such_kind", "x", "zh_CN") == "x"
+    # a card type's and a coupon template's own names when no language labels them (..._mutmut_22..25)
+    bare = parse_rules_toml(default_rules_text().split("[labels")[0])
+    assert bare.display_name("card_types", "vip", "zh_CN") == rules.card_types["vip"].name
+    assert bare.display_name("coupon_templates", "pct10", "zh_CN") == rules.coupon_templates["pct10"].name
+
+
+def test_a_promotion_window_includes_its_first_and_last_day():
+    # rules.xǁPromotionǁapplies__mutmut_2 (outside only when outside both ends), 4, 6 (ends exclusive), 7
+    december = Promotion("December", 200, start="2026-12-01", end="2026-12-31")
+    assert december.applies(date(2026, 12, 1)) and december.applies(date(2026, 12, 31))
+    assert not december.applies(date(2026, 11, 30)) and not december.applies(date(2027, 1, 1))
+    mondays = Promotion("Mondays", 200, weekdays=(1,), start="2026-12-01")
+    assert mondays.applies(date(2026, 12, 7)) and not mondays.applies(date(2026, 11, 30))
+
+
+@pytest.mark.parametrize(("promotion", "field", "value"), [
+    ({"dates": ["2026-02-30"]}, "earning.promotions[0].dates", "'2026-02-30'"),
+    ({"from": "soon"}, "earning.promotions[0].from", "'soon'"),
+    ({"to": 20261231}, "earning.promotions[0].to", "20261231"),
+])
+def test_a_promotions_bad_date_is_named_with_what_was_written(promotion, field, value):
+    # rules_parse.x__date__mutmut_2..8
+    data = tomllib.loads(default_rules_text())
+    data["earning"]["promotions"] = [{"name": "x", "multiplier_percent": 200} | promotion]
+    with pytest.raises(InvalidInput) as caught:
+        rules_from_dict(data)
+    assert (caught.value.reason.name, caught.value.field, caught.value.params) == (
+        "RULES_BAD_DATE", field, {"value": value})
