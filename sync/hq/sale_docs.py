@@ -23,6 +23,7 @@ from pos_member.domain.validate import aware_time, is_uuid
 from sync import protocol as p
 from sync.hq import tables as t
 from sync.hq.documents import _day, _roll_up, payload_hash
+from sync.hq.pg_bulk import insert_rows, pg_unnest
 from sync.hq.service import Device
 
 
@@ -80,12 +81,12 @@ def store_sale_docs(conn: Connection, device: Device, docs: list[p.SaleDoc], now
             figures["sales_fen" if name == "total_fen" else name] += values[name]
         results.append((doc.sale_id, False, None))
     if sales:
-        conn.execute(_INSERT_SALE, sales)
-        conn.execute(_INSERT_LINE, lines)
+        insert_rows(conn, t.sales, sales)
+        insert_rows(conn, t.sale_lines, lines)
         for (store, day), figures in sorted(daily.items()):  # one lock order for every writer
             _roll_up(conn, store, day, **figures)
         # documents._requalify for a sale just stored: no refund can name it yet (a refund needs its lines)
-        conn.execute(_REQUALIFY, [{
+        _requalify(conn, [{
             "sale_id": s["sale_id"], "member_uuid": s["member_uuid"], "store_code": s["store_code"],
             "device_id": s["device_id"], "business_time": s["business_time"],
             "qualifying_fen": max(0, s["payable_fen"] + s["stored_paid_fen"] + s["stored_bonus_fen"]),
@@ -93,16 +94,15 @@ def store_sale_docs(conn: Connection, device: Device, docs: list[p.SaleDoc], now
     return results
 
 
-_SALE_COLUMNS = [c.name for c in t.sales.columns]
-_LINE_COLUMNS = [c.name for c in t.sale_lines.columns]
-# executemany of fixed statements (psycopg pipelines them), as sync.hq.member_sales does
-_INSERT_SALE = text(f"INSERT INTO sales ({', '.join(_SALE_COLUMNS)}) VALUES "
-                    f"({', '.join(':' + c for c in _SALE_COLUMNS)})")
-_INSERT_LINE = text(f"INSERT INTO sale_lines ({', '.join(_LINE_COLUMNS)}) VALUES "
-                    f"({', '.join(':' + c for c in _LINE_COLUMNS)})")
-_REQUALIFY = text("INSERT INTO member_sales (sale_id, member_uuid, store_code, device_id, business_time, "
-                  "qualifying_fen, updated_at) VALUES (:sale_id, :member_uuid, :store_code, :device_id, "
-                  ":business_time, :qualifying_fen, :updated_at) ON CONFLICT (sale_id) DO UPDATE SET "
-                  "member_uuid = excluded.member_uuid, store_code = excluded.store_code, "
-                  "device_id = excluded.device_id, business_time = excluded.business_time, "
-                  "qualifying_fen = excluded.qualifying_fen, updated_at = excluded.updated_at")
+_MS = ("sale_id", "member_uuid", "store_code", "device_id", "business_time", "qualifying_fen", "updated_at")
+_ON_CONFLICT = (" ON CONFLICT (sale_id) DO UPDATE SET "
+                + ", ".join(f"{c} = excluded.{c}" for c in _MS[1:]))
+
+
+def _requalify(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    if conn.dialect.name == "postgresql":
+        select_sql, params = pg_unnest(t.member_sales, list(_MS), rows)
+        conn.execute(text(f"INSERT INTO member_sales ({', '.join(_MS)}) {select_sql}{_ON_CONFLICT}"), params)
+    else:
+        conn.execute(text(f"INSERT INTO member_sales ({', '.join(_MS)}) VALUES ({', '.join(':' + c for c in _MS)})"
+                          + _ON_CONFLICT), rows)

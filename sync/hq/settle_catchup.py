@@ -15,10 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Connection,
     Engine,
-    Integer,
     any_,
     bindparam,
     delete,
@@ -30,6 +28,7 @@ from sqlalchemy import (
 
 from sync.hq import db
 from sync.hq import tables as t
+from sync.hq.pg_bulk import insert_rows, pg_unnest
 from sync.hq.settle_lots import Deficit, Lot, WorkingSet, apply_all, transfer_pairs
 from sync.hq.settle_rates import RateBook
 
@@ -138,31 +137,6 @@ def _load(conn: Connection, rows: list[Any], rates: RateBook, next_lot_id: int) 
     return work
 
 
-def _pg_array_type(column: Any) -> str:
-    if isinstance(column.type, BigInteger):
-        return "bigint[]"
-    return "integer[]" if isinstance(column.type, Integer) else "varchar[]"
-
-
-def _pg_unnest(table: Any, columns: list[str], rows: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
-    """`SELECT * FROM unnest(...)` over the rows' columns, one array parameter a column: one statement for a
-    batch's rows, where executemany sent them one by one (most of a batch's time in the writes)."""
-    arrays = ", ".join(f"CAST(:c{i} AS {_pg_array_type(table.c[name])})" for i, name in enumerate(columns))
-    return (f"SELECT * FROM unnest({arrays})",
-            {f"c{i}": [row[name] for row in rows] for i, name in enumerate(columns)})
-
-
-def _insert_rows(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    if conn.dialect.name == "postgresql":
-        columns = list(rows[0])
-        select_sql, params = _pg_unnest(table, columns, rows)
-        conn.execute(text(f"INSERT INTO {table.name} ({', '.join(columns)}) {select_sql}"), params)
-    else:
-        conn.execute(table.insert(), rows)
-
-
 def _upsert_add(conn: Connection, table: Any, keys: list[str], value: str, rows: list[dict[str, Any]]) -> None:
     """Add each row's `value` to the row with its keys, inserting it if there is none (the rows' keys are
     distinct: one statement may not update a row twice)."""
@@ -170,7 +144,7 @@ def _upsert_add(conn: Connection, table: Any, keys: list[str], value: str, rows:
         return
     if conn.dialect.name == "postgresql":
         columns = list(rows[0])
-        select_sql, params = _pg_unnest(table, columns, rows)
+        select_sql, params = pg_unnest(table, columns, rows)
         conn.execute(text(
             f"INSERT INTO {table.name} AS r ({', '.join(columns)}) {select_sql} ON CONFLICT ({', '.join(keys)}) "
             f"DO UPDATE SET {value} = r.{value} + EXCLUDED.{value}"), params)
@@ -190,7 +164,7 @@ def _write(conn: Connection, work: WorkingSet) -> None:
     new = [work.lots[i] for i in sorted(work.dirty_lots) if work.lots[i].new]
     changed = [work.lots[i] for i in sorted(work.dirty_lots) if not work.lots[i].new]
     if new:
-        _insert_rows(conn, t.settle_lots, [
+        insert_rows(conn, t.settle_lots, [
             {"id": lot.id, "member_uuid": lot.member, "account": lot.account, "issuer": lot.issuer,
              "issued_on": lot.issued_on, "sale_id": lot.sale_id, "rate": lot.rate, "remaining": lot.remaining}
             for lot in new])
@@ -207,7 +181,7 @@ def _write(conn: Connection, work: WorkingSet) -> None:
             t.settle_takes.c.sale_id, t.settle_takes.c.account, t.settle_takes.c.lot_id).in_(chunk)))
     still = [key for key in loaded if work.takes[key] > 0]
     if still and conn.dialect.name == "postgresql":
-        select_sql, params = _pg_unnest(t.settle_takes, ["sale_id", "account", "lot_id", "amount"], [
+        select_sql, params = pg_unnest(t.settle_takes, ["sale_id", "account", "lot_id", "amount"], [
             {"sale_id": s, "account": a, "lot_id": lot_id, "amount": work.takes[(s, a, lot_id)]}
             for s, a, lot_id in still])
         conn.execute(text(f"UPDATE settle_takes AS k SET amount = v.amount FROM ({select_sql}) AS v(sale_id, account, "
@@ -224,7 +198,7 @@ def _write(conn: Connection, work: WorkingSet) -> None:
         for s, a, lot_id in takes if (s, a, lot_id) not in work.loaded_takes and work.takes[(s, a, lot_id)] > 0])
     touched = sorted(work.dirty_deficits)
     if touched and conn.dialect.name == "postgresql":  # a join on the key: a list of row values is planned
-        select_sql, params = _pg_unnest(t.settle_deficits, ["member_uuid", "account"], [  # as a long OR
+        select_sql, params = pg_unnest(t.settle_deficits, ["member_uuid", "account"], [  # as a long OR
             {"member_uuid": member, "account": account} for member, account in touched])
         conn.execute(text(f"DELETE FROM settle_deficits AS d USING ({select_sql}) AS v(member_uuid, account) "
                           "WHERE d.member_uuid = v.member_uuid AND d.account = v.account"), params)
@@ -235,7 +209,7 @@ def _write(conn: Connection, work: WorkingSet) -> None:
     waiting = [{"member_uuid": member, "account": account, "seq": d.seq, "store_code": d.store,
                 "sale_id": d.sale_id, "amount": d.amount}
                for member, account in touched for d in work.deficits[(member, account)] if d.amount > 0]
-    _insert_rows(conn, t.settle_deficits, waiting)
+    insert_rows(conn, t.settle_deficits, waiting)
     _upsert_add(conn, t.settle_daily, ["day", "account", "issuer", "redeemer", "rate"], "amount", [
         {"day": d, "account": a, "issuer": i, "redeemer": r, "rate": rate, "amount": amount}
         for (d, a, i, r, rate), amount in sorted(work.daily.items()) if amount])
