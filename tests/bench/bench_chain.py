@@ -103,7 +103,7 @@ class QuietServer(ServerProcess):
         import requests
 
         self.proc = subprocess.Popen([sys.executable, "-m", "sync.hq.cli", "--db", self.db_url, "serve",
-                                      "--port", str(self.port), "--jobs-every", "0"],
+                                      "--port", str(self.port), "--jobs-every", "0", "--workers", str(self.workers)],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(1200):
             try:
@@ -150,14 +150,14 @@ def remove_bench_rows(dsn: str, head: int) -> None:
         conn.execute("VACUUM (ANALYZE) entries, member_sales, members, cards, changes, sales, sale_lines")
 
 
-def bench_push(cluster: Any, engine: Any, sales: int, stores: int, runs: int) -> None:
+def bench_push(cluster: Any, engine: Any, sales: int, stores: int, runs: int, workers: int = 1) -> None:
     dsn = cluster.dsn()
     head = _feed_head(dsn)
     tables = {"entries": "entries", "sales": "sales", "sale_lines": "sale_lines"}
     print(f"\npush of sales into the full database: {sales:,} sales = {2 * sales:,} rows (an entry and a sale "
           "document with its line each) per figure; raw = the same rows inserted straight into HQ's tables")
     base = Path(tempfile.mkdtemp(prefix="bench-chain-"))
-    server = QuietServer(cluster.url("hq")).start()
+    server = QuietServer(cluster.url("hq"), workers=workers).start()
     ratios: dict[str, list[float]] = {"one": [], "many": []}
     try:
         for run in range(runs):
@@ -194,6 +194,7 @@ def main() -> None:
     parser.add_argument("--sales", type=int, default=20_000, help="sales per push figure")
     parser.add_argument("--stores", type=int, default=5)
     parser.add_argument("--no-push", action="store_true")
+    parser.add_argument("--hq-workers", type=int, default=1, help="pos-hq serve --workers")
     args = parser.parse_args()
     started = time.perf_counter()
     cluster, scale = cached_cluster(args.scale, args.cache)
@@ -203,7 +204,7 @@ def main() -> None:
         db.upgrade(engine)  # at head already: the cache is keyed by the migrations
         bench_reports(engine, args.period, args.runs)
         if not args.no_push:
-            bench_push(cluster, engine, args.sales, args.stores, args.runs)
+            bench_push(cluster, engine, args.sales, args.stores, args.runs, args.hq_workers)
     finally:
         engine.dispose()
         cluster.stop()

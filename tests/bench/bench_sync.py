@@ -1,14 +1,16 @@
 """Sync benchmarks on real parts: a PostgreSQL 15 cluster (fsync on) started here, `pos-hq serve` as its own
-process on 127.0.0.1, real store files whose sales each carry an earn entry and queue a sale record (as
-checkout does). Push throughput counts both (entries + sale records per second) and is printed beside the
-same run's raw PostgreSQL insert of equivalent rows as a ratio (issue 10 point 10: >= 0.4x):
+process on 127.0.0.1, real store files whose sales each carry an earn entry and a line and queue a sale
+document (as checkout does). Push throughput counts both (entries + sale documents per second) and is printed
+beside the same run's raw PostgreSQL insert of the same rows as a ratio (issue 10 point 10: >= 0.4x):
 
-- raw reference: the same number of entry rows and sale rows inserted straight from Python with the same
-  driver (psycopg executemany, ON CONFLICT DO NOTHING), 500 rows per transaction as the till batches its
-  pushes, into tables made LIKE HQ's `entries` and `member_sales` (INCLUDING ALL: the same columns and
-  indexes). For five stores at once the reference is five such inserters at once, each its own process.
+- raw reference: the rows HQ keeps of each pushed sale (its entry, its `sales` row and its `sale_lines` row)
+  inserted straight from Python with the same driver (psycopg executemany, ON CONFLICT DO NOTHING), 500
+  sales per transaction as the till batches its pushes, into tables made LIKE HQ's (INCLUDING ALL: the same
+  columns and indexes). For five stores at once the reference is five such inserters at once, each its own
+  process.
 - push: `sync_once` of real store files against the real HQ (token check, shape and domain validation in
-  sync.hq.intake, duplicate/conflict screening, feed numbering, balances, sale records, audit head).
+  sync.hq.intake, duplicate/conflict screening, feed numbering, balances, the documents' checks, qualifying
+  spend, the daily roll-ups, audit head).
 
     python -m tests.bench.bench_sync [--entries 100000] [--members 100000] [--stores 5] [--runs 1] [--hq-workers 1]
 
@@ -202,7 +204,7 @@ def _push_worker(path: str, barrier: Any, results: Any) -> None:
 
 
 def push_rate(base: Path, server: ServerProcess, engine, prefix: str, stores: int, sales: int) -> float:
-    """Entries + sale records per second, `stores` stores (one till each) pushing at once."""
+    """Entries + sale documents per second, `stores` stores (one till each) pushing at once."""
     chain = [new_store(base, f"{prefix}{n:02d}", server.url, engine) for n in range(stores)]
     for store in chain:
         fill(store, sales // stores)
@@ -267,7 +269,7 @@ def main() -> None:
         try:
             for run in range(args.runs):
                 print(f"-- run {run + 1} of {args.runs}: {args.entries:,} sales = {2 * args.entries:,} rows "
-                      "(an entry and a sale record each)", flush=True)
+                      "(an entry and a sale document each)", flush=True)
                 raw = raw_insert_rate(cluster, args.entries, 1)
                 line("raw insert, one connection", raw, "rows/s", "(reference)")
                 one = push_rate(base, server, engine, f"{run}", 1, args.entries)
