@@ -29,6 +29,23 @@ def _uuid_of(conn: Connection, member_id: int) -> str:
     return conn.execute(select(t.members.c.uuid).where(t.members.c.id == member_id)).scalar_one()
 
 
+def sale_documents(conn: Connection, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """document_record("sale_doc", key) for many sales at once: two queries for a push's worth, where one by
+    one took three a sale (most of the till's time in a push of sales)."""
+    if not keys:
+        return {}
+    found = conn.execute(select(t.sales, t.members.c.uuid.label("member_uuid")).join(
+        t.members, t.members.c.id == t.sales.c.member_id).where(
+        t.sales.c.sale_id.in_(keys), t.sales.c.origin_device.is_(None))).all()
+    docs = {sale.sale_id: {c: getattr(sale, c) for c in _SALE} | {"member_uuid": sale.member_uuid, "lines": []}
+            for sale in found}
+    for line in conn.execute(select(t.sale_lines.c.sale_id, *[t.sale_lines.c[c] for c in SALE_LINE]).where(
+            t.sale_lines.c.sale_id.in_(list(docs))).order_by(t.sale_lines.c.sale_id, t.sale_lines.c.line_no)):
+        values = dict(line._mapping)
+        docs[values.pop("sale_id")]["lines"].append(values)
+    return docs
+
+
 def document_record(conn: Connection, kind: str, key: str, device_id: str) -> dict[str, Any] | None:
     """The document `kind` with `key` as it travels; None if it is gone or not this till's to send."""
     if kind == "sale_doc":

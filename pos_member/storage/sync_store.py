@@ -21,7 +21,7 @@ from pos_member.domain.errors import PosError
 from pos_member.domain.rules import parse_rules_toml
 from pos_member.storage import chain_rules
 from pos_member.storage import tables as t
-from pos_member.storage.documents import DOC_KINDS, document_record
+from pos_member.storage.documents import DOC_KINDS, document_record, sale_documents
 from pos_member.storage.engine import Database
 from pos_member.storage.numbering import continue_after
 
@@ -216,6 +216,7 @@ class SqliteSyncStore:
             sale_keys = [row.key for row in rows if row.kind == "sale"]
             sales = {r.sale_id: dict(r._mapping) for r in conn.execute(_SALE_RECORD, {"sales": sale_keys})
                      } if sale_keys else {}
+            sale_docs = sale_documents(conn, [row.key for row in rows if row.kind == "sale_doc"])
             out = []
             for row in rows:
                 record: dict[str, Any] | None = None
@@ -226,6 +227,9 @@ class SqliteSyncStore:
                 elif row.kind == "sale":
                     if row.key in sales:
                         record = {"kind": "sale", "sale": sales[row.key]}
+                elif row.kind == "sale_doc":
+                    doc = sale_docs.get(row.key)
+                    record = {"kind": row.kind, row.kind: doc} if doc is not None else None
                 elif row.kind in DOC_KINDS:
                     doc = document_record(conn, row.kind, row.key, self.device_id)
                     record = {"kind": row.kind, row.kind: doc} if doc is not None else None

@@ -46,6 +46,7 @@ from sync.hq.flags import DUPLICATE_PHONE, raise_flag
 from sync.hq.intake import is_permanent, utf8_ok
 from sync.hq.member_sales import store_sale, store_sales
 from sync.hq.privacy import scrub_member_feed
+from sync.hq.sale_docs import bulk_eligible, store_sale_docs
 
 if TYPE_CHECKING:
     from sync.hq.service import Device
@@ -88,7 +89,17 @@ def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], n
     if sales:
         ordered = [r for r in ordered if not (r.kind == "sale" and r.sale is not None)]
     moment = datetime.fromisoformat(now)
+    # sale documents without a coupon in a few statements for the batch (sync.hq.sale_docs), stored where
+    # the first of them comes in KIND_ORDER: after members and cards, before refunds that may name them
+    bulk = [] if careful else [r for r in ordered if bulk_eligible(r)]
     for record in ordered:
+        if bulk and record is bulk[0]:
+            for key, duplicate, problem in store_sale_docs(conn, device, [r.sale_doc for r in bulk if r.sale_doc],
+                                                           now, moment):
+                statuses.append(_status("sale_doc", key, problem, duplicate))
+            continue
+        if bulk and bulk_eligible(record):
+            continue
         key = (record.member.uuid if record.member else record.card.card_no if record.card
                else record.sale.sale_id if record.sale else record_key(record))
         duplicate, fed = False, []
@@ -123,6 +134,12 @@ def apply_records(conn: Connection, device: Device, records: list[p.RecordIn], n
                                        code=problem.reason.value if problem else None,
                                        params=problem.params if problem else {}))
     return statuses, changes
+
+
+def _status(kind: str, key: str, problem: PosError | None, duplicate: bool) -> p.RecordStatus:
+    return p.RecordStatus(kind=kind, key=key, status="rejected" if problem else "duplicate" if duplicate else "ok",
+                          reason=str(problem) if problem else None, code=problem.reason.value if problem else None,
+                          params=problem.params if problem else {})
 
 
 def _apply_one(conn: Connection, device: Device, record: p.RecordIn, now: str, moment: datetime

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from sync.hq.holds import settle as settle_holds
 from sync.hq.intake import Knowledge, Malformed, entry_problem, is_permanent, knowledge
 from sync.hq.merge import apply_records
 from sync.hq.rollups import add_entries
+from sync.hq.sale_docs import Daily, roll_up_daily, store_before_feed_lock
 from sync.hq.service import Device, authenticate, utc_now
 
 log = logging.getLogger("sync.hq")
@@ -66,8 +68,13 @@ def _push(engine: Engine, token: str | None, request: p.PushRequest, malformed: 
         known = knowledge(conn, now)
         entries = [_Prepared.of(entry, device, known) for entry in _ENTRY_LIST.dump_python(request.entries)]
         entries += [_Prepared.malformed(item) for item in malformed]
+        daily: Daily = defaultdict(lambda: defaultdict(int))
+        early, records = ([], request.records) if careful else store_before_feed_lock(
+            conn, device, request.records, now, daily)
         head, through = _lock_feed_and_device(conn, device.device_id)
-        record_statuses, change_rows = apply_records(conn, device, request.records, now, careful)
+        roll_up_daily(conn, daily)
+        record_statuses, change_rows = apply_records(conn, device, records, now, careful)
+        record_statuses = early + record_statuses
         for row in change_rows:
             head += 1
             row["seq"] = head

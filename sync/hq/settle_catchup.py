@@ -14,10 +14,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Engine, any_, bindparam, delete, select, text, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    any_,
+    bindparam,
+    delete,
+    select,
+    text,
+    tuple_,
+    update,
+)
 
 from sync.hq import db
 from sync.hq import tables as t
+from sync.hq.pg_bulk import insert_rows, pg_unnest
 from sync.hq.settle_lots import Deficit, Lot, WorkingSet, apply_all, transfer_pairs
 from sync.hq.settle_rates import RateBook
 
@@ -127,13 +138,19 @@ def _load(conn: Connection, rows: list[Any], rates: RateBook, next_lot_id: int) 
 
 
 def _upsert_add(conn: Connection, table: Any, keys: list[str], value: str, rows: list[dict[str, Any]]) -> None:
-    """Add each row's `value` to the row with its keys, inserting it if there is none."""
+    """Add each row's `value` to the row with its keys, inserting it if there is none (the rows' keys are
+    distinct: one statement may not update a row twice)."""
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        columns = list(rows[0])
+        select_sql, params = pg_unnest(table, columns, rows)
+        conn.execute(text(
+            f"INSERT INTO {table.name} AS r ({', '.join(columns)}) {select_sql} ON CONFLICT ({', '.join(keys)}) "
+            f"DO UPDATE SET {value} = r.{value} + EXCLUDED.{value}"), params)
+        return
+    from sqlalchemy.dialects.sqlite import insert
+
     statement = insert(table)
     conn.execute(statement.on_conflict_do_update(index_elements=keys, set_={
         value: table.c[value] + statement.excluded[value]}), rows)
@@ -147,7 +164,7 @@ def _write(conn: Connection, work: WorkingSet) -> None:
     new = [work.lots[i] for i in sorted(work.dirty_lots) if work.lots[i].new]
     changed = [work.lots[i] for i in sorted(work.dirty_lots) if not work.lots[i].new]
     if new:
-        conn.execute(t.settle_lots.insert(), [
+        insert_rows(conn, t.settle_lots, [
             {"id": lot.id, "member_uuid": lot.member, "account": lot.account, "issuer": lot.issuer,
              "issued_on": lot.issued_on, "sale_id": lot.sale_id, "rate": lot.rate, "remaining": lot.remaining}
             for lot in new])
@@ -163,7 +180,14 @@ def _write(conn: Connection, work: WorkingSet) -> None:
         conn.execute(delete(t.settle_takes).where(tuple_(
             t.settle_takes.c.sale_id, t.settle_takes.c.account, t.settle_takes.c.lot_id).in_(chunk)))
     still = [key for key in loaded if work.takes[key] > 0]
-    if still:
+    if still and conn.dialect.name == "postgresql":
+        select_sql, params = pg_unnest(t.settle_takes, ["sale_id", "account", "lot_id", "amount"], [
+            {"sale_id": s, "account": a, "lot_id": lot_id, "amount": work.takes[(s, a, lot_id)]}
+            for s, a, lot_id in still])
+        conn.execute(text(f"UPDATE settle_takes AS k SET amount = v.amount FROM ({select_sql}) AS v(sale_id, account, "
+                          "lot_id, amount) WHERE k.sale_id = v.sale_id AND k.account = v.account "
+                          "AND k.lot_id = v.lot_id"), params)
+    elif still:
         conn.execute(update(t.settle_takes).where(
             t.settle_takes.c.sale_id == bindparam("s"), t.settle_takes.c.account == bindparam("a"),
             t.settle_takes.c.lot_id == bindparam("lot")).values(amount=bindparam("left")),
@@ -173,14 +197,19 @@ def _write(conn: Connection, work: WorkingSet) -> None:
         {"sale_id": s, "account": a, "lot_id": lot_id, "amount": work.takes[(s, a, lot_id)]}
         for s, a, lot_id in takes if (s, a, lot_id) not in work.loaded_takes and work.takes[(s, a, lot_id)] > 0])
     touched = sorted(work.dirty_deficits)
-    for chunk in _chunks(touched):
-        conn.execute(delete(t.settle_deficits).where(tuple_(
-            t.settle_deficits.c.member_uuid, t.settle_deficits.c.account).in_(chunk)))
+    if touched and conn.dialect.name == "postgresql":  # a join on the key: a list of row values is planned
+        select_sql, params = pg_unnest(t.settle_deficits, ["member_uuid", "account"], [  # as a long OR
+            {"member_uuid": member, "account": account} for member, account in touched])
+        conn.execute(text(f"DELETE FROM settle_deficits AS d USING ({select_sql}) AS v(member_uuid, account) "
+                          "WHERE d.member_uuid = v.member_uuid AND d.account = v.account"), params)
+    else:
+        for chunk in _chunks(touched):
+            conn.execute(delete(t.settle_deficits).where(tuple_(
+                t.settle_deficits.c.member_uuid, t.settle_deficits.c.account).in_(chunk)))
     waiting = [{"member_uuid": member, "account": account, "seq": d.seq, "store_code": d.store,
                 "sale_id": d.sale_id, "amount": d.amount}
                for member, account in touched for d in work.deficits[(member, account)] if d.amount > 0]
-    if waiting:
-        conn.execute(t.settle_deficits.insert(), waiting)
+    insert_rows(conn, t.settle_deficits, waiting)
     _upsert_add(conn, t.settle_daily, ["day", "account", "issuer", "redeemer", "rate"], "amount", [
         {"day": d, "account": a, "issuer": i, "redeemer": r, "rate": rate, "amount": amount}
         for (d, a, i, r, rate), amount in sorted(work.daily.items()) if amount])

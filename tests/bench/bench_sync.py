@@ -1,14 +1,16 @@
 """Sync benchmarks on real parts: a PostgreSQL 15 cluster (fsync on) started here, `pos-hq serve` as its own
-process on 127.0.0.1, real store files whose sales each carry an earn entry and queue a sale record (as
-checkout does). Push throughput counts both (entries + sale records per second) and is printed beside the
-same run's raw PostgreSQL insert of equivalent rows as a ratio (issue 10 point 10: >= 0.4x):
+process on 127.0.0.1, real store files whose sales each carry an earn entry and a line and queue a sale
+document (as checkout does). Push throughput counts both (entries + sale documents per second) and is printed
+beside the same run's raw PostgreSQL insert of the same rows as a ratio (issue 10 point 10: >= 0.4x):
 
-- raw reference: the same number of entry rows and sale rows inserted straight from Python with the same
-  driver (psycopg executemany, ON CONFLICT DO NOTHING), 500 rows per transaction as the till batches its
-  pushes, into tables made LIKE HQ's `entries` and `member_sales` (INCLUDING ALL: the same columns and
-  indexes). For five stores at once the reference is five such inserters at once, each its own process.
+- raw reference: the rows HQ keeps of each pushed sale (its entry, its `sales` row and its `sale_lines` row)
+  inserted straight from Python with the same driver (psycopg executemany, ON CONFLICT DO NOTHING), 500
+  sales per transaction as the till batches its pushes, into tables made LIKE HQ's (INCLUDING ALL: the same
+  columns and indexes). For five stores at once the reference is five such inserters at once, each its own
+  process.
 - push: `sync_once` of real store files against the real HQ (token check, shape and domain validation in
-  sync.hq.intake, duplicate/conflict screening, feed numbering, balances, sale records, audit head).
+  sync.hq.intake, duplicate/conflict screening, feed numbering, balances, the documents' checks, qualifying
+  spend, the daily roll-ups, audit head).
 
     python -m tests.bench.bench_sync [--entries 100000] [--members 100000] [--stores 5] [--runs 1] [--hq-workers 1]
 
@@ -54,46 +56,62 @@ def loadavg() -> str:
 
 # ---- the raw reference ------------------------------------------------------------------------------------
 
-def _raw_rows(worker: int, count: int, seq_base: int) -> tuple[list[tuple], list[tuple]]:
-    """Rows shaped as HQ stores a pushed sale: an entry (every column of `entries`) and a sale record."""
+def _raw_rows(worker: int, count: int, seq_base: int) -> dict[str, list[tuple]]:
+    """Rows shaped as HQ stores a pushed sale: its entry (every column of `entries`), and its sale document:
+    a `sales` row and its one `sale_lines` row (every column). What HQ derives from them (member_sales,
+    daily_sales, ledger_daily, liability_daily) is the push's own work, not part of the reference."""
     device, member = str(uuid.uuid4()), str(uuid.uuid4())
     now = "2026-11-24T02:00:00.000000+00:00"
-    entries, sales = [], []
+    at = "2026-11-24T10:00:00+08:00"
+    rows: dict[str, list[tuple]] = {"entries": [], "sales": [], "sale_lines": []}
     for i in range(count):
-        sale_id = str(uuid.uuid4())
-        entries.append((seq_base + worker * 10**8 + i + 1, str(uuid.uuid4()), device, i + 1, f"1{worker:02d}",
-                        member, "points", "earn", 10 + i % 90, None, sale_id, None, 1, "2026-11-24T10:00:00+08:00",
-                        None, "2028-01-01", uuid.uuid4().hex * 2, now))
-        sales.append((sale_id, member, f"1{worker:02d}", device, "2026-11-24T10:00:00+08:00", 1000 + i, now))
-    return entries, sales
+        sale_id, points = str(uuid.uuid4()), 10 + i % 90
+        rows["entries"].append((seq_base + worker * 10**8 + i + 1, str(uuid.uuid4()), device, i + 1,
+                                f"1{worker:02d}", member, "points", "earn", points, None, sale_id, None, 1, at, None,
+                                "2028-01-01", uuid.uuid4().hex * 2, now))
+        rows["sales"].append((sale_id, f"1{worker:02d}-1-{i + 1}", f"1{worker:02d}", device, member, None, at,
+                              at[:10], 1, "standard", points * 100, 0, None, 0, 0, 0, 0, 0, points * 100, points,
+                              uuid.uuid4().hex * 2, now))
+        rows["sale_lines"].append((sale_id, 1, "general", points * 100, 0, 0, 0, 0, 0, 0, points))
+    return rows
 
 
-_RAW_ENTRY = ("INSERT INTO {entries} (seq, entry_id, device_id, local_seq, store_code, member_uuid, account, kind, "
-              "delta, staff_id, sale_id, ref_id, rules_version, business_time, note, expires_on, payload_hash, "
-              "received_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING")
-_RAW_SALE = ("INSERT INTO {sales} (sale_id, member_uuid, store_code, device_id, business_time, qualifying_fen, "
-             "updated_at) VALUES (%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING")
+_RAW = {
+    "entries": "INSERT INTO {entries} (seq, entry_id, device_id, local_seq, store_code, member_uuid, account, kind, "
+               "delta, staff_id, sale_id, ref_id, rules_version, business_time, note, expires_on, payload_hash, "
+               "received_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING",
+    "sales": "INSERT INTO {sales} (sale_id, receipt_no, store_code, device_id, member_uuid, card_no, business_time, "
+             "day, rules_version, tier_code, total_fen, discount_fen, coupon_code, coupon_fen, points_redeemed, "
+             "points_cash_fen, stored_paid_fen, stored_bonus_fen, payable_fen, points_earned, payload_hash, "
+             "received_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
+             "ON CONFLICT DO NOTHING",
+    "sale_lines": "INSERT INTO {sale_lines} (sale_id, line_no, category, amount_fen, discount_fen, coupon_fen, "
+                  "points_cash_fen, points_redeemed, stored_paid_fen, stored_bonus_fen, points_earned) "
+                  "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING",
+}
 
 
 def _raw_worker(dsn: str, worker: int, count: int, tables: dict[str, str], seq_base: int, barrier: Any,
                 results: Any) -> None:
     import psycopg
 
-    entries, sales = _raw_rows(worker, count, seq_base)
+    rows = _raw_rows(worker, count, seq_base)
     with psycopg.connect(dsn) as conn:
         barrier.wait()
         start = time.time()
-        for rows, sql in ((entries, _RAW_ENTRY.format(**tables)), (sales, _RAW_SALE.format(**tables))):
-            for offset in range(0, len(rows), BATCH):
-                with conn.cursor() as cur:
-                    cur.executemany(sql, rows[offset:offset + BATCH])
-                conn.commit()
+        # a push request's worth at a time, as the till batches: its entries, then its sale documents
+        for offset in range(0, count, BATCH):
+            with conn.cursor() as cur:
+                for name, sql in _RAW.items():
+                    cur.executemany(sql.format(**tables), rows[name][offset:offset + BATCH])
+            conn.commit()
         results.put((start, time.time()))
 
 
 def raw_rate(dsn: str, sales: int, workers: int, tables: dict[str, str], seq_base: int = 0) -> float:
-    """Rows (entries + sale records) per second, `workers` inserters at once, into `tables` (entries, sales).
-    Entry seq numbers start above seq_base; store codes are 1xx."""
+    """Rows (entries + sale documents: 2 a sale, the sale's line riding with it) per second, `workers`
+    inserters at once, into `tables` (entries, sales, sale_lines). Entry seq numbers start above seq_base;
+    store codes are 1xx."""
     spans = _run_at_once(_raw_worker, [(dsn, w, sales // workers, tables, seq_base) for w in range(workers)])
     return 2 * (sales // workers) * workers / spans
 
@@ -103,13 +121,14 @@ def raw_insert_rate(cluster: PgCluster, sales: int, workers: int) -> float:
     dsn = f"host=127.0.0.1 port={cluster.port} user=postgres dbname=hq"
     import psycopg
 
+    tables = {name: f"raw_{name}" for name in _RAW}
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS raw_entries, raw_sales")
-        conn.execute("CREATE TABLE raw_entries (LIKE entries INCLUDING ALL)")
-        conn.execute("CREATE TABLE raw_sales (LIKE member_sales INCLUDING ALL)")
-    rate = raw_rate(dsn, sales, workers, {"entries": "raw_entries", "sales": "raw_sales"})
+        for name, raw in tables.items():
+            conn.execute(f"DROP TABLE IF EXISTS {raw}")
+            conn.execute(f"CREATE TABLE {raw} (LIKE {name} INCLUDING ALL)")
+    rate = raw_rate(dsn, sales, workers, tables)
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("DROP TABLE raw_entries, raw_sales")
+        conn.execute(f"DROP TABLE {', '.join(tables.values())}")
     return rate
 
 
@@ -140,17 +159,20 @@ def new_store(base: Path, code: str, hq_url: str, engine) -> Store:
 
 _SALE_ROW = ("INSERT INTO sales (sale_id, member_id, staff_id, rules_version, business_time, tier_code, total_fen, "
              "discount_fen, points_redeemed, points_cash_fen, stored_paid_fen, stored_bonus_fen, payable_fen, "
-             "points_earned) VALUES (:sale_id, :member_id, :staff, :rules, :at, 'standard', :fen, 0, 0, 0, 0, 0, "
-             ":fen, :points)")
+             "points_earned, receipt_no) VALUES (:sale_id, :member_id, :staff, :rules, :at, 'standard', :fen, 0, 0, "
+             "0, 0, 0, :fen, :points, :receipt)")
+_LINE_ROW = ("INSERT INTO sale_lines (sale_id, line_no, category, amount_fen, points_earned) "
+             "VALUES (:sale_id, 1, 'general', :fen, :points)")
 
 
 def fill(store: Store, count: int) -> None:
-    """`count` sales of one member, each as checkout leaves it for sync: a sales row (whose trigger queues a
-    sale record) and its earn entry with the sale id, in transactions of FILL_CHUNK sales."""
+    """`count` sales of one member, each as checkout leaves it for sync: a sales row with its line (the row's
+    trigger queues the sale document, which carries its lines) and its earn entry with the sale id, in
+    transactions of FILL_CHUNK sales."""
     from sqlalchemy import text
 
     view = members.register_member(store, "Bench", f"139{store.identity.store_code}{count % 100000:05d}")
-    insert_sale = text(_SALE_ROW)
+    insert_sale, insert_line = text(_SALE_ROW), text(_LINE_ROW)
     for offset in range(0, count, FILL_CHUNK):
         with store.db.write() as conn:
             member, _ = resolve(conn, store, view.card_no, for_use=False)
@@ -160,10 +182,12 @@ def fill(store: Store, count: int) -> None:
             for i in range(offset, min(count, offset + FILL_CHUNK)):
                 sale_id, points = str(uuid.uuid4()), 10 + i % 90
                 sales.append({"sale_id": sale_id, "member_id": member.id, "staff": CONSOLE_STAFF_ID,
-                              "rules": version, "at": store.now(), "fen": points * 100, "points": points})
+                              "rules": version, "at": store.now(), "fen": points * 100, "points": points,
+                              "receipt": f"{store.identity.store_code}-1-{i + 1}"})
                 rows += post(conn, store, member.id, [Posting("points", "earn", points, expires_on="2028-01-01")],
                              staff_id=None, rules_version=version, business_time=store.now(), sale_id=sale_id)
             conn.execute(insert_sale, sales)
+            conn.execute(insert_line, sales)
             append_audit(conn, store.now(), None, "bench.fill", None, {}, entries=rows)
 
 
@@ -180,7 +204,7 @@ def _push_worker(path: str, barrier: Any, results: Any) -> None:
 
 
 def push_rate(base: Path, server: ServerProcess, engine, prefix: str, stores: int, sales: int) -> float:
-    """Entries + sale records per second, `stores` stores (one till each) pushing at once."""
+    """Entries + sale documents per second, `stores` stores (one till each) pushing at once."""
     chain = [new_store(base, f"{prefix}{n:02d}", server.url, engine) for n in range(stores)]
     for store in chain:
         fill(store, sales // stores)
@@ -245,7 +269,7 @@ def main() -> None:
         try:
             for run in range(args.runs):
                 print(f"-- run {run + 1} of {args.runs}: {args.entries:,} sales = {2 * args.entries:,} rows "
-                      "(an entry and a sale record each)", flush=True)
+                      "(an entry and a sale document each)", flush=True)
                 raw = raw_insert_rate(cluster, args.entries, 1)
                 line("raw insert, one connection", raw, "rows/s", "(reference)")
                 one = push_rate(base, server, engine, f"{run}", 1, args.entries)

@@ -2,10 +2,10 @@
 
     python -m tests.bench.chain_data [--scale 1.0] [--cache /var/tmp/pos-chain] [--rebuild] [--keep-others]
 
-At --scale 1: 30 stores (two tills each), 1,000,000 members with a card each, 3,000,000 sales (HQ's
-`member_sales`) and 10,000,000 ledger entries over 13 months (2025-11-01 .. 2026-11-30), written for HQ's
-schema at BASE_REVISION; HQ's later migrations then run over the loaded rows (`pos-hq migrate`,
-sync.hq.db.upgrade), so what they add and backfill (roll-ups, say) is filled as on a live HQ. The rows are made by PostgreSQL itself (INSERT .. SELECT
+At --scale 1: 30 stores (two tills each), 1,000,000 members with a card each, 3,000,000 sales and 10,000,000
+ledger entries over 13 months (2025-11-01 .. 2026-11-30), written for HQ's schema at BASE_REVISION; HQ's later
+migrations then run over the loaded rows (`pos-hq migrate`, sync.hq.db.upgrade), so what they add and
+backfill (roll-ups, say) is filled as on a live HQ. The rows are made by PostgreSQL itself (INSERT .. SELECT
 over generate_series: no row crosses the wire, which is several times faster than COPY from Python) into
 tables emptied in the same transaction with their indexes dropped; wal_level=minimal then writes no WAL for
 them, and the indexes are built once at the end. Every figure is a pure function of the row number (a
@@ -14,10 +14,12 @@ multiplicative hash), so two builds at one scale hold the same data.
 Shape: a member belongs to a home store and the till that registered them; 80% of a store's sales are its own
 members'. A sale carries an earn entry (points ~ yuan paid, lot expiring at the end of the next year), often a
 redeem and a stored-value spend; the rest of the entries are expiries, top-ups with their bonus, manual
-adjustments and refunds. Members' balances are the sums of their entries, as HQ keeps them. Not generated:
-the change feed (`changes`), audit heads, rules versions (HQ falls back to its ceilings). A table that is
-still empty at the end (sales with lines, coupons, ... that no migration backfills) is listed, to be added to
-TABLES. Balances are the sums of generated entries, not replayed through the till's rules: some go below zero.
+adjustments and refunds. Members' balances are the sums of their entries, as HQ keeps them (the sums of
+generated entries, not replayed through the till's rules: some go below zero). Then, at head,
+tests.bench.chain_docs derives from the entries what the pushes would have left beside them: the sale and
+refund documents with their lines, member_sales, daily_sales, top-ups, and the settlement (HQ's own
+catch-up). Not generated: LEFT_EMPTY_ON_PURPOSE (the change feed, audit heads, rules versions: HQ falls back
+to its ceilings; coupons, holds). Any other table still empty at the end is listed, to be filled here.
 
 Cache: a PostgreSQL data directory under --cache, keyed by the scale and a digest of this generator and
 HQ's migrations (any schema change builds anew). `cached_cluster(scale)` starts it (building it first if it is
@@ -40,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.hq import db
+from tests.bench import chain_docs
 from tests.sync.pg import PG_BIN, PgCluster, free_port
 
 DEFAULT_CACHE = Path("/var/tmp/pos-chain")
@@ -68,7 +71,7 @@ class Scale:
 
 def schema_digest() -> str:
     """HQ's migrations and this generator: a change to either is another data set."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest = hashlib.sha256(Path(__file__).read_bytes() + Path(chain_docs.__file__).read_bytes())
     for path in sorted(MIGRATIONS.glob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:12]
@@ -216,13 +219,6 @@ _SALE = """SELECT s, st, till, pg_temp.buyer(s, st, {members}::bigint) AS m,
                         (pg_temp.h(s, 3266489917) % {tills} + 1)::int AS till
                  FROM generate_series(1, {sales}::bigint) AS s) AS g0"""
 
-_SALES = """
-INSERT INTO member_sales (sale_id, member_uuid, store_code, device_id, business_time, qualifying_fen, updated_at)
-SELECT pg_temp.uid(s, 2), pg_temp.member_uuid(m), pg_temp.code(st), pg_temp.device(st, till),
-       pg_temp.iso(t), 500 + pg_temp.h(s, 668265263) % 50000, pg_temp.iso(t)
-FROM ({sale}) AS g
-""".replace("{sale}", _SALE)
-
 # Entry i belongs to sale s, the sale at the same point in time (3.3 entries a sale at full scale), as its
 # j-th entry (OFFSET 0 keeps each level a row of its own: flattened, every use of `kind` repeats its whole
 # CASE tree and the query ran ten times slower): j = 0 the earn (a point a yuan paid); j = 1 a stored-value spend (six sales in ten: stored-value
@@ -289,11 +285,14 @@ FROM generate_series(1, {stores}) AS st, generate_series(1, {tills}) AS till;
 
 # table -> its generator, in load order; the values are SQL run with the scale's figures
 TABLES: dict[str, str] = {
-    "stores": "", "devices": _STORES_AND_DEVICES, "members": _MEMBERS, "cards": _CARDS, "member_sales": _SALES,
-    "entries": _ENTRIES,
+    "stores": "", "devices": _STORES_AND_DEVICES, "members": _MEMBERS, "cards": _CARDS, "entries": _ENTRIES,
 }
-LEFT_EMPTY_ON_PURPOSE = {"changes", "quarantine", "flags", "rules", "job_runs", "audit_heads", "enrol_codes",
-                         "hq_settings", "feed_counter", "alembic_version"}
+# Not generated: the change feed, flags, rules, audit heads; coupons and campaigns (the generated sales use
+# none), card fees, spending holds (open only while a sale is in progress), settlement rates (the chain
+# default applies). member_sales and the documents are chain_docs', at head.
+LEFT_EMPTY_ON_PURPOSE = {"changes", "quarantine", "flags", "flag_events", "rules", "job_runs", "audit_heads",
+                         "enrol_codes", "hq_settings", "feed_counter", "alembic_version", "coupons", "coupon_uses",
+                         "campaigns", "card_fees", "holds", "settlement_rates"}
 
 
 def build(cluster: CachedCluster, scale: Scale, log: Callable[[str], None] = print) -> None:
@@ -329,8 +328,14 @@ def build(cluster: CachedCluster, scale: Scale, log: Callable[[str], None] = pri
     # they would on a live HQ upgraded to this version: their backfills fill what they add.
     step = time.perf_counter()
     db.upgrade(engine)  # what `pos-hq migrate` does
-    engine.dispose()
     log(f"  {'migrate':<14} {time.perf_counter() - step:7.1f} s  (to head, from {BASE_REVISION})")
+    # what the pushes would have left beside the ledger: documents, roll-ups, the settlement (chain_docs)
+    with psycopg.connect(cluster.dsn()) as conn:
+        chain_docs.load_documents(conn, _drop_indexes, log)
+    with psycopg.connect(cluster.dsn(), autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE) entries, sales, member_sales, settle_state")
+    chain_docs.attribute_settlement(engine, log)
+    engine.dispose()
     with psycopg.connect(cluster.dsn()) as conn:
         tables = [r[0] for r in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
