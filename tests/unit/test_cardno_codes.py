@@ -138,3 +138,15 @@ def test_no_code_or_a_malformed_one_is_refused_with_its_reason_and_field(text, r
     with pytest.raises((CardRefused, InvalidInput)) as caught:
         parse_member_code(text, KEY, NOW)
     assert (caught.value.reason, caught.value.field) == (reason, field)
+
+
+def test_typed_numbers_are_read_through_spaces_and_a_country_code_and_refusals_name_the_code():
+    # codes.x_parse_member_code__mutmut_43 (spaces kept), 50 (no field), 75 ("+86" not read), 89, 95
+    card = make_card_no("001", 1, 7)
+    assert parse_member_code(f"{card[:4]} {card[4:8]} {card[8:]}", KEY, NOW).value == card
+    assert parse_member_code("+86 138 0000 1234", KEY, NOW).value == "13800001234"
+    typo = card[:-1] + str((int(card[-1]) + 1) % 10)
+    for text, reason in ((typo, "bad_check_digit"), ("hello", "unknown_code_format")):
+        with pytest.raises(InvalidInput) as caught:
+            parse_member_code(text, KEY, NOW)
+        assert (caught.value.reason, caught.value.field) == (reason, "code")

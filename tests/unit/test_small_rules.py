@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from pos_member.domain.calendar import due_days, retained_until, window_for_evaluation, window_for_sale
-from pos_member.domain.cards import old_version_problem
+from pos_member.domain.cards import card_problem, old_version_problem
 from pos_member.domain.entry_copy import copy_fingerprint
 from pos_member.domain.errors import InvalidInput, PosError, SignInLocked, WrongPin
 from pos_member.domain.reasons import Reason, format_fen
@@ -133,3 +133,15 @@ def test_a_tier_code_no_rules_could_name_is_refused_naming_the_field():
         check_tier_code("g!" * 20)
     assert (caught.value.reason, caught.value.field, caught.value.params) == (
         Reason.NO_SUCH_TIER, "tier_code", {"tier": "g!" * 18})
+
+
+@pytest.mark.parametrize(("status", "expires_on", "reason", "params"), [
+    ("lost", None, Reason.LOST, {"card": "0010100000016"}), ("replaced", None, Reason.REPLACED, {"card": "0010100000016"}),
+    ("frozen", None, Reason.FROZEN, {"card": "0010100000016"}),
+    ("active", "2026-12-06", Reason.EXPIRED, {"card": "0010100000016", "date": "2026-12-06"}),
+])
+def test_a_card_that_must_not_be_used_is_refused_with_its_reason_and_number(status, expires_on, reason, params):
+    # cards.x_card_problem__mutmut_3..16 (a status misread, the card number dropped)
+    refused = card_problem("0010100000016", status, expires_on, date(2026, 12, 7))
+    assert refused is not None and (refused.reason, refused.field, refused.params) == (reason, "code", params)
+    assert card_problem("0010100000016", "active", "2026-12-07", date(2026, 12, 7)) is None
