@@ -14,7 +14,7 @@ SYSTEM_PACKAGES := libzbar0 postgresql xvfb imagemagick openbox xdotool \
   libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-noto-cjk libpulse0 \
   poppler-utils
 
-.PHONY: run test bench mutation hq lint fmt venv translations translations-update system-deps system-check screenshots clean
+.PHONY: run test test-slow bench mutation hq lint fmt venv translations translations-update system-deps system-check screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ run: system-check venv translations
 
 test: system-check venv translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
+
+# the slow fault, crash, scale-out and API-fuzz tests `make test` leaves out (.ci/run runs them too)
+test-slow: system-check venv translations
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -m slow
 
 bench: venv
 	$(BIN)/python -m tests.bench

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from pos_member.services import members
 from pos_member.services.context import open_store
 from pos_member.services.stored_value import adjust_points, top_up
@@ -20,6 +22,7 @@ from tests.conftest import MANAGER_PIN
 KILLS = 50
 
 
+@pytest.mark.slow
 def test_sigkill_during_checkouts_never_leaves_a_broken_file(store):
     cards = []
     for index in range(5):

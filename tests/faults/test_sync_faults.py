@@ -186,6 +186,7 @@ def test_sigkill_of_the_client_after_hq_replied_before_the_local_ack(hq, proxy, 
     assert_invariants(hq.engine, [a])
 
 
+@pytest.mark.slow
 def test_hq_killed_mid_batch(pg_url, stores):
     engine = db.make_engine(pg_url)
     server = ServerProcess(pg_url).start()
@@ -225,6 +226,7 @@ def test_postgresql_restarted_under_hq(hq, pg_cluster, stores):
     assert_invariants(hq.engine, [a])
 
 
+@pytest.mark.slow
 def test_hq_restored_from_a_backup(pg_cluster, pg_url, stores):
     """HQ goes back to an older backup: each till pushes again what HQ lost (entries, and the member and card
     records they need) and pulls again from the feed's new end. Nothing is skipped, nothing is doubled, and a
@@ -330,6 +332,7 @@ def test_client_clock_two_days_off(hq, stores, days):
     assert_invariants(hq.engine, [a, b])
 
 
+@pytest.mark.slow
 def test_seven_days_offline_with_10000_entries(hq, proxy, stores):
     a = stores.enrolled(hq, "001", url=proxy.url)
     b = stores.enrolled(hq, "002", url=proxy.url)
@@ -346,6 +349,7 @@ def test_seven_days_offline_with_10000_entries(hq, proxy, stores):
     assert_invariants(hq.engine, [a, b])
 
 
+@pytest.mark.slow
 def test_a_sale_during_a_large_pull_never_sees_database_is_locked(hq, stores):
     a = stores.enrolled(hq, "001")
     b = stores.enrolled(hq, "002")

@@ -37,6 +37,7 @@ def enrolled(hq, tmp_path):
     stores.close()
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=50, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_hq_api_never_5xx_and_matches_its_schema(case, enrolled):

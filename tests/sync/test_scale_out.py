@@ -76,6 +76,7 @@ def test_four_workers_five_tills(pg_url, stores):
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_restart_opens_no_epoch_and_a_restore_does(pg_cluster, pg_url, stores):
     name = pg_url.rsplit("/", 1)[1]
     engine = db.make_engine(pg_url)
@@ -111,6 +112,7 @@ def test_a_restart_opens_no_epoch_and_a_restore_does(pg_cluster, pg_url, stores)
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_logical_restore_into_the_same_database_opens_an_epoch(pg_cluster, pg_url, stores, tmp_path):
     """pg_dump, then pg_restore --clean into the very database: same OID and cluster, but every row written
     again, so the epoch row's xmin no longer matches the one recorded with it."""
