@@ -94,16 +94,17 @@ def settlement_report(engine: Engine, period: str, attribute_first: bool = True,
         if paid or bonus:
             stored.append({"issuer": x, "redeemer": y, "paid_fen": paid, "bonus_fen": bonus,
                            "fen": paid + bonus * bonus_share // 100})
-    totals = []
-    for store in stores:
-        # a cell below zero (refunds at the redeemer beyond its redemptions there: goods taken back for a sale
-        # another store made) is owed the other way, so to pay and to receive stay amounts a finance office pays
-        cross = [c for c in points + stored if c["issuer"] != c["redeemer"]]
-        pay = (sum(c["fen"] for c in cross if c["issuer"] == store and c["fen"] > 0)
-               - sum(c["fen"] for c in cross if c["redeemer"] == store and c["fen"] < 0))
-        receive = (sum(c["fen"] for c in cross if c["redeemer"] == store and c["fen"] > 0)
-                   - sum(c["fen"] for c in cross if c["issuer"] == store and c["fen"] < 0))
-        totals.append({"store": store, "to_pay_fen": pay, "to_receive_fen": receive, "net_fen": receive - pay})
+    # a cell below zero (refunds at the redeemer beyond its redemptions there: goods taken back for a sale another
+    # store made) is owed the other way, so to pay and to receive stay amounts a finance office pays
+    pay: dict[str, int] = defaultdict(int)
+    receive: dict[str, int] = defaultdict(int)
+    for cell in points + stored:
+        payer, payee = (cell["issuer"], cell["redeemer"]) if cell["fen"] > 0 else (cell["redeemer"], cell["issuer"])
+        if payer != payee:
+            pay[payer] += abs(cell["fen"])
+            receive[payee] += abs(cell["fen"])
+    totals = [{"store": store, "to_pay_fen": pay[store], "to_receive_fen": receive[store],
+               "net_fen": receive[store] - pay[store]} for store in stores]
     return {"period": period, "from": first, "to": last, "bonus_share_percent": bonus_share,
             "stores": stores, "points": points, "stored_value": stored,
             "unbacked": _unbacked(amounts, stores), "totals": totals, "payments": _payments(points + stored),

@@ -22,8 +22,6 @@ import importlib
 import inspect
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -96,26 +94,6 @@ def bench_reports(engine: Any, period: str, runs: int) -> None:
               f"{verdict:<6}  {loadavg()}  {result_size(name, result)}", flush=True)
 
 
-class QuietServer(ServerProcess):
-    """`pos-hq serve` without its nightly jobs: they would expire a million members' points into the cache."""
-
-    def start(self) -> QuietServer:
-        import requests
-
-        self.proc = subprocess.Popen([sys.executable, "-m", "sync.hq.cli", "--db", self.db_url, "serve",
-                                      "--port", str(self.port), "--jobs-every", "0", "--workers", str(self.workers)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(1200):
-            try:
-                requests.get(f"{self.url}/healthz", timeout=1)
-                return self
-            except requests.ConnectionError:
-                if self.proc.poll() is not None:
-                    raise RuntimeError("pos-hq serve exited") from None
-                time.sleep(0.05)
-        raise RuntimeError("pos-hq serve did not start")
-
-
 def _feed_head(dsn: str) -> int:
     import psycopg
 
@@ -157,7 +135,9 @@ def bench_push(cluster: Any, engine: Any, sales: int, stores: int, runs: int, wo
     print(f"\npush of sales into the full database: {sales:,} sales = {2 * sales:,} rows (an entry and a sale "
           "document with its line each) per figure; raw = the same rows inserted straight into HQ's tables")
     base = Path(tempfile.mkdtemp(prefix="bench-chain-"))
-    server = QuietServer(cluster.url("hq"), workers=workers).start()
+    # without its nightly jobs: they would expire a million members' points into the cache
+    server = ServerProcess(cluster.url("hq"), workers=workers, extra_args=("--jobs-every", "0"),
+                           start_timeout_s=60.0).start()
     ratios: dict[str, list[float]] = {"one": [], "many": []}
     try:
         for run in range(runs):

@@ -100,10 +100,13 @@ class ServerThread:
 class ServerProcess:
     """`pos-hq serve` as a child process, so a test can SIGKILL HQ mid-batch and start it again."""
 
-    def __init__(self, db_url: str, port: int | None = None, workers: int = 1) -> None:
+    def __init__(self, db_url: str, port: int | None = None, workers: int = 1, extra_args: tuple[str, ...] = (),
+                 start_timeout_s: float = 30.0) -> None:
         self.db_url = db_url
         self.port = port or free_port()
         self.workers = workers
+        self.extra_args = extra_args  # more `pos-hq serve` options, e.g. ("--jobs-every", "0")
+        self.start_timeout_s = start_timeout_s
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -112,9 +115,9 @@ class ServerProcess:
 
     def start(self) -> ServerProcess:
         self.proc = subprocess.Popen([sys.executable, "-m", "sync.hq.cli", "--db", self.db_url, "serve",
-                                      "--port", str(self.port), "--workers", str(self.workers)], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-        for _ in range(600):
+                                      "--port", str(self.port), "--workers", str(self.workers), *self.extra_args],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(int(self.start_timeout_s / 0.05)):
             try:
                 requests.get(f"{self.url}/healthz", timeout=1)
                 return self
