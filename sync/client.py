@@ -15,7 +15,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -39,7 +39,8 @@ class SyncStore(Protocol):
     def align_push_cursor(self, hq_through: int) -> None: ...
     def align_pull_cursor(self, epochs: list[dict[str, Any]]) -> None: ...
     def record_outcome(self, ok: bool, error: str | None, reason: SyncError | None = None) -> None: ...
-    def pending_records(self, limit: int, kinds: tuple[str, ...] = ("member", "card")
+    def pending_records(self, limit: int, kinds: tuple[str, ...] = ("member", "card"),
+                        after: tuple[str, str, int] | None = None
                         ) -> list[tuple[dict[str, Any], tuple[str, str, int]]]: ...
     def ack_records(self, sent: list[tuple[str, str, int]], rejected: list[dict[str, Any]]) -> None: ...
     def pending_entries(self, limit: int, after: int | None = None) -> list[dict[str, Any]]: ...
@@ -178,11 +179,8 @@ class SyncClient:
             self.store.align_pull_cursor(status.get("feed_epochs", []))
             if status.get("local_rules") is not None:  # an HQ from before issue 11 does not say
                 self.store.save_local_rules(bool(status["local_rules"]))
-            self._push_records(url, token, report)
-            self._push_entries(url, token, report)
-            # documents (issue 11) after the members and entries they name, each kind before those naming it
-            for kinds in _DOCUMENT_ORDER:
-                self._push_records(url, token, report, kinds)
+            self._push_records(url, token, report)  # members and cards before the entries and documents
+            self._push_entries_and_documents(url, token, report)
             if pull:
                 self._pull(url, token, report)
             if "audit_head" in status:  # an HQ from before issue 10 neither sends nor accepts it
@@ -206,17 +204,44 @@ class SyncClient:
 
     def _push_records(self, url: str, token: str, report: SyncReport,
                       kinds: tuple[str, ...] = ("member", "card")) -> None:
-        while True:
-            pending = self.store.pending_records(p.MAX_PUSH_RECORDS, kinds)
-            if not pending:
-                return
-            records = [record for record, _ in pending if record]
-            reply = self._call("POST", f"{url}/v1/push", token, json={"protocol": 1, "records": records})
-            rejected = [s for s in reply["records"] if s["status"] == "rejected"]
-            for item in rejected:
-                log.warning("HQ rejected %s %s: %s", item["kind"], item["key"], item["reason"])
-            self.store.ack_records([key for _, key in pending], rejected)
-            report.records_pushed += len(records)
+        """Batches of queued records of `kinds`, one request in flight; like _push_entries, the till reads and
+        encodes the next batch while HQ stores this one, and acknowledges a batch while HQ stores the next."""
+        pending = self.store.pending_records(p.MAX_PUSH_RECORDS, kinds)
+        if not pending:
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hq-push") as pool:
+            call = self._send(pool, url, token, _records_body(pending))
+            following = self.store.pending_records(p.MAX_PUSH_RECORDS, kinds, after=pending[-1][1])
+            while True:
+                reply = call.result()
+                call = self._send(pool, url, token, _records_body(following)) if following else None
+                rejected = [s for s in reply["records"] if s["status"] == "rejected"]
+                for item in rejected:
+                    log.warning("HQ rejected %s %s: %s", item["kind"], item["key"], item["reason"])
+                self.store.ack_records([key for _, key in pending], rejected)
+                report.records_pushed += sum(1 for record, _ in pending if record)
+                if call is None:
+                    return
+                pending = following
+                following = self.store.pending_records(p.MAX_PUSH_RECORDS, kinds, after=pending[-1][1])
+
+    def _push_entries_and_documents(self, url: str, token: str, report: SyncReport) -> None:
+        """The entries and the documents (issue 11) at once, each stream in its own order: HQ checks no
+        document against an entry nor an entry against a document (both only against members and cards,
+        pushed before), so neither stream need wait for the other. HQ's work on one then overlaps its
+        database's on the other, and the till reads and encodes both while HQ stores them. A failure of
+        either ends the cycle once the other has finished."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hq-documents") as pool:
+            documents = pool.submit(self._push_documents, url, token, report)
+            try:
+                self._push_entries(url, token, report)
+            finally:
+                wait([documents])
+            documents.result()
+
+    def _push_documents(self, url: str, token: str, report: SyncReport) -> None:
+        for kinds in _DOCUMENT_ORDER:  # each kind before the kinds naming it (a refund names its sale)
+            self._push_records(url, token, report, kinds)
 
     def _push_entries(self, url: str, token: str, report: SyncReport) -> None:
         """Batches in local_seq order, one request in flight. While HQ stores a batch the till reads and
@@ -321,6 +346,12 @@ def sync_with_retries(client: SyncClient, attempts: int = 4, backoff: Backoff | 
 def _push_body(entries: list[dict[str, Any]]) -> bytes:
     """The request body, encoded ahead of time: off the path between HQ's reply and the next request."""
     return json.dumps({"protocol": p.PROTOCOL_VERSION, "entries": entries}, separators=(",", ":")).encode()
+
+
+def _records_body(pending: list[tuple[dict[str, Any], tuple[str, str, int]]]) -> bytes:
+    """A push of queued records (a record gone from the till since it was queued is sent as nothing)."""
+    records = [record for record, _ in pending if record]
+    return json.dumps({"protocol": p.PROTOCOL_VERSION, "records": records}, separators=(",", ":")).encode()
 
 
 def _typed_refusal(response: requests.Response) -> tuple[Reason, dict[str, int | str]] | None:

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, text
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, text
 
 from pos_member.domain.errors import PosError
 from pos_member.domain.rules import parse_rules_toml
@@ -207,12 +207,17 @@ class SqliteSyncStore:
             }
 
     # ---- push -----------------------------------------------------------------------------------------
-    def pending_records(self, limit: int, kinds: tuple[str, ...] = ("member", "card")
+    def pending_records(self, limit: int, kinds: tuple[str, ...] = ("member", "card"),
+                        after: tuple[str, str, int] | None = None
                         ) -> list[tuple[dict[str, Any], tuple[str, str, int]]]:
-        """Queued records of `kinds`: members and cards go before the entries that name them, sales after."""
+        """Queued records of `kinds`: members and cards go before the entries that name them, sales after.
+        `after`: the last (kind, key, version) of a batch not acknowledged yet, to read the next one ahead."""
+        outbox = t.sync_outbox.c
+        beyond = [] if after is None else [
+            or_(outbox.kind < after[0], and_(outbox.kind == after[0], outbox.key > after[1]))]
         with self.db.read() as conn:
-            rows = conn.execute(select(t.sync_outbox).where(t.sync_outbox.c.kind.in_(kinds)).order_by(
-                t.sync_outbox.c.kind.desc(), t.sync_outbox.c.key).limit(limit)).all()  # members before cards
+            rows = conn.execute(select(t.sync_outbox).where(outbox.kind.in_(kinds), *beyond).order_by(
+                outbox.kind.desc(), outbox.key).limit(limit)).all()  # members before cards
             sale_keys = [row.key for row in rows if row.kind == "sale"]
             sales = {r.sale_id: dict(r._mapping) for r in conn.execute(_SALE_RECORD, {"sales": sale_keys})
                      } if sale_keys else {}

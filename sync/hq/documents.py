@@ -54,7 +54,16 @@ def document_of(record: p.RecordIn) -> Any:
 
 
 def payload_hash(doc: Any) -> str:
-    return hashlib.sha256(json.dumps(doc.model_dump(), sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return text_hash(canonical_json(doc.model_dump()))
+
+
+def canonical_json(dumped: dict[str, Any]) -> str:
+    """A document's values as the one JSON text its fingerprint is taken over (keys sorted, no spaces)."""
+    return json.dumps(dumped, sort_keys=True, separators=(",", ":"))
+
+
+def text_hash(canonical: str) -> str:
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def store_document(conn: Connection, device: Device, record: p.RecordIn, now: str, moment: datetime

@@ -33,6 +33,7 @@ from sync import protocol as p
 from sync.hq import db
 from sync.hq import tables as t
 from sync.hq.coupons import coupon_is_used
+from sync.hq.pg_bulk import among
 from sync.hq.service import Device, authenticate, utc_now
 
 LAPSE_SETTING = "hold_lapse_seconds"
@@ -157,7 +158,7 @@ def settle(conn: Connection, rows: list[dict[str, Any]], now: str) -> None:
     sales = sorted({row["sale_id"] for row in rows if row.get("sale_id")})
     if not sales:
         return
-    conn.execute(t.holds.update().where(t.holds.c.sale_id.in_(sales), t.holds.c.status == "open")
+    conn.execute(t.holds.update().where(among(conn, t.holds.c.sale_id, sales), t.holds.c.status == "open")
                  .values(status="settled", closed_at=now))
 
 

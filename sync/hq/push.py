@@ -28,6 +28,7 @@ from sync.hq.flags import REJECTED_RECORD, raise_flag
 from sync.hq.holds import settle as settle_holds
 from sync.hq.intake import Knowledge, Malformed, entry_problem, is_permanent, knowledge
 from sync.hq.merge import apply_records
+from sync.hq.pg_bulk import among
 from sync.hq.rollups import add_entries
 from sync.hq.sale_docs import Daily, roll_up_daily, store_before_feed_lock
 from sync.hq.service import Device, authenticate, utc_now
@@ -209,7 +210,7 @@ def _screen(conn: Connection, device: Device, entries: list[_Prepared]
     under the feed lock: a member another push registers is known here once that push has committed."""
     uuids = {item.entry["member_uuid"] for item in entries if item.problem is None}
     rows = conn.execute(select(t.members.c.uuid, t.members.c.merged_into).where(
-        t.members.c.uuid.in_(uuids))).all() if uuids else []
+        among(conn, t.members.c.uuid, sorted(uuids)))).all() if uuids else []
     known = {r.uuid for r in rows}
     merged = {r.uuid for r in rows if r.merged_into is not None}
     statuses: list[dict[str, Any] | None] = []
@@ -250,13 +251,14 @@ def _quarantined(device: Device, entry: dict[str, Any], problem: PosError) -> di
 
 
 def _held(conn: Connection, entry_ids: list[str]) -> dict[str, Any]:
-    """entry_id -> (seq, payload_hash) of those HQ holds. On PostgreSQL one array parameter: an IN list of
-    500 bind parameters costs more to build and parse than the query costs to run."""
+    """entry_id -> (seq, payload_hash) of those HQ holds. On PostgreSQL one JSON parameter (as pg_bulk.among):
+    an IN list of 500 bind parameters costs more to build and parse than the query costs to run."""
     if not entry_ids:
         return {}
     if conn.dialect.name == "postgresql":
-        rows = conn.execute(text("SELECT entry_id, seq, payload_hash FROM entries WHERE entry_id = ANY(:ids)"),
-                            {"ids": entry_ids})
+        rows = conn.execute(text("SELECT entry_id, seq, payload_hash FROM entries WHERE entry_id IN "
+                                 "(SELECT json_array_elements_text(CAST(:ids AS json)))"),
+                            {"ids": json.dumps(entry_ids, separators=(",", ":"))})
     else:
         rows = conn.execute(select(t.entries.c.entry_id, t.entries.c.seq, t.entries.c.payload_hash).where(
             t.entries.c.entry_id.in_(entry_ids)))

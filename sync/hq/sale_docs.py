@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import Connection, select, text
 
 from pos_member.domain.documents import check_sale_figures
 from pos_member.domain.errors import InvalidInput, PosError
@@ -22,23 +22,13 @@ from pos_member.domain.reasons import Reason
 from pos_member.domain.validate import aware_time, is_uuid
 from sync import protocol as p
 from sync.hq import tables as t
-from sync.hq.documents import _day, _roll_up, payload_hash
-from sync.hq.pg_bulk import insert_rows, pg_unnest
+from sync.hq.documents import _day, _roll_up, canonical_json, text_hash
+from sync.hq.pg_bulk import among, insert_rows, pg_unnest
 from sync.hq.service import Device
 
 
 def bulk_eligible(record: p.RecordIn) -> bool:
     return record.kind == "sale_doc" and record.sale_doc is not None and not record.sale_doc.coupon_code
-
-
-def _among(conn: Connection, column: Any, items: list[str]) -> Any:
-    """column IN items; on PostgreSQL one array parameter (as sync.hq.settle_catchup does)."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy import any_
-        from sqlalchemy.dialects.postgresql import ARRAY
-
-        return column == any_(bindparam(None, items, type_=ARRAY(column.type)))
-    return column.in_(items)
 
 
 Daily = dict[tuple[str, str], dict[str, int]]
@@ -49,15 +39,17 @@ def store_sale_docs(conn: Connection, device: Device, docs: list[p.SaleDoc], now
     """For each sale document, in order: (sale_id, duplicate?, the problem that rejects it or None). The
     daily_sales figures are rolled up here, or added to `daily` for the caller to roll up (roll_up_daily)."""
     held = dict(conn.execute(select(t.sales.c.sale_id, t.sales.c.payload_hash).where(
-        _among(conn, t.sales.c.sale_id, sorted({doc.sale_id for doc in docs})))).all())
+        among(conn, t.sales.c.sale_id, sorted({doc.sale_id for doc in docs})))).all())
     uuids = sorted({doc.member_uuid for doc in docs if is_uuid(doc.member_uuid)})
-    known = {row[0] for row in conn.execute(select(t.members.c.uuid).where(_among(conn, t.members.c.uuid, uuids)))}
+    known = {row[0] for row in conn.execute(select(t.members.c.uuid).where(among(conn, t.members.c.uuid, uuids)))}
     results: list[tuple[str, bool, PosError | None]] = []
-    sales, lines = [], []
+    stored: list[tuple[dict[str, Any], str, str]] = []  # (the document's values, its canonical JSON, digest)
     later = daily is not None
     daily = daily if daily is not None else defaultdict(lambda: defaultdict(int))
     for doc in docs:
-        digest = payload_hash(doc)
+        dumped = doc.model_dump()  # once: for the fingerprint, the checks and the rows
+        canonical = canonical_json(dumped)
+        digest = text_hash(canonical)
         try:
             if doc.sale_id in held:
                 if held[doc.sale_id] != digest:
@@ -69,34 +61,59 @@ def store_sale_docs(conn: Connection, device: Device, docs: list[p.SaleDoc], now
             aware_time(doc.business_time, "business_time", moment)
             if doc.member_uuid not in known:
                 raise InvalidInput(Reason.ENTRY_UNKNOWN_MEMBER, "member_uuid", member=doc.member_uuid)
-            doc_lines = [line.model_dump() for line in doc.lines]
-            values = doc.model_dump(exclude={"lines"})
-            check_sale_figures(values, doc_lines)
+            check_sale_figures(dumped, dumped["lines"])
         except PosError as exc:
             results.append((doc.sale_id, False, exc))
             continue
         held[doc.sale_id] = digest
-        day = _day(doc.business_time)
-        sales.append(values | {"store_code": device.store_code, "device_id": device.device_id, "day": day,
-                               "payload_hash": digest, "received_at": now})
-        lines += [line | {"sale_id": doc.sale_id} for line in doc_lines]
-        figures = daily[(device.store_code, day)]
+        stored.append((dumped, canonical, digest))
+        figures = daily[(device.store_code, _day(doc.business_time))]
         figures["sales_count"] += 1
         for name in ("total_fen", "discount_fen", "coupon_fen", "payable_fen"):
-            figures["sales_fen" if name == "total_fen" else name] += values[name]
+            figures["sales_fen" if name == "total_fen" else name] += dumped[name]
         results.append((doc.sale_id, False, None))
-    if sales:
-        insert_rows(conn, t.sales, sales)
-        insert_rows(conn, t.sale_lines, lines)
+    if stored:
+        _insert_sales(conn, device, stored, now)
         if not later:
             roll_up_daily(conn, daily)
         # documents._requalify for a sale just stored: no refund can name it yet (a refund needs its lines)
         _requalify(conn, [{
-            "sale_id": s["sale_id"], "member_uuid": s["member_uuid"], "store_code": s["store_code"],
-            "device_id": s["device_id"], "business_time": s["business_time"],
+            "sale_id": s["sale_id"], "member_uuid": s["member_uuid"], "store_code": device.store_code,
+            "device_id": device.device_id, "business_time": s["business_time"],
             "qualifying_fen": max(0, s["payable_fen"] + s["stored_paid_fen"] + s["stored_bonus_fen"]),
-            "updated_at": now} for s in sales])
+            "updated_at": now} for s, _, _ in stored])
     return results
+
+
+_STAMPED = ("store_code", "device_id", "day", "payload_hash", "received_at")  # HQ's, not the till's
+_SALE_FIELDS = [c.name for c in t.sales.c if c.name not in _STAMPED]
+_LINE_FIELDS = [c.name for c in t.sale_lines.c if c.name != "sale_id"]
+# The documents travel as the canonical JSON their fingerprints were taken over, each beside its digest: what
+# was encoded once for the fingerprint is not encoded again. PostgreSQL reads each sale and its lines out of
+# it by their column types (json_populate_record ignores `lines` in a sale, as its recordset does nothing
+# else); `day` is documents._day, the till's own date, in SQL.
+_INSERT_SALES_PG = text(
+    "WITH x AS (SELECT v->'d' AS d, v->>'h' AS h FROM json_array_elements(CAST(:docs AS json)) AS e(v)), "
+    f"s AS (INSERT INTO sales ({', '.join(_SALE_FIELDS)}, {', '.join(_STAMPED)}) "
+    f"SELECT {', '.join('r.' + name for name in _SALE_FIELDS)}, :store_code, :device_id, left(r.business_time, 10), "
+    "x.h, :now FROM x, json_populate_record(NULL::sales, x.d) AS r) "
+    f"INSERT INTO sale_lines (sale_id, {', '.join(_LINE_FIELDS)}) "
+    f"SELECT x.d->>'sale_id', {', '.join('l.' + name for name in _LINE_FIELDS)} "
+    "FROM x, json_populate_recordset(NULL::sale_lines, x.d->'lines') AS l")
+
+
+def _insert_sales(conn: Connection, device: Device, stored: list[tuple[dict[str, Any], str, str]], now: str
+                  ) -> None:
+    if conn.dialect.name == "postgresql":
+        docs = ",".join(f'{{"h":"{digest}","d":{canonical}}}' for _, canonical, digest in stored)
+        conn.execute(_INSERT_SALES_PG, {"docs": f"[{docs}]", "store_code": device.store_code,
+                                        "device_id": device.device_id, "now": now})
+        return
+    stamped = {"store_code": device.store_code, "device_id": device.device_id, "received_at": now}
+    insert_rows(conn, t.sales, [{name: dumped[name] for name in _SALE_FIELDS} | stamped | {
+        "day": _day(dumped["business_time"]), "payload_hash": digest} for dumped, _, digest in stored])
+    insert_rows(conn, t.sale_lines, [line | {"sale_id": dumped["sale_id"]}
+                                     for dumped, _, _ in stored for line in dumped["lines"]])
 
 
 def roll_up_daily(conn: Connection, daily: Daily) -> None:
@@ -116,7 +133,7 @@ def store_before_feed_lock(conn: Connection, device: Device, records: list[p.Rec
     if not eligible:
         return [], records
     uuids = sorted({r.sale_doc.member_uuid for r in eligible if r.sale_doc and is_uuid(r.sale_doc.member_uuid)})
-    known = {row[0] for row in conn.execute(select(t.members.c.uuid).where(_among(conn, t.members.c.uuid, uuids)))}
+    known = {row[0] for row in conn.execute(select(t.members.c.uuid).where(among(conn, t.members.c.uuid, uuids)))}
     early = [r for r in eligible if r.sale_doc is not None and r.sale_doc.member_uuid in known]
     if not early:
         return [], records
