@@ -147,9 +147,11 @@ def create_app(engine: Engine, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         return audit_heads.fingerprints(engine, who, body)
 
     @app.post("/v1/holds", response_model=p.HoldResponse, responses=_ERRORS | _BAD_JSON)
-    def hold(body: p.HoldRequest, who: Annotated[str | None, Depends(token)]) -> p.HoldResponse:
-        # a refusal is a 200 with `granted` false and a typed reason: an HTTP error means "no answer"
-        return holds.request_hold(engine, who, body)
+    def hold(body: p.HoldRequest, who: Annotated[str | None, Depends(token)]) -> JSONResponse:
+        # a refusal is a 200 with `granted` false and a typed reason: an HTTP error means "no answer". The
+        # reply is HQ's own HoldResponse, sent as it is (re-validating it against response_model cost a sale
+        # waiting for its hold more than deciding it did)
+        return JSONResponse(holds.request_hold(engine, who, body).model_dump())
 
     @app.delete("/v1/holds/{sale_id}", responses=_ERRORS)
     def release_hold(sale_id: str, who: Annotated[str | None, Depends(token)]) -> dict[str, Any]:

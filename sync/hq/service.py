@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, func, or_, select
+from sqlalchemy import Connection, Engine, func, or_, select, text
 
 from pos_member.domain.cardno import card_seq_of, member_seq_of, number_ranges
 from pos_member.domain.documents import receipt_number
@@ -135,12 +135,15 @@ def highest_sequences(conn: Connection, store_code: str, device_no: int) -> tupl
     return max(members, default=0), max(cards, default=0)
 
 
+# every request asks it first: written out once rather than built per request
+_DEVICE_OF_TOKEN = text("SELECT device_id, store_code, revoked_at FROM devices WHERE token_hash = :hash")
+
+
 def authenticate(conn: Connection, token: str | None) -> Device:
     """The device a token belongs to, checked inside the caller's transaction (no second connection)."""
     if not token:
         raise HQRefused(401, "missing device token")
-    row = conn.execute(select(t.devices.c.device_id, t.devices.c.store_code, t.devices.c.revoked_at).where(
-        t.devices.c.token_hash == sha256(token))).first()
+    row = conn.execute(_DEVICE_OF_TOKEN, {"hash": sha256(token)}).first()
     if row is None or row.revoked_at is not None:
         raise HQRefused(401, "this device token is unknown or revoked; enrol the till again")
     return Device(row.device_id, row.store_code)
