@@ -2,8 +2,9 @@
 reaches the store file only through the `SyncStore` protocol (pos_member.storage.sync_store implements it).
 
 One cycle (`SyncClient.sync_once`): GET /v1/status (lower the cursors if HQ restored a backup), push
-member/card records until none are left, push ledger entries in batches of 500 until the queue is empty, then
-pull pages until HQ says there is no more. Every local step is its own short transaction and none spans an
+member/card records until none are left, then ledger entries in batches of 500 and the documents (sales,
+refunds, coupons, ...) in batches of 500 side by side until both queues are empty, then pull pages until HQ
+says there is no more. Every local step is its own short transaction and none spans an
 HTTP call, so the till keeps selling during a sync. If the client dies anywhere, the next cycle re-sends
 what was not acknowledged and HQ answers `duplicate`: at-least-once delivery + idempotent HQ = exactly once.
 """

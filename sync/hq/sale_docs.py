@@ -89,9 +89,9 @@ _STAMPED = ("store_code", "device_id", "day", "payload_hash", "received_at")  # 
 _SALE_FIELDS = [c.name for c in t.sales.c if c.name not in _STAMPED]
 _LINE_FIELDS = [c.name for c in t.sale_lines.c if c.name != "sale_id"]
 # The documents travel as the canonical JSON their fingerprints were taken over, each beside its digest: what
-# was encoded once for the fingerprint is not encoded again. PostgreSQL reads each sale and its lines out of
-# it by their column types (json_populate_record ignores `lines` in a sale, as its recordset does nothing
-# else); `day` is documents._day, the till's own date, in SQL.
+# was encoded once for the fingerprint is not encoded again. PostgreSQL reads each sale's columns out of it
+# (json_populate_record, which passes over the `lines` key) and its lines (json_populate_recordset), each
+# value by its column's type; `day` is documents._day (the till's own date) in SQL.
 _INSERT_SALES_PG = text(
     "WITH x AS (SELECT v->'d' AS d, v->>'h' AS h FROM json_array_elements(CAST(:docs AS json)) AS e(v)), "
     f"s AS (INSERT INTO sales ({', '.join(_SALE_FIELDS)}, {', '.join(_STAMPED)}) "
