@@ -174,7 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# which rule bounded a sale's spending (domain.redemption.SpendRule), in the words the till's quote uses
+_SPEND_RULE_WORDS = {"local": "this store's own ledger", "hq": "authorised by HQ", "offline": "offline limit"}
+
+
 def _render_value(key: str, value: Any, keys: Iterable[str] = ()) -> tuple[str, str]:
+    if key == "spend_rule" and value in _SPEND_RULE_WORDS:
+        return key, _SPEND_RULE_WORDS[value]
     if key.endswith("_fen") and isinstance(value, int):
         name = key[:-4]
         # `coupon` (the code) beside `coupon_fen` (what it took off): the amount must not print as "coupon"

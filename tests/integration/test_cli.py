@@ -132,3 +132,11 @@ def test_console_script_end_to_end(tmp_path):
     assert run.returncode == 0 and json.loads(run.stdout)["store_code"] == "002"
     run = subprocess.run([exe, "--home", str(tmp_path), "member", "show", "nonsense"], capture_output=True, text=True)
     assert run.returncode == 1 and run.stderr.startswith("error: code:") and "Traceback" not in run.stderr
+
+
+def test_a_sale_in_text_says_which_rule_bounded_its_spending_in_words(home, member, capsys):
+    assert main(["--home", str(home), "sale", "--member", member["card_no"], "--amount", "30",
+                 "--stored-value", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "spend_rule: this store's own ledger" in out  # a store on its own; never the raw "local"
+    assert "stored_value: 10.00" in out
