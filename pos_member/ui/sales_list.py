@@ -12,11 +12,12 @@ from pos_member.domain.money import format_yuan
 
 class SalesList(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 4, parent)
+        # three columns: at 1024 pixels the panel has room for a time, a name and one amount (a fourth,
+        # "Refunded", fell off its right edge in English); a refund marks the amount instead
+        super().__init__(0, 3, parent)
         self.setObjectName("salesList")
         self.rows: list[dict[str, Any]] = []
-        self.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Member"), self.tr("Total"),
-                                        self.tr("Refunded")])
+        self.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Member"), self.tr("Total")])
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -39,12 +40,21 @@ class SalesList(QTableWidget):
             # the latest day's sales by their time, older ones by their date: the column stays narrow enough
             # for the amounts at 1024 pixels; the whole time is in the tooltip
             shown = when[11:16] if when[:10] == latest_day else when[5:10]
-            values = (shown, sale["name"], format_yuan(sale["total_fen"]), format_yuan(refunded) if refunded else "")
+            total = format_yuan(sale["total_fen"])
+            tip = when[:16].replace("T", " ")
+            whole = refunded >= sale["total_fen"]
+            if refunded:  # struck through once all of it is back, else marked; the amount is in the tooltip
+                tip += "\n" + self.tr("Refunded ¥ {0} of ¥ {1}").format(format_yuan(refunded), total)
+            values = (shown, sale["name"], f"↩ {total}" if refunded and not whole else total)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(when[:16].replace("T", " "))
-                if column >= 2:
+                item.setToolTip(tip)
+                if column == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    if whole:
+                        font = item.font()
+                        font.setStrikeOut(True)
+                        item.setFont(font)
                 self.setItem(index, column, item)
         keep = next((i for i, s in enumerate(rows) if selected and s["sale_id"] == selected["sale_id"]), 0)
         if rows:

@@ -1667,24 +1667,24 @@
 <context>
     <name>SalesList</name>
     <message>
-        <location filename="../../pos_member/ui/sales_list.py" line="+18"/>
+        <location filename="../../pos_member/ui/sales_list.py" line="+20"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Member</source>
-        <translation>会员</translation>
+        <translation>姓名</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+26"/>
+        <source>Refunded ¥ {0} of ¥ {1}</source>
+        <translation>已退款 ¥ {0}（共 ¥ {1}）</translation>
+    </message>
+    <message>
+        <location line="-26"/>
         <source>Total</source>
         <translation>金额</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Refunded</source>
-        <translation>已退款</translation>
     </message>
 </context>
 <context>

@@ -13,7 +13,7 @@ from pos_member.config import Settings
 from pos_member.domain.coupons import parse_coupon_code
 from pos_member.domain.errors import PosError
 from pos_member.domain.money import parse_points, parse_yuan
-from pos_member.services import checkout
+from pos_member.services import checkout, refunds
 from pos_member.services.checkout import SaleRequest
 from pos_member.ui.ops import OpChanges
 from tests.conftest import MANAGER_PIN
@@ -171,3 +171,18 @@ def test_what_the_parsers_refuse_reads_in_chinese(zh_translator, make_error, exp
     with pytest.raises(PosError) as caught:
         make_error()
     assert till_sentence(caught.value) == expected
+
+
+def test_the_last_sales_mark_a_refund_on_the_amount_with_the_refunded_sum_in_the_tooltip(qtbot, till_app, window,
+                                                                                         people):
+    whole = checkout.commit_sale(till_app.store, SaleRequest(people.wang.card_no, 1000))
+    part = checkout.commit_sale(till_app.store, SaleRequest(people.li.card_no, 3000))
+    refunds.refund_sale(till_app.store, whole.sale_id, None, None)
+    refunds.refund_sale(till_app.store, part.sale_id, 1000, None)
+    window.refresher.apply(OpChanges(sales=True))
+    qtbot.waitUntil(lambda: window.sales.rowCount() == 2)
+    assert window.sales.columnCount() == 3  # time, member, amount: the panel's width at 1024 pixels
+    cells = {window.sales.rows[row]["sale_id"]: window.sales.item(row, 2) for row in range(2)}
+    assert cells[whole.sale_id].font().strikeOut() and cells[whole.sale_id].text() == "10.00"
+    assert not cells[part.sale_id].font().strikeOut() and cells[part.sale_id].text() == "↩ 30.00"
+    assert "Refunded ¥ 10.00 of ¥ 30.00" in cells[part.sale_id].toolTip()
