@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import os
 import shutil
 import statistics
 import tempfile
@@ -174,7 +175,8 @@ def main() -> None:
     parser.add_argument("--sales", type=int, default=20_000, help="sales per push figure")
     parser.add_argument("--stores", type=int, default=5)
     parser.add_argument("--no-push", action="store_true")
-    parser.add_argument("--hq-workers", type=int, default=1, help="pos-hq serve --workers")
+    parser.add_argument("--hq-workers", type=int, default=os.cpu_count() or 1,
+                        help="pos-hq serve --workers (default: one a core, as README advises)")
     args = parser.parse_args()
     started = time.perf_counter()
     cluster, scale = cached_cluster(args.scale, args.cache)
