@@ -93,13 +93,13 @@ _LINE_FIELDS = [c.name for c in t.sale_lines.c if c.name != "sale_id"]
 # (json_populate_record, which passes over the `lines` key) and its lines (json_populate_recordset), each
 # value by its column's type; `day` is documents._day (the till's own date) in SQL.
 _INSERT_SALES_PG = text(
-    "WITH x AS (SELECT v->'d' AS d, v->>'h' AS h FROM json_array_elements(CAST(:docs AS json)) AS e(v)), "
+    "WITH x AS (SELECT v->'d' AS d, v->>'h' AS h FROM jsonb_array_elements(CAST(:docs AS jsonb)) AS e(v)), "
     f"s AS (INSERT INTO sales ({', '.join(_SALE_FIELDS)}, {', '.join(_STAMPED)}) "
     f"SELECT {', '.join('r.' + name for name in _SALE_FIELDS)}, :store_code, :device_id, left(r.business_time, 10), "
-    "x.h, :now FROM x, json_populate_record(NULL::sales, x.d) AS r) "
+    "x.h, :now FROM x, jsonb_populate_record(NULL::sales, x.d) AS r) "
     f"INSERT INTO sale_lines (sale_id, {', '.join(_LINE_FIELDS)}) "
     f"SELECT x.d->>'sale_id', {', '.join('l.' + name for name in _LINE_FIELDS)} "
-    "FROM x, json_populate_recordset(NULL::sale_lines, x.d->'lines') AS l")
+    "FROM x, jsonb_populate_recordset(NULL::sale_lines, x.d->'lines') AS l")
 
 
 def _insert_sales(conn: Connection, device: Device, stored: list[tuple[dict[str, Any], str, str]], now: str
