@@ -5,14 +5,18 @@ through (issue 10, point 11), and fails on it.
 - The same entry_id with another payload is a conflict: rejected and quarantined, never a `duplicate`
   (a till that rewrote an entry it had pushed must not be told HQ holds it).
 - The same entry twice in one batch is stored once and moves the balance once.
-- A card's version never goes down at HQ: a stale snapshot would revive an old print's QR chain-wide."""
+- A card's version never goes down at HQ: a stale snapshot would revive an old print's QR chain-wide.
+- An entry the database refuses for good is rejected alone (the push is stored again entry by entry), and
+  HQ's log names it with the database's own error."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from pos_member.domain.reasons import Reason
 from pos_member.services import cards, members, sync_service
@@ -126,3 +130,32 @@ def test_a_stale_card_snapshot_never_takes_the_version_down_at_hq_or_at_other_ti
     sync(b)
     with b.db.read() as conn:
         assert conn.execute(select(t.cards.c.version).where(t.cards.c.card_no == view.card_no)).scalar_one() == 2
+
+
+def test_an_entry_the_database_refuses_for_good_is_rejected_alone_and_the_rest_is_stored(
+        hq, stores, caplog: pytest.LogCaptureFixture):
+    a = stores.enrolled(hq, "001")
+    view = members.register_member(a, "孙七", "13900005555")
+    adjust_points(a, view.card_no, 5, "goodwill", MANAGER_PIN)
+    held = sync_service.sync_store(a).pending_entries(500)[-1]
+    sync(a)
+    for points in (10, 20, 30):
+        adjust_points(a, view.card_no, points, "goodwill", MANAGER_PIN)
+    first, refused, last = sync_service.sync_store(a).pending_entries(500)[-3:]
+    assert refused["delta"] == 20
+    with hq.engine.begin() as conn:  # HQ's database now refuses that one value for good, as a too narrow type would
+        conn.execute(text("ALTER TABLE entries ADD CONSTRAINT refuses_twenty CHECK (delta <> 20)"))
+
+    with caplog.at_level(logging.ERROR, logger="sync.hq"):
+        reply = post_push(hq, a, [held, first, refused, last])  # the batch fails, then goes entry by entry
+
+    assert [(s["entry_id"], s["status"], s["code"]) for s in reply["entries"]] == [
+        (held["entry_id"], "duplicate", None), (first["entry_id"], "ok", None),
+        (refused["entry_id"], "rejected", Reason.HQ_NOT_STORED.value), (last["entry_id"], "ok", None)]
+    assert len(quarantined(hq, refused["entry_id"])) == 1
+    assert hq_member_points(hq, view.uuid) == (45, 45)  # 5 + 10 + 30: every entry but the refused one, once
+    logged = {r.getMessage(): r.exc_info for r in caplog.records}
+    batch = logged["a push from one device failed on a permanent database error; storing it record by record"]
+    alone = logged[f"HQ could not store entry {refused['entry_id']} from device {a.identity.device_id}"]
+    assert batch and alone and "refuses_twenty" in str(alone[1]) and "refuses_twenty" in str(batch[1])
+    assert len(logged) == 2
