@@ -78,11 +78,13 @@ def test_a_422_echoes_only_an_excerpt_of_the_input():
         parse_push(json.dumps({"entries": "y" * 200}).encode())
     assert caught.value.errors()[0]["input"] == "y" * 80 + "..."
     assert caught.value.errors()[0]["loc"] == ("body", "entries")
-    # x_excerpt__mutmut_1 (a number turned into text), x_raise_422__mutmut_19 (a link to pydantic's site in it)
-    with pytest.raises(RequestValidationError) as caught:
-        parse_push(b'{"entries": 5}')
-    assert caught.value.errors() == [{"type": "list_type", "loc": ("body", "entries"),
-                                      "msg": "Input should be a valid array", "input": 5}]
+    # x_excerpt__mutmut_1 (a number turned into text), 3 (a float), 6 and 7 (an object: its repr), 10 (exactly 80
+    # characters: whole); x_raise_422__mutmut_19 (a link to pydantic's site in each error)
+    for sent, echoed in (("5", 5), ("1.5", "1.5"), ('{"a": 1}', "{'a': 1}"), (f'"{"y" * 80}"', "y" * 80)):
+        with pytest.raises(RequestValidationError) as caught:
+            parse_push(f'{{"entries": {sent}}}'.encode())
+        assert caught.value.errors() == [{"type": "list_type", "loc": ("body", "entries"),
+                                          "msg": "Input should be a valid array", "input": echoed}]
 
 
 def test_an_entry_under_rules_hq_never_heard_of_names_the_rules_version():
