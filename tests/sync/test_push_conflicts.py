@@ -6,11 +6,15 @@ through (issue 10, point 11), and fails on it.
   (a till that rewrote an entry it had pushed must not be told HQ holds it).
 - The same entry twice in one batch is stored once and moves the balance once.
 - A card's version never goes down at HQ: a stale snapshot would revive an old print's QR chain-wide.
+- A card's status moves along its lifecycle at HQ (frozen and back, then replaced for good): a stale snapshot
+  never revives a replaced card nor forgets its replacement.
+- A quarantined entry keeps exactly what the till sent, readable (not escaped to ASCII), and why it was refused.
 - An entry the database refuses for good is rejected alone (the push is stored again entry by entry), and
   HQ's log names it with the database's own error."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -25,6 +29,7 @@ from pos_member.services.stored_value import adjust_points
 from pos_member.storage import tables as t
 from sync.hq import db
 from sync.hq import tables as hqt
+from sync.hq.chain_ledger import ENTRY_FIELDS
 from tests.conftest import MANAGER_PIN
 from tests.sync.fixtures import HQ, assert_invariants, sync
 
@@ -159,3 +164,54 @@ def test_an_entry_the_database_refuses_for_good_is_rejected_alone_and_the_rest_i
     alone = logged[f"HQ could not store entry {refused['entry_id']} from device {a.identity.device_id}"]
     assert batch and alone and "refuses_twenty" in str(alone[1]) and "refuses_twenty" in str(batch[1])
     assert len(logged) == 2
+
+
+def hq_card(hq: HQ, card_no: str) -> tuple[str, str | None]:
+    with db.read(hq.engine) as conn:
+        row = conn.execute(select(hqt.cards.c.status, hqt.cards.c.replaced_by).where(
+            hqt.cards.c.card_no == card_no)).one()
+    return row.status, row.replaced_by
+
+
+def test_a_card_moves_along_its_lifecycle_at_hq_and_a_stale_snapshot_never_revives_it(hq, stores):
+    # merge.x_merge_card__mutmut_2 (HQ's copy never updated), 9 (frozen never thawed), 12-17 (a replaced card
+    # revived by its first snapshot, or its replacement forgotten)
+    a = stores.enrolled(hq, "001")
+    view = members.register_member(a, "周八", "13900006666")
+    first_print = next(record for record, _ in sync_service.sync_store(a).pending_records(50)
+                       if record.get("kind") == "card")
+    sync(a)
+    cards.freeze(a, view.card_no, MANAGER_PIN)
+    sync(a)
+    assert hq_card(hq, view.card_no) == ("frozen", None)
+    cards.unfreeze(a, view.card_no, MANAGER_PIN)
+    sync(a)
+    assert hq_card(hq, view.card_no) == ("active", None)
+    new_card = cards.replace(a, view.card_no, MANAGER_PIN).card_no
+    sync(a)
+    assert hq_card(hq, view.card_no) == ("replaced", new_card)
+
+    reply = post_push(hq, a, records=[first_print])  # the active first snapshot arrives late (a resend)
+
+    assert [r["status"] for r in reply["records"]] == ["ok"]
+    assert hq_card(hq, view.card_no) == ("replaced", new_card)
+    assert hq_card(hq, new_card) == ("active", None)
+
+
+def test_a_quarantined_entry_keeps_what_the_till_sent_and_why(hq, stores):
+    # push.x__quarantined__mutmut_1, 2, 15, 18 (payload or reason lost), 22 and 24 (the note escaped to ASCII)
+    a = stores.enrolled(hq, "001")
+    view = members.register_member(a, "吴九", "13900007777")
+    adjust_points(a, view.card_no, 40, "开业酬宾", MANAGER_PIN)
+    entry = sync_service.sync_store(a).pending_entries(500)[-1]
+    sync(a)
+    rewritten = entry | {"delta": 4000}
+
+    status = post_push(hq, a, [rewritten])["entries"][0]
+
+    with db.read(hq.engine) as conn:
+        row = conn.execute(select(hqt.quarantine.c.reason, hqt.quarantine.c.payload).where(
+            hqt.quarantine.c.entry_id == entry["entry_id"])).one()
+    assert row.reason == status["reason"] and "different payload" in row.reason
+    assert row.payload == json.dumps({name: rewritten[name] for name in ENTRY_FIELDS}, ensure_ascii=False)
+    assert "开业酬宾" in row.payload
