@@ -65,6 +65,8 @@ def test_a_signed_coupon_qr_is_checked_against_every_key_and_a_bad_one_is_refuse
     # coupons.x_parse_coupon_code__mutmut_24 (one key read as a tuple), 11 (4 parts with a good code), 17-22 and
     # 38-43 (the reason and field of a malformed or forged QR)
     text = coupon_qr_text(b"new-key", "ABCDEFGHIJ")
+    # the signature printed on coupons already handed out: its form never changes (x__sig__mutmut_3, 13)
+    assert text == "PMC.ABCDEFGHIJ.45IDSL"
     assert parse_coupon_code(f"  {text} ", b"new-key") == "ABCDEFGHIJ"
     assert parse_coupon_code(text, (b"old-key", b"new-key")) == "ABCDEFGHIJ"  # signed before a key change
     signature = text.split(".")[2]

@@ -71,3 +71,23 @@ def test_negative_points_to_redeem_are_refused_naming_the_field():
         make_quote(20000, [], GOLD, RICH, RULES, redeem_points=-5)
     assert (caught.value.reason.name, caught.value.field, caught.value.params) == (
         "NEGATIVE", "redeem_points", {"text": "-5"})
+
+
+@pytest.mark.parametrize(("total", "lines", "stored", "reason", "field", "params"), [
+    (0, [], 0, "ZERO", "amount", {}),
+    (RULES.max_sale_fen + 1, [], 0, "ABOVE_SALE_LIMIT", "amount", {"limit_fen": RULES.max_sale_fen}),
+    (20000, [], -1, "NEGATIVE", "stored_value", {"text": "-1"}),
+    (3000, [("food", 2000)], 0, "LINES_MISMATCH", "line", {"lines_fen": 2000, "amount_fen": 3000}),
+])
+def test_a_bill_the_till_cannot_quote_is_refused_by_reason_field_and_figures(total, lines, stored, reason, field,
+                                                                           params):
+    # quote.x_make_quote__mutmut_3 (a bill of 0), 5-10, 13-19, 33-39 (reason, field, figures);
+    # x_check_lines__mutmut_7-14
+    with pytest.raises(InvalidInput) as caught:
+        make_quote(total, lines, GOLD, RICH, RULES, stored_value_fen=stored)
+    assert (caught.value.reason.name, caught.value.field, caught.value.params) == (reason, field, params)
+
+
+def test_a_bill_of_exactly_the_store_limit_is_quoted():
+    # quote.x_make_quote__mutmut_11
+    assert make_quote(RULES.max_sale_fen, [], STANDARD, RICH, RULES).payable_fen == RULES.max_sale_fen

@@ -74,6 +74,8 @@ CALENDAR_YEAR = Qualification(window="calendar_year")
 def test_a_calendar_year_window_ends_on_the_next_new_year():
     # calendar.x_window_for_sale__mutmut_19 (two years)
     assert window_for_sale(CALENDAR_YEAR, date(2026, 6, 15)) == (date(2026, 1, 1), date(2027, 1, 1))
+    # x_window_for_sale__mutmut_25: a rolling window ends the day after the sale, 12 months long
+    assert window_for_sale(Qualification(), date(2026, 6, 15)) == (date(2025, 6, 16), date(2026, 6, 16))
 
 
 @pytest.mark.parametrize(("day", "start"), [
