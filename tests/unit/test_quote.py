@@ -1,5 +1,8 @@
+from datetime import date, timedelta
+
 import pytest
 
+from pos_member.domain.coupons import CouponOffer
 from pos_member.domain.errors import InvalidInput, RuleRefused
 from pos_member.domain.quote import Balances, make_quote
 from pos_member.domain.rules import default_rules_text, parse_rules_toml
@@ -91,3 +94,12 @@ def test_a_bill_the_till_cannot_quote_is_refused_by_reason_field_and_figures(tot
 def test_a_bill_of_exactly_the_store_limit_is_quoted():
     # quote.x_make_quote__mutmut_11
     assert make_quote(RULES.max_sale_fen, [], STANDARD, RICH, RULES).payable_fen == RULES.max_sale_fen
+
+
+def test_a_coupon_is_judged_on_today_when_the_quote_names_no_day():
+    # quote.x_make_quote__mutmut_48: without an EarnContext the quote is for today, not for no day
+    today = date.today()
+    offer = CouponOffer("ABCDEFGHIJ", "amount_off", "10 off", 1000, 0, 0, 0, (today - timedelta(days=1)).isoformat(),
+                        (today + timedelta(days=1)).isoformat(), "issued", True)
+    quote = make_quote(5000, [], STANDARD, RICH, RULES, coupon=offer)
+    assert (quote.coupon_fen, quote.payable_fen) == (1000, 4000)
