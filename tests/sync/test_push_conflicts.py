@@ -30,6 +30,7 @@ from pos_member.storage import tables as t
 from sync.hq import db
 from sync.hq import tables as hqt
 from sync.hq.chain_ledger import ENTRY_FIELDS
+from sync.hq.merge import merge_card
 from tests.conftest import MANAGER_PIN
 from tests.sync.fixtures import HQ, assert_invariants, sync
 
@@ -215,3 +216,13 @@ def test_a_quarantined_entry_keeps_what_the_till_sent_and_why(hq, stores):
     assert row.reason == status["reason"] and "different payload" in row.reason
     assert row.payload == json.dumps({name: rewritten[name] for name in ENTRY_FIELDS}, ensure_ascii=False)
     assert "开业酬宾" in row.payload
+
+
+def test_a_replacement_named_by_either_copy_of_a_card_is_kept():
+    # merge.x_merge_card__mutmut_23-25: HQ's copy is lost with no replacement yet, the snapshot (lower in the
+    # lifecycle) names one: the terminal status stays and the replacement is not dropped
+    card = {"card_no": "0010100000016", "member_uuid": "m", "version": 2, "card_type": "standard", "status": "lost",
+            "issued_at": "2026-11-24T10:00:00+08:00", "expires_on": None, "replaced_by": None,
+            "updated_at": "2026-11-25T10:00:00+08:00"}
+    snapshot = card | {"status": "frozen", "version": 1, "replaced_by": "0010100000024"}
+    assert merge_card(card, snapshot) == snapshot | {"status": "lost", "version": 2}

@@ -5,6 +5,7 @@ import pytest
 from pos_member.domain.coupons import CouponOffer
 from pos_member.domain.errors import InvalidInput, RuleRefused
 from pos_member.domain.quote import Balances, make_quote
+from pos_member.domain.redemption import OfflinePosition, RedemptionFigures, SpendRule
 from pos_member.domain.rules import default_rules_text, parse_rules_toml
 
 RULES = parse_rules_toml(default_rules_text())
@@ -103,3 +104,16 @@ def test_a_coupon_is_judged_on_today_when_the_quote_names_no_day():
                         (today + timedelta(days=1)).isoformat(), "issued", True)
     quote = make_quote(5000, [], STANDARD, RICH, RULES, coupon=offer)
     assert (quote.coupon_fen, quote.payable_fen) == (1000, 4000)
+
+
+def test_an_offline_quote_tells_the_multiplier_the_rule_and_the_most_stored_value_it_allows():
+    # quote.x_make_quote__mutmut_140, 144, 153 (the stored-value limits without their rules), 242-244, 261-263
+    # (the receipt's multiplier, the rule that bounded the spend and the most stored value, lost)
+    offline = RedemptionFigures(100_000, offline=OfflinePosition(10**6, 0, 0, 0, stored_confirmed_fen=80_000))
+    quote = make_quote(100_000, [], GOLD, RICH, RULES, stored_value_fen=30_000, figures=offline)
+    # gold: 5% off and 1.5x points; offline, a member may spend at most 500 yuan of stored value
+    assert (quote.earn_multiplier_percent, quote.spend_rule, quote.max_stored_value_fen, quote.payable_fen) == (
+        150, SpendRule.OFFLINE, 50_000, 65_000)
+    with pytest.raises(RuleRefused) as caught:
+        make_quote(100_000, [], GOLD, RICH, RULES, stored_value_fen=50_001, figures=offline)
+    assert caught.value.params == {"left_fen": 50_000}
