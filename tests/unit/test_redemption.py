@@ -175,3 +175,17 @@ def test_a_step_of_points_is_whole():
     assert (most, type(most)) == (1000, int)
     assert refused(check_redemption, 999, 1_000_000, RedemptionFigures(1001), rules) == (
         Reason.POINTS_NOT_MULTIPLE, "redeem_points", {"step": 2})
+
+
+def test_a_cap_used_up_allows_no_points_and_hqs_allowance_is_named_when_passed():
+    # redemption.x_limits__mutmut_38, 89, 96 (max(1, ...) let one point through a cap used up), 68, 70, 74, 75
+    # (HQ's allowance refused without its reason or figure)
+    used_up = [RedemptionFigures(10**9, member_redeemed_today=50_000),
+               RedemptionFigures(10**9, offline=OfflinePosition(10**6, 0, 5000, 0)),
+               RedemptionFigures(10**9, offline=OfflinePosition(10**6, 0, 0, 100_000))]
+    for figures in used_up:
+        assert max_redeemable(BILL, figures, RULES) == 0
+    hq = RedemptionFigures(10**9, hq=HqAvailable(1200, 0))
+    assert max_redeemable(BILL, hq, RULES) == 1200
+    assert refused(check_redemption, 1201, BILL, hq, RULES) == (
+        Reason.POINTS_OVER_HQ_AVAILABLE, "redeem_points", {"available": 1200})
