@@ -213,7 +213,9 @@ def test_a_quarantined_entry_keeps_what_the_till_sent_and_why(hq, stores):
     with db.read(hq.engine) as conn:
         row = conn.execute(select(hqt.quarantine.c.reason, hqt.quarantine.c.payload).where(
             hqt.quarantine.c.entry_id == entry["entry_id"])).one()
-    assert row.reason == status["reason"] and "different payload" in row.reason
+    assert status == {"entry_id": entry["entry_id"], "local_seq": entry["local_seq"], "status": "rejected",
+                      "reason": row.reason, "code": Reason.ENTRY_CONFLICT.value}  # push.x__status__mutmut_3
+    assert "different payload" in row.reason
     assert row.payload == json.dumps({name: rewritten[name] for name in ENTRY_FIELDS}, ensure_ascii=False)
     assert "开业酬宾" in row.payload
 
