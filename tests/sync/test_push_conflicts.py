@@ -8,6 +8,8 @@ through (issue 10, point 11), and fails on it.
 - A card's version never goes down at HQ: a stale snapshot would revive an old print's QR chain-wide.
 - A card's status moves along its lifecycle at HQ (frozen and back, then replaced for good): a stale snapshot
   never revives a replaced card nor forgets its replacement.
+- The rules a till confirms are recorded for that till alone; a push with rejected entries or records raises
+  one flag for its device naming the first of each.
 - A quarantined entry keeps exactly what the till sent, readable (not escaped to ASCII), and why it was refused.
 - An entry the database refuses for good is rejected alone (the push is stored again entry by entry), and
   HQ's log names it with the database's own error."""
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from typing import Any
 
 import pytest
@@ -228,3 +231,52 @@ def test_a_replacement_named_by_either_copy_of_a_card_is_kept():
             "updated_at": "2026-11-25T10:00:00+08:00"}
     snapshot = card | {"status": "frozen", "version": 1, "replaced_by": "0010100000024"}
     assert merge_card(card, snapshot) == snapshot | {"status": "lost", "version": 2}
+
+
+def test_the_rules_a_till_confirms_are_recorded_for_that_till_alone(hq, stores):
+    # push.x__record_rules__mutmut_* (a figure dropped, or every other device updated instead)
+    a, b = stores.enrolled(hq, "001"), stores.enrolled(hq, "002")
+    _, token = sync_service.sync_store(a).connection_info()
+    rules = {"version": 7, "hq_version": 3, "label": "冬季规则 2026"}
+    reply = requests.post(f"{hq.url}/v1/push", json={"entries": [], "records": [], "rules": rules},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert reply.status_code == 200, reply.text
+    with db.read(hq.engine) as conn:
+        rows = {r.device_id: r for r in conn.execute(select(
+            hqt.devices.c.device_id, hqt.devices.c.rules_version, hqt.devices.c.rules_hq_version,
+            hqt.devices.c.rules_label, hqt.devices.c.rules_confirmed_at))}
+    mine, other = rows[a.identity.device_id], rows[b.identity.device_id]
+    assert (mine.rules_version, mine.rules_hq_version, mine.rules_label) == (7, 3, "冬季规则 2026")
+    assert mine.rules_confirmed_at is not None
+    assert (other.rules_version, other.rules_hq_version, other.rules_label, other.rules_confirmed_at) == (
+        None, None, None, None)
+
+
+def test_a_push_with_rejections_raises_one_flag_for_its_device_naming_the_first_of_each(hq, stores):
+    # push.x__flag_rejections__mutmut_* (the flag's subject, store and figures)
+    a = stores.enrolled(hq, "001")
+    view = members.register_member(a, "郑十", "13900008888")
+    adjust_points(a, view.card_no, 10, "goodwill", MANAGER_PIN)
+    entry = sync_service.sync_store(a).pending_entries(500)[-1]
+    sync(a)
+    stranger = str(uuid.uuid4())
+    forged = [entry | {"entry_id": str(uuid.uuid4()), "local_seq": 9000 + n, "member_uuid": stranger}
+              for n in (1, 2)]
+    with db.read(hq.engine) as conn:
+        row = conn.execute(select(hqt.members).where(hqt.members.c.uuid == view.uuid)).one()
+    record = {"kind": "member", "member": {name: getattr(row, name) for name in (
+        "uuid", "member_no", "home_store", "name", "phone", "birthday", "tier_code", "tier_reached_on", "status",
+        "created_at", "updated_at")} | {"phone": "555"}}
+
+    reply = post_push(hq, a, forged, [record])
+
+    assert [s["status"] for s in reply["entries"]] == ["rejected", "rejected"]
+    assert [r["code"] for r in reply["records"]] == ["not_a_phone"]
+    with db.read(hq.engine) as conn:
+        flags = conn.execute(select(hqt.flags.c.subject, hqt.flags.c.store_code, hqt.flags.c.detail).where(
+            hqt.flags.c.kind == "rejected_record")).all()
+    assert [(f.subject, f.store_code) for f in flags] == [(a.identity.device_id, "001")]
+    assert json.loads(flags[0].detail) == {
+        "entries_rejected": 2, "records_rejected": 1, "first_entry_id": forged[0]["entry_id"],
+        "first_entry_local_seq": 9001, "first_entry_reason": reply["entries"][0]["reason"],
+        "first_record": f"member {view.uuid}", "first_record_reason": "not_a_phone"}
