@@ -97,6 +97,15 @@ def test_an_entry_under_rules_hq_never_heard_of_names_the_rules_version():
                                                                {"version": 1001})
 
 
+def test_an_entry_with_text_no_database_can_hold_is_refused_naming_the_entry():
+    # intake.x_entry_problem__mutmut_2..5: a lone surrogate (JSON allows it) is refused as bad text, by reason
+    known = Knowledge(CEILING_LIMITS, 1000, datetime.fromisoformat(NOW))
+    problem = entry_problem(entry(note="\ud800") | {"staff_id": None, "sale_id": str(uuid.uuid4()), "ref_id": None,
+                                                   "expires_on": None}, known)
+    assert problem is not None
+    assert (problem.reason, problem.field, problem.params) == (Reason.ENTRY_BAD_TEXT, "entry", {})
+
+
 @pytest.fixture
 def hq_engine(tmp_path: Path) -> Iterator[Engine]:
     engine = db.make_engine(f"sqlite+pysqlite:///{tmp_path / 'hq.sqlite3'}")

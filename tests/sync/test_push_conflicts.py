@@ -161,6 +161,7 @@ def test_an_entry_the_database_refuses_for_good_is_rejected_alone_and_the_rest_i
     assert [(s["entry_id"], s["status"], s["code"]) for s in reply["entries"]] == [
         (held["entry_id"], "duplicate", None), (first["entry_id"], "ok", None),
         (refused["entry_id"], "rejected", Reason.HQ_NOT_STORED.value), (last["entry_id"], "ok", None)]
+    assert [s["reason"] is None for s in reply["entries"]] == [True, True, False, True]  # push.x__status__mutmut_10
     assert len(quarantined(hq, refused["entry_id"])) == 1
     assert hq_member_points(hq, view.uuid) == (45, 45)  # 5 + 10 + 30: every entry but the refused one, once
     logged = {r.getMessage(): r.exc_info for r in caplog.records}
