@@ -8,6 +8,7 @@ through (issue 10, point 11), and fails on it.
 - A card's version never goes down at HQ: a stale snapshot would revive an old print's QR chain-wide.
 - A card's status moves along its lifecycle at HQ (frozen and back, then replaced for good): a stale snapshot
   never revives a replaced card nor forgets its replacement.
+- A late offline push for a member HQ has merged is stored as sent and forwarded to the member kept.
 - The rules a till confirms are recorded for that till alone; a push with rejected entries or records raises
   one flag for its device naming the first of each.
 - A quarantined entry keeps exactly what the till sent, readable (not escaped to ASCII), and why it was refused.
@@ -27,15 +28,19 @@ from sqlalchemy import func, select, text
 
 from pos_member.domain.reasons import Reason
 from pos_member.services import cards, members, sync_service
+from pos_member.services.checkout import SaleRequest, commit_sale
 from pos_member.services.context import Store
+from pos_member.services.lookup import show_member
 from pos_member.services.stored_value import adjust_points
+from pos_member.services.verify import verify_store
 from pos_member.storage import tables as t
-from sync.hq import db
+from sync.hq import admin, db
 from sync.hq import tables as hqt
 from sync.hq.chain_ledger import ENTRY_FIELDS
 from sync.hq.merge import merge_card
 from tests.conftest import MANAGER_PIN
-from tests.sync.fixtures import HQ, assert_invariants, sync
+from tests.sync.fixtures import HQ, assert_invariants, sync, sync_all
+from tests.sync.test_merge import PHONE, hq_member, local_member, twins  # noqa: F401 - twins: a pytest fixture
 
 
 def post_push(hq: HQ, store: Store, entries: list[dict[str, Any]] | None = None,
@@ -281,3 +286,39 @@ def test_a_push_with_rejections_raises_one_flag_for_its_device_naming_the_first_
         "entries_rejected": 2, "records_rejected": 1, "first_entry_id": forged[0]["entry_id"],
         "first_entry_local_seq": 9001, "first_entry_reason": reply["entries"][0]["reason"],
         "first_record": f"member {view.uuid}", "first_record_reason": "not_a_phone"}
+
+
+def test_a_late_offline_push_for_the_merged_member_lands_on_keep(hq, twins):  # noqa: F811 - the fixture
+    a, b, keep, other = twins
+    admin.merge_members(hq.engine, keep.uuid, other.uuid)
+    # B has not pulled the merge: it sells on OTHER's card, renames OTHER, and issues nothing else
+    late = commit_sale(b, SaleRequest(other.card_no, 5000))  # 50 points, on OTHER in B's ledger
+    members.edit_member(b, other.card_no, name="孙八八")  # a stale snapshot of OTHER (status active)
+    new_card = cards.replace(b, other.card_no, MANAGER_PIN)  # a card issued offline for OTHER
+    assert late.member_no == other.member_no
+    sync(b)  # push: HQ stores B's entry on OTHER as sent and forwards it to KEEP
+    merged = hq_member(hq.engine, other.uuid)
+    assert (merged.status, merged.merged_into, merged.phone, merged.points) == ("merged", keep.uuid, None, 0)
+    assert hq_member(hq.engine, keep.uuid).points == 550
+    with db.read(hq.engine) as conn:
+        late_entry = conn.execute(select(hqt.entries).where(hqt.entries.c.sale_id == late.sale_id,
+                                                            hqt.entries.c.kind == "earn")).one()
+        forwarded = conn.execute(select(hqt.entries.c.member_uuid, hqt.entries.c.delta).where(
+            hqt.entries.c.ref_id == late_entry.entry_id, hqt.entries.c.device_id == "HQ")).all()
+    assert late_entry.member_uuid == other.uuid  # stored exactly as the till sent it
+    assert sorted(forwarded) == sorted([(other.uuid, -50), (keep.uuid, 50)])
+    with db.read(hq.engine) as conn:
+        owners = dict(conn.execute(select(hqt.cards.c.card_no, hqt.cards.c.member_uuid).where(
+            hqt.cards.c.card_no.in_([other.card_no, new_card.card_no]))).all())
+    assert owners == {other.card_no: keep.uuid, new_card.card_no: keep.uuid}
+    sync_all([a, b])
+    for store in (a, b):
+        assert show_member(store, PHONE).points == 550
+        assert show_member(store, other.card_no).uuid == keep.uuid
+        assert show_member(store, new_card.card_no).uuid == keep.uuid
+        assert show_member(store, other.card_no).card_status == "replaced"
+        assert local_member(store, other.uuid).status == "merged"
+        assert verify_store(store).ok, verify_store(store).problems
+    sync(b)  # pushing again changes nothing: the late entry is a duplicate, not a conflict
+    assert hq_member(hq.engine, keep.uuid).points == 550
+    assert_invariants(hq.engine, [a, b])
