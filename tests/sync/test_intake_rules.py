@@ -97,6 +97,18 @@ def test_an_entry_under_rules_hq_never_heard_of_names_the_rules_version():
                                                                {"version": 1001})
 
 
+def test_an_entry_dated_past_a_year_after_hqs_clock_or_naming_no_member_id_is_refused():
+    # intake.x_entry_problem__mutmut_10, 14 (HQ's own time not passed: any date up to 9999 accepted), 22 (field)
+    known = Knowledge(CEILING_LIMITS, 1000, datetime.fromisoformat(NOW))
+    optional = {"staff_id": None, "sale_id": str(uuid.uuid4()), "ref_id": None, "note": None, "expires_on": None}
+    late = entry_problem(entry(business_time="2028-12-07T10:00:00+08:00") | optional, known)
+    assert late is not None
+    assert (late.reason, late.field, late.params["high"]) == (Reason.ENTRY_BAD_TIME, "business_time", "2027-12-08")
+    nobody = entry_problem(entry(member_uuid="m-1") | optional, known)
+    assert nobody is not None
+    assert (nobody.reason, nobody.field, nobody.params) == (Reason.ENTRY_BAD_ID, "member_uuid", {"text": "m-1"})
+
+
 def test_an_entry_with_text_no_database_can_hold_is_refused_naming_the_entry():
     # intake.x_entry_problem__mutmut_2..5: a lone surrogate (JSON allows it) is refused as bad text, by reason
     known = Knowledge(CEILING_LIMITS, 1000, datetime.fromisoformat(NOW))
