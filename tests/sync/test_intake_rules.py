@@ -95,6 +95,9 @@ def test_an_entry_under_rules_hq_never_heard_of_names_the_rules_version():
     assert problem is not None
     assert (problem.reason, problem.field, problem.params) == (Reason.ENTRY_UNKNOWN_RULES, "rules_version",
                                                                {"version": 1001})
+    # x_entry_problem__mutmut_34: the highest version HQ knows is known
+    assert entry_problem(entry(rules_version=1000) | {"staff_id": None, "sale_id": str(uuid.uuid4()), "ref_id": None,
+                                                      "note": None, "expires_on": None}, known) is None
 
 
 def test_an_entry_dated_past_a_year_after_hqs_clock_or_naming_no_member_id_is_refused():
