@@ -58,8 +58,9 @@ bench: venv
 # Hours on two cores, so not part of `make test`; niced so a till or the tests beside it stay responsive.
 # `make mutation MUTANTS='pos_member.domain.refund*'` runs a subset; results stay in mutants/ between runs.
 MUTATION_CHILDREN ?= 2
+# tests.sync.pg starts one PostgreSQL for the whole run: each mutant's tests use it instead of an initdb each.
 mutation: system-check venv translations
-	nice -n 19 $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS)
+	nice -n 19 $(BIN)/python -m tests.sync.pg $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS)
 	$(BIN)/python tools/mutation_score.py --target 90
 
 hq: venv

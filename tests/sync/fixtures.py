@@ -1,5 +1,6 @@
-"""Real parts for sync tests: a PostgreSQL cluster per session and a fresh database per test, the real HQ app
-served by uvicorn on 127.0.0.1, real store files enrolled with it, and the invariants every test checks.
+"""Real parts for sync tests: a PostgreSQL cluster per session (or the running one POS_TEST_PG_PORT names,
+shared by many sessions) and a fresh database per test, the real HQ app served by uvicorn on 127.0.0.1, real
+store files enrolled with it, and the invariants every test checks.
 
 Imported by tests/sync/conftest.py and tests/faults/conftest.py."""
 
@@ -30,32 +31,42 @@ from sync.hq import admin, db
 from sync.hq import tables as hqt
 from sync.hq.app import create_app
 from tests.conftest import CHINA, MANAGER_PIN, MovableClock
-from tests.sync.pg import PgCluster, available, free_port
+from tests.sync.pg import SHARED_PORT, TEMPLATE, PgCluster, available, free_port, start_with_template
 
 _databases = count(1)
 
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
+    shared = os.environ.get(SHARED_PORT)
+    if shared:  # `python -m tests.sync.pg` started one for a whole mutation run: no initdb per mutant
+        cluster = PgCluster.shared(int(shared))
+        _stop_before_cpu_limit(cluster)
+        yield cluster
+        return
     if not available():
         pytest.fail("PostgreSQL 15 binaries not found in /usr/lib/postgresql/15/bin: run `make system-deps`")
-    cluster = PgCluster(fsync=False).start()  # fsync off: the tests kill HQ processes, never the machine
+    cluster = start_with_template(fsync=False)  # fsync off: the tests kill HQ processes, never the machine
     _stop_before_cpu_limit(cluster)
-    cluster.admin("CREATE DATABASE hq_template")
-    engine = db.make_engine(cluster.url("hq_template"))
-    db.upgrade(engine)
-    engine.dispose()
     yield cluster
     cluster.stop()
 
 
+_made: list[str] = []  # this process's test databases, dropped when the cluster is shared
+
+
 def _stop_before_cpu_limit(cluster: PgCluster) -> None:
     """mutmut ends a mutant's test run that takes too long with SIGXCPU, whose default action skips every
-    teardown: each such mutant left its PostgreSQL running for the rest of a mutation run. Stop it, then die of
-    the same signal so mutmut still records a timeout."""
+    teardown: each such mutant left its PostgreSQL running for the rest of a mutation run (or, with a shared
+    cluster, its databases). Stop it (drop them), then die of the same signal so mutmut still records a
+    timeout."""
 
     def stop_and_die(signum: int, _frame: object) -> None:
-        cluster.stop()
+        if cluster.owned:
+            cluster.stop()
+        else:
+            for name in _made:
+                cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
 
@@ -63,11 +74,15 @@ def _stop_before_cpu_limit(cluster: PgCluster) -> None:
 
 
 @pytest.fixture
-def pg_url(pg_cluster: PgCluster) -> str:
+def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
     """A fresh, migrated HQ database (a copy of the session's template) for each test."""
-    name = f"hq_test_{next(_databases)}"
-    pg_cluster.admin(f"CREATE DATABASE {name} TEMPLATE hq_template")
-    return pg_cluster.url(name)
+    name = f"hq_test_{os.getpid()}_{next(_databases)}"  # the pid: pytest runs in parallel share one cluster
+    pg_cluster.admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    _made.append(name)
+    yield pg_cluster.url(name)
+    if not pg_cluster.owned:  # a shared cluster outlives thousands of test runs: leave nothing behind
+        pg_cluster.admin(f"DROP DATABASE {name} WITH (FORCE)")
+        _made.remove(name)
 
 
 class ServerThread:

@@ -28,6 +28,7 @@ def _calls(tree: ast.AST) -> list[tuple[str, ast.Call]]:
 
 def test_a_missing_postgresql_fails_the_sync_tests_instead_of_skipping_them(tmp_path):
     env = os.environ | {"POS_PG_BIN": str(tmp_path / "no-postgresql-here")}
+    env.pop("POS_TEST_PG_PORT", None)  # a shared cluster (tests/sync/pg.py) would stand in for the missing one
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA",
          "tests/sync/test_push_rows.py::test_a_re_push_of_stored_entries_is_all_duplicates"],

@@ -112,6 +112,10 @@ def test_a_permanent_database_error_rejects_that_record_alone_and_logs_the_excep
     assert {r["code"] for r in reply.json()["records"] if r["status"] == "rejected"} == {"hq_not_stored"}
     logged = "\n".join(r.getMessage() + "\n" + (str(r.exc_info[1]) if r.exc_info else "") for r in caplog.records)
     assert "index row" in logged and "NoneType: None" not in logged
+    refused = next(r["key"] for r in reply.json()["records"] if r["status"] == "rejected")
+    device = a.identity.device_id
+    alone = [r for r in caplog.records if r.getMessage() == f"HQ could not store member record {refused} from device {device}"]
+    assert len(alone) == 1 and "index row" in str(alone[0].exc_info[1])  # named, with the database's own error
     sync(a)  # the till's own push goes through
     with db.read(hq.engine) as conn:
         assert conn.execute(select(hqt.members.c.name).where(hqt.members.c.uuid == alice.uuid)).scalar() == "Alice"

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import default_rules_text, parse_rules_toml
 from pos_member.domain.validate import CEILING_LIMITS, MAX_LOCAL_RULES_VERSIONS, EntryLimits
-from sync.hq import db
+from sync.hq import db, intake
 from sync.hq import tables as t
 from sync.hq.intake import Knowledge, entry_problem, is_permanent, knowledge, parse_push
 
@@ -54,10 +54,22 @@ def test_an_extra_field_with_an_empty_name_is_named_by_its_list():
 
 
 def test_an_entry_whose_key_is_longer_than_64_characters_fails_the_whole_request():
-    # intake.x__readable_key__mutmut_6: HQ must be able to name the entry it rejects
+    # intake.x__readable_key__mutmut_6: HQ must be able to name the entry it rejects; 3 (one character), 4 (none)
+    # and 7 (a NUL in it)
     assert parse_push(body(entry(entry_id="x" * 64, delta="5"))).malformed[0].problem.field == "entry_id"
-    with pytest.raises(RequestValidationError):
-        parse_push(body(entry(entry_id="x" * 65, delta="5")))
+    assert parse_push(body(entry(entry_id="x", delta="5"))).malformed[0].entry["entry_id"] == "x"
+    for unreadable in ("x" * 65, "", "x\x00y"):
+        with pytest.raises(RequestValidationError):
+            parse_push(body(entry(entry_id=unreadable, delta="5")))
+
+
+def test_a_malformed_record_is_rejected_alone_naming_the_field_inside_it():
+    # intake.x__type_problem__mutmut_4: a field two levels down reads member.phone
+    member = {"uuid": str(uuid.uuid4()), "member_no": "M00101000001", "home_store": "001", "name": "A", "phone": 5,
+              "tier_code": "standard", "status": "active", "created_at": NOW, "updated_at": NOW}
+    parsed = parse_push(json.dumps({"records": [{"kind": "member", "member": member}]}).encode())
+    assert [(r.kind, r.key, r.status, r.reason, r.code) for r in parsed.refused_records] == [
+        ("member", member["uuid"], "rejected", "member.phone: must be a valid string, got 5", "entry_bad_type")]
 
 
 def test_a_422_echoes_only_an_excerpt_of_the_input():
@@ -66,6 +78,13 @@ def test_a_422_echoes_only_an_excerpt_of_the_input():
         parse_push(json.dumps({"entries": "y" * 200}).encode())
     assert caught.value.errors()[0]["input"] == "y" * 80 + "..."
     assert caught.value.errors()[0]["loc"] == ("body", "entries")
+    # x_excerpt__mutmut_1 (a number turned into text), 3 (a float), 6 and 7 (an object: its repr), 10 (exactly 80
+    # characters: whole); x_raise_422__mutmut_19 (a link to pydantic's site in each error)
+    for sent, echoed in (("5", 5), ("1.5", "1.5"), ('{"a": 1}', "{'a': 1}"), (f'"{"y" * 80}"', "y" * 80)):
+        with pytest.raises(RequestValidationError) as caught:
+            parse_push(f'{{"entries": {sent}}}'.encode())
+        assert caught.value.errors() == [{"type": "list_type", "loc": ("body", "entries"),
+                                          "msg": "Input should be a valid array", "input": echoed}]
 
 
 def test_an_entry_under_rules_hq_never_heard_of_names_the_rules_version():
@@ -76,6 +95,30 @@ def test_an_entry_under_rules_hq_never_heard_of_names_the_rules_version():
     assert problem is not None
     assert (problem.reason, problem.field, problem.params) == (Reason.ENTRY_UNKNOWN_RULES, "rules_version",
                                                                {"version": 1001})
+    # x_entry_problem__mutmut_34: the highest version HQ knows is known
+    assert entry_problem(entry(rules_version=1000) | {"staff_id": None, "sale_id": str(uuid.uuid4()), "ref_id": None,
+                                                      "note": None, "expires_on": None}, known) is None
+
+
+def test_an_entry_dated_past_a_year_after_hqs_clock_or_naming_no_member_id_is_refused():
+    # intake.x_entry_problem__mutmut_10, 14 (HQ's own time not passed: any date up to 9999 accepted), 22 (field)
+    known = Knowledge(CEILING_LIMITS, 1000, datetime.fromisoformat(NOW))
+    optional = {"staff_id": None, "sale_id": str(uuid.uuid4()), "ref_id": None, "note": None, "expires_on": None}
+    late = entry_problem(entry(business_time="2028-12-07T10:00:00+08:00") | optional, known)
+    assert late is not None
+    assert (late.reason, late.field, late.params["high"]) == (Reason.ENTRY_BAD_TIME, "business_time", "2027-12-08")
+    nobody = entry_problem(entry(member_uuid="m-1") | optional, known)
+    assert nobody is not None
+    assert (nobody.reason, nobody.field, nobody.params) == (Reason.ENTRY_BAD_ID, "member_uuid", {"text": "m-1"})
+
+
+def test_an_entry_with_text_no_database_can_hold_is_refused_naming_the_entry():
+    # intake.x_entry_problem__mutmut_2..5: a lone surrogate (JSON allows it) is refused as bad text, by reason
+    known = Knowledge(CEILING_LIMITS, 1000, datetime.fromisoformat(NOW))
+    problem = entry_problem(entry(note="\ud800") | {"staff_id": None, "sale_id": str(uuid.uuid4()), "ref_id": None,
+                                                   "expires_on": None}, known)
+    assert problem is not None
+    assert (problem.reason, problem.field, problem.params) == (Reason.ENTRY_BAD_TEXT, "entry", {})
 
 
 @pytest.fixture
@@ -86,8 +129,11 @@ def hq_engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def test_hq_checks_entries_against_the_widest_of_the_rules_it_published(hq_engine: Engine):
-    # intake.x__limits__mutmut_1..5 (one version's limits cached for all, or none parsed), with EntryLimits.widest
+def test_hq_checks_entries_against_the_widest_of_the_rules_it_published(hq_engine: Engine,
+                                                                       monkeypatch: pytest.MonkeyPatch):
+    # intake.x__limits__mutmut_1..5 (one version's limits cached for all, or none parsed), with EntryLimits.widest.
+    # HQ's cache of parsed rules starts empty, as in a new HQ process (not as the tests before this one left it)
+    monkeypatch.setattr(intake, "_limits_by_version", {})
     larger = default_rules_text().replace("max_sale_fen = 10000000", "max_sale_fen = 20000000", 1)
     assert larger != default_rules_text()
     with hq_engine.begin() as conn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 
 import requests
 from sqlalchemy import select
@@ -16,6 +17,9 @@ from sync.hq import tables as hqt
 from sync.hq.chain_ledger import ENTRY_FIELDS, entry_hash
 from tests.conftest import MANAGER_PIN
 from tests.sync.fixtures import assert_invariants, own_entry_ids, sync
+from tests.sync.test_hq_edge import _member_record
+from tests.sync.test_push_conflicts import post_push
+from tests.sync.test_sale_docs_bulk import _sale
 
 AWKWARD_NOTE = 'say "hi" \\ back\\slash, 中文, emoji 🎉, 10%, \\u0041'
 
@@ -88,3 +92,26 @@ def test_a_malformed_push_is_a_422_naming_the_field_and_nothing_is_written(hq, s
     assert no_token.status_code == 401
     with db.read(hq.engine) as conn:
         assert conn.execute(select(hqt.entries.c.entry_id)).all() == before
+
+
+def test_sale_documents_of_a_member_registered_in_the_same_push_get_a_status_each(hq, stores):
+    """A new member's first sales reach HQ in the push that registers the member: stored with the batch of
+    sale documents after the member (not before the feed lock), each with its own status in the reply."""
+    a = stores.enrolled(hq, "001")
+    member = _member_record("001", "13900008888", 1)
+    newcomer, stranger = member["member"]["uuid"], str(uuid.uuid4())
+    sale = _sale(1, member_uuid=newcomer, sale_id=str(uuid.uuid4())).model_dump(mode="json")
+    unknown = _sale(2, member_uuid=stranger, sale_id=str(uuid.uuid4())).model_dump(mode="json")
+
+    reply = post_push(hq, a, records=[member, *({"kind": "sale_doc", "sale_doc": doc} for doc in (sale, sale, unknown))])
+
+    none: dict[str, object] = {"reason": None, "code": None, "params": {}}
+    assert reply["records"] == [
+        {"kind": "member", "key": newcomer, "status": "ok"} | none,
+        {"kind": "sale_doc", "key": sale["sale_id"], "status": "ok"} | none,
+        {"kind": "sale_doc", "key": sale["sale_id"], "status": "duplicate"} | none,  # sent twice in one push
+        {"kind": "sale_doc", "key": unknown["sale_id"], "status": "rejected",
+         "reason": f"member_uuid: unknown member {stranger}", "code": "entry_unknown_member",
+         "params": {"member": stranger}}]
+    with db.read(hq.engine) as conn:
+        assert conn.execute(select(hqt.sales.c.sale_id)).scalars().all() == [sale["sale_id"]]

@@ -29,6 +29,9 @@ REFUND_LINE = {"line_no": 1, "amount_fen": 6000, "cash_fen": 4500, "points_rever
 def test_a_sale_whose_lines_add_up_passes():
     check_sale_figures(SALE, [LINE])
     check_refund_figures(REFUND, [REFUND_LINE])
+    # documents.x_check_sale_figures__mutmut_109: bonus stored value is a deduction like the paid part
+    bonus = {"stored_paid_fen": 600, "stored_bonus_fen": 400}
+    check_sale_figures(SALE | bonus, [LINE | bonus])
 
 
 # The detail is what HQ's operator reads of a rejected document: each refusal is compared whole (documents.

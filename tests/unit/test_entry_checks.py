@@ -81,3 +81,15 @@ def test_a_bad_business_time_repeats_40_characters_of_it():
     bad = "2026-12-07T10:00:00" + "z" * 40
     reason, field, params = refusal(entry(business_time=bad))
     assert (reason, field, params["text"]) == (Reason.ENTRY_BAD_TIME, "business_time", bad[:40])
+
+
+@pytest.mark.parametrize(("changes", "field", "expected", "got"), [
+    ({"delta": "5"}, "delta", "a whole number", "'5'"),
+    ({"local_seq": "1" * 30}, "local_seq", "a whole number", "'" + "1" * 19),
+    ({"staff_id": "7" * 30}, "staff_id", "a whole number", "'" + "7" * 19),
+    ({"account": 5}, "account", "a text", "5"),
+])
+def test_a_value_of_the_wrong_type_is_refused_naming_the_field_what_was_expected_and_what_came(
+        changes, field, expected, got):
+    # validate.x_check_entry_types__mutmut_5..16, 41, 43..49 (the till's own check, untyped)
+    assert refusal(entry(**changes)) == (Reason.ENTRY_BAD_TYPE, field, {"expected": expected, "got": got})

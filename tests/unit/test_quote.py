@@ -1,7 +1,11 @@
+from datetime import date, timedelta
+
 import pytest
 
+from pos_member.domain.coupons import CouponOffer
 from pos_member.domain.errors import InvalidInput, RuleRefused
 from pos_member.domain.quote import Balances, make_quote
+from pos_member.domain.redemption import OfflinePosition, RedemptionFigures, SpendRule
 from pos_member.domain.rules import default_rules_text, parse_rules_toml
 
 RULES = parse_rules_toml(default_rules_text())
@@ -71,3 +75,45 @@ def test_negative_points_to_redeem_are_refused_naming_the_field():
         make_quote(20000, [], GOLD, RICH, RULES, redeem_points=-5)
     assert (caught.value.reason.name, caught.value.field, caught.value.params) == (
         "NEGATIVE", "redeem_points", {"text": "-5"})
+
+
+@pytest.mark.parametrize(("total", "lines", "stored", "reason", "field", "params"), [
+    (0, [], 0, "ZERO", "amount", {}),
+    (RULES.max_sale_fen + 1, [], 0, "ABOVE_SALE_LIMIT", "amount", {"limit_fen": RULES.max_sale_fen}),
+    (20000, [], -1, "NEGATIVE", "stored_value", {"text": "-1"}),
+    (3000, [("food", 2000)], 0, "LINES_MISMATCH", "line", {"lines_fen": 2000, "amount_fen": 3000}),
+])
+def test_a_bill_the_till_cannot_quote_is_refused_by_reason_field_and_figures(total, lines, stored, reason, field,
+                                                                           params):
+    # quote.x_make_quote__mutmut_3 (a bill of 0), 5-10, 13-19, 33-39 (reason, field, figures);
+    # x_check_lines__mutmut_7-14
+    with pytest.raises(InvalidInput) as caught:
+        make_quote(total, lines, GOLD, RICH, RULES, stored_value_fen=stored)
+    assert (caught.value.reason.name, caught.value.field, caught.value.params) == (reason, field, params)
+
+
+def test_a_bill_of_exactly_the_store_limit_is_quoted():
+    # quote.x_make_quote__mutmut_11
+    assert make_quote(RULES.max_sale_fen, [], STANDARD, RICH, RULES).payable_fen == RULES.max_sale_fen
+
+
+def test_a_coupon_is_judged_on_today_when_the_quote_names_no_day():
+    # quote.x_make_quote__mutmut_48: without an EarnContext the quote is for today, not for no day
+    today = date.today()
+    offer = CouponOffer("ABCDEFGHIJ", "amount_off", "10 off", 1000, 0, 0, 0, (today - timedelta(days=1)).isoformat(),
+                        (today + timedelta(days=1)).isoformat(), "issued", True)
+    quote = make_quote(5000, [], STANDARD, RICH, RULES, coupon=offer)
+    assert (quote.coupon_fen, quote.payable_fen) == (1000, 4000)
+
+
+def test_an_offline_quote_tells_the_multiplier_the_rule_and_the_most_stored_value_it_allows():
+    # quote.x_make_quote__mutmut_140, 144, 153 (the stored-value limits without their rules), 242-244, 261-263
+    # (the receipt's multiplier, the rule that bounded the spend and the most stored value, lost)
+    offline = RedemptionFigures(100_000, offline=OfflinePosition(10**6, 0, 0, 0, stored_confirmed_fen=80_000))
+    quote = make_quote(100_000, [], GOLD, RICH, RULES, stored_value_fen=30_000, figures=offline)
+    # gold: 5% off and 1.5x points; offline, a member may spend at most 500 yuan of stored value
+    assert (quote.earn_multiplier_percent, quote.spend_rule, quote.max_stored_value_fen, quote.payable_fen) == (
+        150, SpendRule.OFFLINE, 50_000, 65_000)
+    with pytest.raises(RuleRefused) as caught:
+        make_quote(100_000, [], GOLD, RICH, RULES, stored_value_fen=50_001, figures=offline)
+    assert caught.value.params == {"left_fen": 50_000}

@@ -132,3 +132,60 @@ def test_nothing_confirmed_beyond_the_pending_debits_allows_no_points_offline():
     # redemption.x_limits__mutmut_82: max(1, ...) let one point through
     assert max_redeemable(BILL, RedemptionFigures(10**9, offline=OfflinePosition(300, 300, 0, 0)), RULES) == 0
     assert max_redeemable(BILL, RedemptionFigures(10**9, offline=OfflinePosition(300, 500, 0, 0)), RULES) == 0
+
+
+def test_each_stored_value_refusal_names_its_figure():
+    # redemption.x_stored_limits__mutmut_16, 17, 60, 61, 69, 70, 78, 79 (figure names)
+    cases = [
+        (RedemptionFigures(0), 100_000, 5_000, Reason.STORED_OVER_LEFT, {"left_fen": 5_000}),
+        (RedemptionFigures(0, offline=replace(OFFLINE, stored_pending_debits_fen=40_000)), 100_000, 100_000,
+         Reason.STORED_OVER_CONFIRMED, {"available_fen": 40_000}),
+        (RedemptionFigures(0, offline=replace(OFFLINE, stored_pending_spent_fen=45_000)), 100_000, 100_000,
+         Reason.STORED_OVER_OFFLINE_MEMBER_CAP, {"left_fen": 5_000}),
+        (RedemptionFigures(0, offline=replace(OFFLINE, till_stored_spent_today_fen=499_000)), 100_000, 100_000,
+         Reason.STORED_OVER_OFFLINE_TILL_CAP, {"left_fen": 1_000}),
+    ]
+    for figures, balance, left, reason, params in cases:
+        most = max_stored(balance, left, figures, RULES)
+        assert refused(check_stored, most + 1, balance, left, figures, RULES) == (reason, "stored_value", params)
+
+
+def test_nothing_left_offline_allows_no_stored_value_and_nothing_at_all_is_zero():
+    # redemption.x_stored_limits__mutmut_36, 44, 51 and x_max_stored__mutmut_5: max(1, ...) let one fen through
+    spent = [replace(OFFLINE, stored_confirmed_fen=300, stored_pending_debits_fen=500),
+             replace(OFFLINE, stored_pending_spent_fen=60_000), replace(OFFLINE, till_stored_spent_today_fen=600_000)]
+    for offline in spent:
+        assert max_stored(90_000, 100_000, RedemptionFigures(0, offline=offline), RULES) == 0
+    assert max_stored(0, 100_000, RedemptionFigures(0), RULES) == 0
+
+
+def test_the_minimum_redemption_itself_is_allowed_and_less_is_refused_naming_it():
+    # redemption.x_max_redeemable__mutmut_20 (exactly the minimum), x_check_redemption__mutmut_33..39
+    rules = replace(RULES, min_redeem_points=100)
+    assert max_redeemable(1_000_000, RedemptionFigures(100), rules) == 100
+    check_redemption(100, 1_000_000, RedemptionFigures(100), rules)
+    assert refused(check_redemption, 99, 1_000_000, RedemptionFigures(1000), rules) == (
+        Reason.POINTS_BELOW_MIN, "redeem_points", {"min": 100})
+
+
+def test_a_step_of_points_is_whole():
+    # redemption.x_step__mutmut_6: 250 points a yuan is 2.5 a fen; redemptions go in whole steps of 2
+    rules = replace(RULES, points_per_yuan=250)
+    most = max_redeemable(1_000_000, RedemptionFigures(1001), rules)
+    assert (most, type(most)) == (1000, int)
+    assert refused(check_redemption, 999, 1_000_000, RedemptionFigures(1001), rules) == (
+        Reason.POINTS_NOT_MULTIPLE, "redeem_points", {"step": 2})
+
+
+def test_a_cap_used_up_allows_no_points_and_hqs_allowance_is_named_when_passed():
+    # redemption.x_limits__mutmut_38, 89, 96 (max(1, ...) let one point through a cap used up), 68, 70, 74, 75
+    # (HQ's allowance refused without its reason or figure)
+    used_up = [RedemptionFigures(10**9, member_redeemed_today=50_000),
+               RedemptionFigures(10**9, offline=OfflinePosition(10**6, 0, 5000, 0)),
+               RedemptionFigures(10**9, offline=OfflinePosition(10**6, 0, 0, 100_000))]
+    for figures in used_up:
+        assert max_redeemable(BILL, figures, RULES) == 0
+    hq = RedemptionFigures(10**9, hq=HqAvailable(1200, 0))
+    assert max_redeemable(BILL, hq, RULES) == 1200
+    assert refused(check_redemption, 1201, BILL, hq, RULES) == (
+        Reason.POINTS_OVER_HQ_AVAILABLE, "redeem_points", {"available": 1200})

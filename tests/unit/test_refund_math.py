@@ -3,6 +3,7 @@ import itertools
 import pytest
 
 from pos_member.domain.errors import InvalidInput, RuleRefused
+from pos_member.domain.reasons import Reason
 from pos_member.domain.refund import LineFigures, refund_figures, requested_amounts
 
 
@@ -109,3 +110,34 @@ def test_refund_refusals_name_their_field():
         with pytest.raises((RuleRefused, InvalidInput)) as caught:
             attempt()
         assert caught.value.field == field
+
+
+def test_refund_refusals_carry_their_reason_and_figures():
+    # refund.x_requested_amounts__mutmut_27..37 (a line with nothing left, named whole), 40..48 (more than is
+    # left of a line), 57 and 60 (more than is left of the sale); x_refund_figures__mutmut_5 (nothing to refund)
+    cases = [(lambda: refund(two_lines((0, 4001)), by_line={2: None}), Reason.LINE_FULLY_REFUNDED, "line",
+              {"line": 2}),
+             (lambda: refund(two_lines(), by_line={2: 4002}), Reason.LINE_REFUND_OVER, "line",
+              {"left_fen": 4001, "line": 2}),
+             (lambda: refund(one_line(10000), 2), Reason.REFUND_OVER, "amount", {"left_fen": 1}),
+             (lambda: refund_figures(one_line(), {1: 0}, 10, 100), Reason.ZERO, "amount", {})]
+    for attempt, reason, field, params in cases:
+        with pytest.raises(RuleRefused) as caught:
+            attempt()
+        assert (caught.value.reason, caught.value.field, caught.value.params) == (reason, field, params)
+
+
+def test_what_is_left_is_refunded_down_to_the_last_fen_and_no_further():
+    # refund.x_requested_amounts__mutmut_28 (a line with 1 fen left named whole), 52 and 53 (everything left:
+    # lines with nothing left are not named, one with 1 fen is)
+    assert requested_amounts(two_lines((0, 4000)), None, {2: None}) == {2: 1}
+    assert requested_amounts(two_lines((0, 4001)), None, None) == {1: 6000}
+    assert requested_amounts(two_lines((0, 4000)), None, None) == {1: 6000, 2: 1}
+
+
+def test_a_clawback_the_cash_part_cannot_cover_buys_whole_points_only():
+    # refund.x_refund_figures__mutmut_108 (/ for //): at 150 points a yuan, 10.01 cash buys back 1501 points, not
+    # 1501.5
+    fig = refund_figures([LineFigures(1, 10000, 1001, 5000, 0, 8999, 0, 0)], {1: 10000}, 0, 150)
+    assert (fig.clawback_points, fig.clawback_fen, fig.cash_refund_fen, fig.negative_points) == (1501, 1001, 0, 3499)
+    assert type(fig.clawback_points) is int and type(fig.negative_points) is int

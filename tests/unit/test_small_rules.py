@@ -74,6 +74,8 @@ CALENDAR_YEAR = Qualification(window="calendar_year")
 def test_a_calendar_year_window_ends_on_the_next_new_year():
     # calendar.x_window_for_sale__mutmut_19 (two years)
     assert window_for_sale(CALENDAR_YEAR, date(2026, 6, 15)) == (date(2026, 1, 1), date(2027, 1, 1))
+    # x_window_for_sale__mutmut_25: a rolling window ends the day after the sale, 12 months long
+    assert window_for_sale(Qualification(), date(2026, 6, 15)) == (date(2025, 6, 16), date(2026, 6, 16))
 
 
 @pytest.mark.parametrize(("day", "start"), [
@@ -117,6 +119,26 @@ def test_the_monthly_evaluation_moves_each_member_as_the_rules_say():
         ("d", "platinum", "standard", "2026-12-01", "tier not in the new rules"),
         ("f", "gold", "silver", "2026-12-01", "evaluation: below threshold"),
     ]
+
+
+def test_the_evaluation_leaves_the_base_tier_alone_and_dates_a_calendar_year_from_its_last_day():
+    # tiers.x_tier_decisions__mutmut_33 and 41 (the base tier "re-qualified" or "below threshold" of itself), 34
+    # (silver, the first tier above it, re-qualifies too), 48 (a tier never dated falls at once), 17 (no spend is
+    # 0, not 1 fen: here silver starts at 1 fen), 6 (a calendar year re-qualifies on its last day)
+    text = default_rules_text()
+    rules = parse_rules_toml(text)
+    day = date(2026, 12, 1)
+    members = [("a", "standard", None), ("b", "silver", "2026-01-01"), ("c", "silver", None)]
+    assert tier_decisions(rules, members, {"b": 200_000}, day, day) == [
+        ("b", "silver", "silver", "2026-12-01", "evaluation: re-qualified"),
+        ("c", "silver", "standard", "2026-12-01", "evaluation: below threshold"),
+    ]
+    one_fen = parse_rules_toml(text.replace("threshold = 200000", "threshold = 1", 1))
+    assert tier_decisions(one_fen, [("a", "standard", None)], {}, day, day) == []
+    calendar = parse_rules_toml(text.replace('window = "rolling_months"', 'window = "calendar_year"', 1))
+    assert calendar.qualification.window == "calendar_year"
+    assert tier_decisions(calendar, [("a", "standard", None)], {"a": 1_000_000}, day, date(2027, 1, 1)) == [
+        ("a", "standard", "gold", "2026-12-31", "evaluation: qualified")]
 
 
 def test_a_refusal_reads_as_its_field_and_sentence_and_carries_the_sentence():
