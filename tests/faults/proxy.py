@@ -29,6 +29,9 @@ class Rule:
     before_response: Callable[[], None] | None = None
     after_request: Callable[[], None] | None = None
     fired: int = 0
+    # only requests whose body holds this: a till pushes its entries and its documents at once, so "the
+    # first POST /v1/push" may be either; b'"entries"' picks the entries'
+    body_has: bytes = b""
 
 
 def _reset(sock: socket.socket) -> None:
@@ -89,10 +92,11 @@ class FaultProxy:
         self._closed = True
         self._listener.close()
 
-    def _match(self, method: str, path: str) -> Rule | None:
+    def _match(self, method: str, path: str, body: bytes) -> Rule | None:
         with self._lock:
             for rule in self.rules:
-                if rule.fired < rule.times and method == rule.method and path.startswith(rule.path):
+                if (rule.fired < rule.times and method == rule.method and path.startswith(rule.path)
+                        and rule.body_has in body):
                     rule.fired += 1
                     return rule
         return None
@@ -115,7 +119,7 @@ class FaultProxy:
                     return
                 head, body, buffer = message
                 method, path = head.split(b" ", 2)[:2]
-                rule = self._match(method.decode(), path.decode())
+                rule = self._match(method.decode(), path.decode(), body)
                 if rule is not None and rule.action == "drop":
                     _reset(client)
                     return

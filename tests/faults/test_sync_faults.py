@@ -78,7 +78,7 @@ def test_response_lost_after_hq_commit(hq, proxy, stores):
     sync(a)
     for _ in range(3):
         commit_sale(a, SaleRequest(card, 12345))
-    rule = proxy.add(Rule("POST", "/v1/push", "lose_response", times=1))
+    rule = proxy.add(Rule("POST", "/v1/push", "lose_response", times=1, body_has=b'"entries"'))
     with pytest.raises(sync_service.SyncFailed):
         sync(a)  # the entries reach HQ and are committed; the reply is lost
     assert rule.fired == 1
@@ -174,7 +174,7 @@ def test_sigkill_of_the_client_after_hq_replied_before_the_local_ack(hq, proxy, 
         child[0].send_signal(signal.SIGKILL)
         child[0].wait()
 
-    proxy.add(Rule("POST", "/v1/push", "callback", before_response=kill_child))
+    proxy.add(Rule("POST", "/v1/push", "callback", before_response=kill_child, body_has=b'"entries"'))
     home = a.db.path.parent
     child.append(subprocess.Popen([sys.executable, "-m", "pos_member.cli", "--home", str(home), "sync", "--once"],
                                   env=dict(os.environ, QT_QPA_PLATFORM="offscreen")))
