@@ -16,7 +16,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -234,11 +234,8 @@ class SyncClient:
         either ends the cycle once the other has finished."""
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hq-documents") as pool:
             documents = pool.submit(self._push_documents, url, token, report)
-            try:
-                self._push_entries(url, token, report)
-            finally:
-                wait([documents])
-            documents.result()
+            self._push_entries(url, token, report)  # leaving the block waits for the documents, even on error
+        documents.result()
 
     def _push_documents(self, url: str, token: str, report: SyncReport) -> None:
         for kinds in _DOCUMENT_ORDER:  # each kind before the kinds naming it (a refund names its sale)
@@ -344,15 +341,14 @@ def sync_with_retries(client: SyncClient, attempts: int = 4, backoff: Backoff | 
     raise AssertionError("unreachable")
 
 
-def _push_body(entries: list[dict[str, Any]]) -> bytes:
+def _push_body(entries: list[dict[str, Any]], key: str = "entries") -> bytes:
     """The request body, encoded ahead of time: off the path between HQ's reply and the next request."""
-    return json.dumps({"protocol": p.PROTOCOL_VERSION, "entries": entries}, separators=(",", ":")).encode()
+    return json.dumps({"protocol": p.PROTOCOL_VERSION, key: entries}, separators=(",", ":")).encode()
 
 
 def _records_body(pending: list[tuple[dict[str, Any], tuple[str, str, int]]]) -> bytes:
     """A push of queued records (a record gone from the till since it was queued is sent as nothing)."""
-    records = [record for record, _ in pending if record]
-    return json.dumps({"protocol": p.PROTOCOL_VERSION, "records": records}, separators=(",", ":")).encode()
+    return _push_body([record for record, _ in pending if record], "records")
 
 
 def _typed_refusal(response: requests.Response) -> tuple[Reason, dict[str, int | str]] | None:

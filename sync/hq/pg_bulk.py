@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, String, bindparam, cast, func, select, text
 
 
-def pg_unnest(table: Any, columns: list[str], rows: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+def pg_rows(table: Any, columns: list[str], rows: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
     """`SELECT columns FROM json_populate_recordset(...)` over the rows, typed as `table`'s columns."""
     payload = json.dumps([{name: row[name] for name in columns} for row in rows], separators=(",", ":"),
                          ensure_ascii=False, default=str)
@@ -28,7 +28,7 @@ def insert_rows(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> Non
         return
     if conn.dialect.name == "postgresql":
         columns = list(rows[0])
-        select_sql, params = pg_unnest(table, columns, rows)
+        select_sql, params = pg_rows(table, columns, rows)
         conn.execute(text(f"INSERT INTO {table.name} ({', '.join(columns)}) {select_sql}"), params)
     else:
         conn.execute(table.insert(), rows)

@@ -267,17 +267,12 @@ def _quarantined(device: Device, entry: dict[str, Any], problem: PosError) -> di
 
 
 def _held(conn: Connection, entry_ids: list[str]) -> dict[str, Any]:
-    """entry_id -> (seq, payload_hash) of those HQ holds. On PostgreSQL one JSON parameter (as pg_bulk.among):
-    an IN list of 500 bind parameters costs more to build and parse than the query costs to run."""
+    """entry_id -> (seq, payload_hash) of those HQ holds (the ids as one JSON parameter on PostgreSQL:
+    pg_bulk.among)."""
     if not entry_ids:
         return {}
-    if conn.dialect.name == "postgresql":
-        rows = conn.execute(text("SELECT entry_id, seq, payload_hash FROM entries WHERE entry_id IN "
-                                 "(SELECT json_array_elements_text(CAST(:ids AS json)))"),
-                            {"ids": json.dumps(entry_ids, separators=(",", ":"))})
-    else:
-        rows = conn.execute(select(t.entries.c.entry_id, t.entries.c.seq, t.entries.c.payload_hash).where(
-            t.entries.c.entry_id.in_(entry_ids)))
+    rows = conn.execute(select(t.entries.c.entry_id, t.entries.c.seq, t.entries.c.payload_hash).where(
+        among(conn, t.entries.c.entry_id, entry_ids)))
     return {r.entry_id: r for r in rows}
 
 

@@ -23,7 +23,7 @@ from pos_member.domain.validate import aware_time, is_uuid
 from sync import protocol as p
 from sync.hq import tables as t
 from sync.hq.documents import _day, _roll_up, canonical_json, text_hash
-from sync.hq.pg_bulk import among, insert_rows, pg_unnest
+from sync.hq.pg_bulk import among, insert_rows, pg_rows
 from sync.hq.service import Device
 
 
@@ -155,7 +155,7 @@ _ON_CONFLICT = (" ON CONFLICT (sale_id) DO UPDATE SET "
 
 def _requalify(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if conn.dialect.name == "postgresql":
-        select_sql, params = pg_unnest(t.member_sales, list(_MS), rows)
+        select_sql, params = pg_rows(t.member_sales, list(_MS), rows)
         conn.execute(text(f"INSERT INTO member_sales ({', '.join(_MS)}) {select_sql}{_ON_CONFLICT}"), params)
     else:
         conn.execute(text(f"INSERT INTO member_sales ({', '.join(_MS)}) VALUES ({', '.join(':' + c for c in _MS)})"

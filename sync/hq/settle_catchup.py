@@ -28,7 +28,7 @@ from sqlalchemy import (
 
 from sync.hq import db
 from sync.hq import tables as t
-from sync.hq.pg_bulk import insert_rows, pg_unnest
+from sync.hq.pg_bulk import insert_rows, pg_rows
 from sync.hq.settle_lots import Deficit, Lot, WorkingSet, apply_all, transfer_pairs
 from sync.hq.settle_rates import RateBook
 
@@ -144,7 +144,7 @@ def _upsert_add(conn: Connection, table: Any, keys: list[str], value: str, rows:
         return
     if conn.dialect.name == "postgresql":
         columns = list(rows[0])
-        select_sql, params = pg_unnest(table, columns, rows)
+        select_sql, params = pg_rows(table, columns, rows)
         conn.execute(text(
             f"INSERT INTO {table.name} AS r ({', '.join(columns)}) {select_sql} ON CONFLICT ({', '.join(keys)}) "
             f"DO UPDATE SET {value} = r.{value} + EXCLUDED.{value}"), params)
@@ -181,7 +181,7 @@ def _write(conn: Connection, work: WorkingSet) -> None:
             t.settle_takes.c.sale_id, t.settle_takes.c.account, t.settle_takes.c.lot_id).in_(chunk)))
     still = [key for key in loaded if work.takes[key] > 0]
     if still and conn.dialect.name == "postgresql":
-        select_sql, params = pg_unnest(t.settle_takes, ["sale_id", "account", "lot_id", "amount"], [
+        select_sql, params = pg_rows(t.settle_takes, ["sale_id", "account", "lot_id", "amount"], [
             {"sale_id": s, "account": a, "lot_id": lot_id, "amount": work.takes[(s, a, lot_id)]}
             for s, a, lot_id in still])
         conn.execute(text(f"UPDATE settle_takes AS k SET amount = v.amount FROM ({select_sql}) AS v(sale_id, account, "
@@ -198,7 +198,7 @@ def _write(conn: Connection, work: WorkingSet) -> None:
         for s, a, lot_id in takes if (s, a, lot_id) not in work.loaded_takes and work.takes[(s, a, lot_id)] > 0])
     touched = sorted(work.dirty_deficits)
     if touched and conn.dialect.name == "postgresql":  # a join on the key: a list of row values is planned
-        select_sql, params = pg_unnest(t.settle_deficits, ["member_uuid", "account"], [  # as a long OR
+        select_sql, params = pg_rows(t.settle_deficits, ["member_uuid", "account"], [  # as a long OR
             {"member_uuid": member, "account": account} for member, account in touched])
         conn.execute(text(f"DELETE FROM settle_deficits AS d USING ({select_sql}) AS v(member_uuid, account) "
                           "WHERE d.member_uuid = v.member_uuid AND d.account = v.account"), params)

@@ -68,12 +68,20 @@ def quarantined(hq: HQ, entry_id: str) -> list[str]:
             hqt.quarantine.c.entry_id == entry_id))]
 
 
-def test_a_held_entry_id_sent_again_with_another_payload_is_quarantined_not_a_duplicate(hq, stores):
-    a = stores.enrolled(hq, "001")
-    view = members.register_member(a, "张三", "13900001111")
-    adjust_points(a, view.card_no, 40, "goodwill", MANAGER_PIN)
+def synced_adjustment(a: Store, name: str, phone: str, points: int, note: str = "goodwill"
+                      ) -> tuple[members.MemberView, dict[str, Any]]:
+    """A member with a manager's points adjustment, pushed: (the member, the adjustment entry as the till
+    sent it)."""
+    view = members.register_member(a, name, phone)
+    adjust_points(a, view.card_no, points, note, MANAGER_PIN)
     entry = sync_service.sync_store(a).pending_entries(500)[-1]
     sync(a)
+    return view, entry
+
+
+def test_a_held_entry_id_sent_again_with_another_payload_is_quarantined_not_a_duplicate(hq, stores):
+    a = stores.enrolled(hq, "001")
+    view, entry = synced_adjustment(a, "张三", "13900001111", 40)
     before = hq_member_points(hq, view.uuid)
 
     rewritten = entry | {"delta": 4000}  # the till's copy of an entry HQ holds, changed afterwards
@@ -149,10 +157,7 @@ def test_a_stale_card_snapshot_never_takes_the_version_down_at_hq_or_at_other_ti
 def test_an_entry_the_database_refuses_for_good_is_rejected_alone_and_the_rest_is_stored(
         hq, stores, caplog: pytest.LogCaptureFixture):
     a = stores.enrolled(hq, "001")
-    view = members.register_member(a, "孙七", "13900005555")
-    adjust_points(a, view.card_no, 5, "goodwill", MANAGER_PIN)
-    held = sync_service.sync_store(a).pending_entries(500)[-1]
-    sync(a)
+    view, held = synced_adjustment(a, "孙七", "13900005555", 5)
     for points in (10, 20, 30):
         adjust_points(a, view.card_no, points, "goodwill", MANAGER_PIN)
     first, refused, last = sync_service.sync_store(a).pending_entries(500)[-3:]
@@ -210,10 +215,7 @@ def test_a_card_moves_along_its_lifecycle_at_hq_and_a_stale_snapshot_never_reviv
 def test_a_quarantined_entry_keeps_what_the_till_sent_and_why(hq, stores):
     # push.x__quarantined__mutmut_1, 2, 15, 18 (payload or reason lost), 22 and 24 (the note escaped to ASCII)
     a = stores.enrolled(hq, "001")
-    view = members.register_member(a, "吴九", "13900007777")
-    adjust_points(a, view.card_no, 40, "开业酬宾", MANAGER_PIN)
-    entry = sync_service.sync_store(a).pending_entries(500)[-1]
-    sync(a)
+    view, entry = synced_adjustment(a, "吴九", "13900007777", 40, "开业酬宾")
     rewritten = entry | {"delta": 4000}
 
     status = post_push(hq, a, [rewritten])["entries"][0]
@@ -260,10 +262,7 @@ def test_the_rules_a_till_confirms_are_recorded_for_that_till_alone(hq, stores):
 def test_a_push_with_rejections_raises_one_flag_for_its_device_naming_the_first_of_each(hq, stores):
     # push.x__flag_rejections__mutmut_* (the flag's subject, store and figures)
     a = stores.enrolled(hq, "001")
-    view = members.register_member(a, "郑十", "13900008888")
-    adjust_points(a, view.card_no, 10, "goodwill", MANAGER_PIN)
-    entry = sync_service.sync_store(a).pending_entries(500)[-1]
-    sync(a)
+    view, entry = synced_adjustment(a, "郑十", "13900008888", 10)
     stranger = str(uuid.uuid4())
     forged = [entry | {"entry_id": str(uuid.uuid4()), "local_seq": 9000 + n, "member_uuid": stranger}
               for n in (1, 2)]
