@@ -24,14 +24,15 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from pos_member.storage import driver
 from pos_member.storage import tables as t
 
 GENESIS_HASH = "0" * 64
 AUDIT_KEY = "audit_key"  # settings: hex of 32 random bytes, made by migration 0006 or at the first append
 KEYED_FROM = "audit_keyed_from"  # settings: the first audit row id hashed with the key
-_LAST_HASH = select(t.audit.c.hash).order_by(t.audit.c.id.desc()).limit(1)
-_KEY = select(t.settings.c.value).where(t.settings.c.key == AUDIT_KEY)
-_INSERT_AUDIT = t.audit.insert()
+# Driver-level SQL (storage/driver.py): every sale appends a row.
+_LAST_HASH = "SELECT hash FROM audit ORDER BY id DESC LIMIT 1"
+_KEY = "SELECT value FROM settings WHERE key = :key"
 # The digest of audit rows written before migration 0006 (kept so those rows still verify).
 ENTRY_DIGEST_FIELDS_V1 = ("entry_id", "local_seq", "member_id", "account", "kind", "delta", "sale_id")
 # Every column of a ledger row but its local row id: no field can be edited without breaking the digest.
@@ -62,7 +63,7 @@ def row_hash(prev_hash: str, at: str, staff_id: int | None, approved_by: int | N
 
 def audit_key(conn: Connection) -> bytes:
     """The file's audit key; made (inside the caller's write transaction) if this file has none yet."""
-    value = conn.execute(_KEY).scalar()
+    value = driver.scalar(conn, _KEY, {"key": AUDIT_KEY})
     if value is None:
         value = secrets.token_hex(32)
         first = (conn.execute(select(t.audit.c.id).order_by(t.audit.c.id.desc()).limit(1)).scalar() or 0) + 1
@@ -89,9 +90,9 @@ def append_audit(
         payload["entries_digest2"] = entries_digest(entries)
     detail_text = canonical(payload)
     key = audit_key(conn)
-    prev_hash = conn.execute(_LAST_HASH).scalar() or GENESIS_HASH
-    conn.execute(_INSERT_AUDIT, {
+    prev_hash = driver.scalar(conn, _LAST_HASH) or GENESIS_HASH
+    driver.insert(conn, "audit", [{
         "at": at, "staff_id": staff_id, "approved_by": approved_by, "action": action, "subject": subject,
         "detail": detail_text, "prev_hash": prev_hash,
         "hash": row_hash(prev_hash, at, staff_id, approved_by, action, subject, detail_text, key),
-    })
+    }])

@@ -20,6 +20,7 @@ from pos_member.services.loyalty import record_tier_change
 from pos_member.services.members import issue_card_row, record_card_fee
 from pos_member.services.staff import CONSOLE_STAFF_ID, require_manager
 from pos_member.storage import tables as t
+from pos_member.storage.driver import Record
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,12 @@ def _card(conn: Connection, card_no: str) -> Row:
     return conn.execute(select(t.cards).where(t.cards.c.card_no == card_no)).one()
 
 
-def _result(store: Store, card: Row, fee_fen: int = 0) -> CardResult:
+def _result(store: Store, card: Record, fee_fen: int = 0) -> CardResult:
     return CardResult(card.card_no, card.status, card.version, card.expires_on,
                       card_qr_text(store.identity.chain_key, card.card_no, card.version), fee_fen)
 
 
-def _target(conn: Connection, store: Store, code: str) -> tuple[Row, Row]:
+def _target(conn: Connection, store: Store, code: str) -> tuple[Record, Record]:
     member, card = resolve(conn, store, code, for_use=False)
     if card is None:
         raise RuleRefused(Reason.NO_CARD, "code")
@@ -137,7 +138,7 @@ def renew(store: Store, code: str, staff_id: int = CONSOLE_STAFF_ID) -> CardResu
         return _result(store, _card(conn, card.card_no), fee)
 
 
-def _renew_starting_tier(conn: Connection, rules: Rules, member: Row, starting: str | None, today: date,
+def _renew_starting_tier(conn: Connection, rules: Rules, member: Record, starting: str | None, today: date,
                          now: str) -> None:
     """A renewal buys the card type's starting tier again: a member below it is lifted to it, and one at it
     keeps it for a new retention period from today. A member above it keeps their tier and its date."""

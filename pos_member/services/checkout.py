@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
 from pos_member.domain.coupons import CouponOffer, parse_coupon_code
 from pos_member.domain.documents import check_sale_figures, receipt_number
@@ -28,13 +28,13 @@ from pos_member.services.loyalty import award_referral, lot_expires_on, redeemed
 from pos_member.services.spend_auth import HqHold, authorise, give_back
 from pos_member.services.staff import CONSOLE_STAFF_ID
 from pos_member.services.sync_service import offline_position
+from pos_member.storage import driver
 from pos_member.storage import tables as t
+from pos_member.storage.driver import Record
 
-_INSERT_SALE = t.sales.insert()
-_INSERT_LINES = t.sale_lines.insert()
-_SET_SPEND = t.members.update().where(t.members.c.id == bindparam("member_id_")).values(
-    total_spend_fen=bindparam("spend"))
+_SET_SPEND = "UPDATE members SET total_spend_fen = :spend WHERE id = :member_id"  # driver-level: every sale
 _COUPON = select(t.coupons).where(t.coupons.c.code == bindparam("key"))
+
 @dataclass(frozen=True)
 class SaleRequest:
     code: str
@@ -80,20 +80,25 @@ def coupon_offer(conn: Connection, store: Store, text_code: str, member_id: int)
                        row.template)
 
 
-def redemption_figures(conn: Connection, store: Store, member: Row, hq: HqAvailable | None = None
-                       ) -> RedemptionFigures:
+def redemption_figures(conn: Connection, store: Store, member: Record, hq: HqAvailable | None = None,
+                       spends: bool = True) -> RedemptionFigures:
     """What limits this member's points and stored value today, read in the caller's transaction: HQ's
     allowance when it answered (`hq`), else the offline position of an enrolled store. With nothing to spend
-    there is nothing to limit, and the ledger sums are skipped (most members at a till, most of the time)."""
-    if hq is None and member.points <= 0 and member.stored_paid_fen + member.stored_bonus_fen <= 0:
+    (no balance, or a sale that `spends` neither) there is nothing to limit, and the ledger sums are skipped:
+    most members at a till, most of the time."""
+    if hq is None and (not spends or (member.points <= 0 and member.stored_paid_fen + member.stored_bonus_fen <= 0)):
         return RedemptionFigures(member.points)
     by_member, in_store = redeemed_today(conn, store, member.id) if member.points > 0 else (0, 0)
     offline = None if hq is not None else offline_position(conn, store, member.id)
     return RedemptionFigures(member.points, by_member, in_store, offline, hq)
 
 
-def _quote_for(conn: Connection, store: Store, member: Row, rules: Rules, request: SaleRequest,
-               hold: HqHold | None = None) -> Quote:
+def _quote_for(conn: Connection, store: Store, member: Record, rules: Rules, request: SaleRequest,
+               hold: HqHold | None = None, committing: bool = False) -> Quote:
+    """The quote shown (`committing` False) reads every limit, for the most points and stored value the bill
+    allows; the commit's skips them when the sale spends nothing (no points, stored value or coupon): no limit
+    can refuse nothing, and the spending rule is reported only for a sale that spent."""
+    spends = not committing or bool(request.redeem_points or request.stored_value_fen or request.coupon)
     balances = Balances(member.points, member.stored_paid_fen, member.stored_bonus_fen)
     today = store.clock().date()
     birthday_month = bool(member.birthday) and int(member.birthday[5:7]) == today.month
@@ -101,7 +106,7 @@ def _quote_for(conn: Connection, store: Store, member: Row, rules: Rules, reques
     return make_quote(request.amount_fen, list(request.lines), rules.tier(member.tier_code), balances, rules,
                       request.redeem_points, request.stored_value_fen, offer,
                       EarnContext(store.identity.store_code, today, birthday_month),
-                      redemption_figures(conn, store, member, hold.available if hold else None))
+                      redemption_figures(conn, store, member, hold.available if hold else None, spends))
 
 
 def _authorise(store: Store, request: SaleRequest, sale_id: str, dry_run: bool) -> HqHold | None:
@@ -143,7 +148,7 @@ def _commit(store: Store, request: SaleRequest, staff_id: int, sale_id: str, hol
     with store.db.write() as conn:
         member, card = resolve(conn, store, request.code, for_use=True)
         rules_version, rules = store.rules(conn)
-        quote = _quote_for(conn, store, member, rules, request, hold)
+        quote = _quote_for(conn, store, member, rules, request, hold, committing=True)
         verdict = quote.coupon_verdict
         if verdict is not None and not verdict.applies:
             raise RuleRefused(Reason.COUPON_NOT_APPLICABLE, "coupon", why=verdict.reason, **verdict.params)
@@ -161,8 +166,8 @@ def _commit(store: Store, request: SaleRequest, staff_id: int, sale_id: str, hol
             "coupon_code": quote.coupon_code, "coupon_fen": quote.coupon_fen, "receipt_no": receipt_no,
         }
         check_sale_figures(sale_row, lines)  # the check HQ applies to the pushed sale (domain.documents)
-        conn.execute(_INSERT_SALE, sale_row)
-        conn.execute(_INSERT_LINES, lines)
+        driver.insert(conn, "sales", [sale_row])
+        driver.insert(conn, "sale_lines", lines)
         if quote.coupon_code:
             conn.execute(t.coupons.update().where(t.coupons.c.code == quote.coupon_code).values(
                 status="used", used_at=now, used_sale_id=sale_id))
@@ -173,7 +178,7 @@ def _commit(store: Store, request: SaleRequest, staff_id: int, sale_id: str, hol
             Posting("points", "earn", quote.points_earned, expires_on=lot_expires_on(rules, store.clock().date())),
         ], staff_id=staff_id, rules_version=rules_version, business_time=now, sale_id=sale_id, ref_id=sale_id)
         new_spend = member.total_spend_fen + quote.spend_fen
-        conn.execute(_SET_SPEND, {"member_id_": member.id, "spend": new_spend})
+        driver.execute(conn, _SET_SPEND, {"member_id": member.id, "spend": new_spend})
         upgraded = upgrade_at_once(conn, store, rules, member)
         entries += award_referral(conn, store, rules, rules_version, member, staff_id, sale_id, quote.spend_fen)
         append_audit(conn, now, staff_id, "sale.commit", sale_id,

@@ -24,6 +24,7 @@ from pos_member.domain.errors import StorageError
 from pos_member.domain.reasons import Reason
 from pos_member.domain.rules import Rules, parse_rules_toml
 from pos_member.paths import private_dir, private_file
+from pos_member.storage import driver
 from pos_member.storage import tables as t
 from pos_member.storage.engine import Database, disk_refusal
 from pos_member.storage.schema import upgrade_to_head
@@ -31,7 +32,7 @@ from pos_member.storage.schema import upgrade_to_head
 Clock = Callable[[], datetime]
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 log = logging.getLogger(__name__)
-_LATEST_RULES = select(t.rules_versions.c.version).order_by(t.rules_versions.c.version.desc()).limit(1)
+_LATEST_RULES = "SELECT max(version) FROM rules_versions"  # driver-level: every sale asks (storage/driver.py)
 
 
 def system_clock() -> datetime:
@@ -81,7 +82,7 @@ class Store:
 
     def rules(self, conn: Connection) -> tuple[int, Rules]:
         """The current rules version and document; cached until a newer version appears."""
-        latest = conn.execute(_LATEST_RULES).scalar()
+        latest = driver.scalar(conn, _LATEST_RULES)
         if latest is None:
             raise StorageError(Reason.NO_RULES, "rules")
         if self._rules is None or self._rules[0] != latest:

@@ -10,26 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, bindparam
 
 from pos_member.domain.errors import RuleRefused
 from pos_member.domain.reasons import Reason
 from pos_member.domain.validate import ACCOUNTS, KINDS, EntryLimits, check_entry
 from pos_member.services.context import Store, new_id
+from pos_member.storage import driver
 from pos_member.storage import tables as t
 
 __all__ = ["ACCOUNTS", "KINDS", "Posting", "next_counter", "post", "post_points_bulk"]
 BALANCE_COLUMN = {"points": "points", "stored_paid": "stored_paid_fen", "stored_bonus": "stored_bonus_fen"}
 
-# Built once: building SQLAlchemy statements per call costs more than the fsync of the commit.
-_BUMP_COUNTER = text("UPDATE counters SET value = value + :n WHERE name = :name RETURNING value")
-_INSERT_ENTRY = t.ledger.insert()
-_MOVE_BALANCES = t.members.update().where(t.members.c.id == bindparam("member_id_")).values(
-    points=t.members.c.points + bindparam("d_points"),
-    stored_paid_fen=t.members.c.stored_paid_fen + bindparam("d_paid"),
-    stored_bonus_fen=t.members.c.stored_bonus_fen + bindparam("d_bonus"),
-    updated_at=bindparam("at"),
-).returning(t.members.c.points, t.members.c.stored_paid_fen, t.members.c.stored_bonus_fen)
+# Driver-level SQL (storage/driver.py): every sale runs these, and through SQLAlchemy Core their Python cost
+# was several times the commit's fsync.
+_BUMP_COUNTER = "UPDATE counters SET value = value + :n WHERE name = :name RETURNING value"
+_MOVE_BALANCES = ("UPDATE members SET points = points + :d_points, stored_paid_fen = stored_paid_fen + :d_paid, "
+                  "stored_bonus_fen = stored_bonus_fen + :d_bonus, updated_at = :at WHERE id = :member_id "
+                  "RETURNING points, stored_paid_fen, stored_bonus_fen")
 
 
 @dataclass(frozen=True)
@@ -43,9 +41,9 @@ class Posting:
 
 def next_counter(conn: Connection, name: str, count: int = 1) -> int:
     """Reserve `count` numbers from a gap-free counter; returns the first."""
-    value = conn.execute(_BUMP_COUNTER, {"n": count, "name": name}).scalar()
+    value = driver.scalar(conn, _BUMP_COUNTER, {"n": count, "name": name})
     if value is None:
-        conn.execute(t.counters.insert().values(name=name, value=count))
+        driver.insert(conn, "counters", [{"name": name, "value": count}])
         value = count
     return value - count + 1
 
@@ -85,14 +83,14 @@ def post(
     limits = _limits(conn, store)
     for row in rows:  # the checks HQ applies on receipt (pos_member.domain.validate): never write what HQ refuses
         check_entry(row, limits)
-    conn.execute(_INSERT_ENTRY, rows)
+    driver.insert(conn, "ledger", rows)
     change = {column: 0 for column in BALANCE_COLUMN.values()}
     for posting in postings:
         change[BALANCE_COLUMN[posting.account]] += posting.delta
-    balances = conn.execute(_MOVE_BALANCES, {
-        "member_id_": member_id, "d_points": change["points"], "d_paid": change["stored_paid_fen"],
+    balances = driver.first(conn, _MOVE_BALANCES, {
+        "member_id": member_id, "d_points": change["points"], "d_paid": change["stored_paid_fen"],
         "d_bonus": change["stored_bonus_fen"], "at": business_time,
-    }).one()
+    })
     # The services check balances before posting; this is the last line of defence (the transaction rolls
     # back, so nothing is written).
     if balances.stored_paid_fen < 0 or balances.stored_bonus_fen < 0:
@@ -135,7 +133,7 @@ def post_points_bulk(
     limits = _limits(conn, store)
     for row in rows:
         check_entry(row, limits)
-    conn.execute(_INSERT_ENTRY, rows)
+    driver.insert(conn, "ledger", rows)
     conn.execute(_MOVE_POINTS, [{"member_id_": row["member_id"], "d_points": row["delta"], "at": business_time}
                                 for row in rows])
     return rows

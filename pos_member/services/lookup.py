@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Connection, select
 
 from pos_member.domain.cardno import mask_phone
 from pos_member.domain.cards import card_problem, old_version_problem
@@ -13,7 +13,9 @@ from pos_member.domain.codes import parse_member_code
 from pos_member.domain.errors import CardRefused, NotFound, PosError
 from pos_member.domain.reasons import Reason
 from pos_member.services.context import Store
+from pos_member.storage import driver
 from pos_member.storage import tables as t
+from pos_member.storage.driver import Record
 
 
 @dataclass(frozen=True)
@@ -44,21 +46,21 @@ class MemberView:
         return {k: v for k, v in self.__dict__.items() if k not in ("id",)}
 
 
-# Built once: the till looks members up all day, and building statements per call costs more than the query.
-_CARD_BY_NO = select(t.cards).where(t.cards.c.card_no == bindparam("key"))
-_MEMBER_BY_ID = select(t.members).where(t.members.c.id == bindparam("key"))
-_MEMBER_BY_PHONE = select(t.members).where(t.members.c.phone == bindparam("key"))
-_MEMBER_BY_NO = select(t.members).where(t.members.c.member_no == bindparam("key"))
-_MEMBER_BY_UUID = select(t.members).where(t.members.c.uuid == bindparam("key"))
-_CURRENT_CARD = (select(t.cards).where(t.cards.c.member_id == bindparam("key"), t.cards.c.status != "replaced")
-                 .order_by(t.cards.c.issued_at.desc(), t.cards.c.card_no.desc()).limit(1))
+# Driver-level SQL (storage/driver.py): the till looks members up all day, and every sale starts here.
+_CARD_BY_NO = "SELECT * FROM cards WHERE card_no = :key"
+_MEMBER_BY_ID = "SELECT * FROM members WHERE id = :key"
+_MEMBER_BY_PHONE = "SELECT * FROM members WHERE phone = :key"
+_MEMBER_BY_NO = "SELECT * FROM members WHERE member_no = :key"
+_MEMBER_BY_UUID = "SELECT * FROM members WHERE uuid = :key"
+_CURRENT_CARD = ("SELECT * FROM cards WHERE member_id = :key AND status != 'replaced' "
+                 "ORDER BY issued_at DESC, card_no DESC LIMIT 1")
 
 
-def current_card(conn: Connection, member_id: int) -> Row | None:
-    return conn.execute(_CURRENT_CARD, {"key": member_id}).first()
+def current_card(conn: Connection, member_id: int) -> Record | None:
+    return driver.first(conn, _CURRENT_CARD, {"key": member_id})
 
 
-def member_view(member: Row, card: Row | None, store: Store) -> MemberView:
+def member_view(member: Record, card: Record | None, store: Store) -> MemberView:
     problem = None
     if card is not None:
         refusal = card_problem(card.card_no, card.status, card.expires_on, store.clock().date())
@@ -77,35 +79,35 @@ def member_view(member: Row, card: Row | None, store: Store) -> MemberView:
     )
 
 
-def surviving(conn: Connection, member: Row) -> Row:
+def surviving(conn: Connection, member: Record) -> Record:
     """A member HQ merged into another (status 'merged') is found as the member it was merged into."""
     for _ in range(50):
         if member.status != "merged" or not member.merged_into:
             return member
-        target = conn.execute(_MEMBER_BY_UUID, {"key": member.merged_into}).first()
+        target = driver.first(conn, _MEMBER_BY_UUID, {"key": member.merged_into})
         if target is None:
             return member  # not pulled yet: HQ forwards what is recorded on it
         member = target
     return member
 
 
-def resolve(conn: Connection, store: Store, code: str, for_use: bool) -> tuple[Row, Row | None]:
+def resolve(conn: Connection, store: Store, code: str, for_use: bool) -> tuple[Record, Record | None]:
     """The member and card a code names. `for_use` (a sale, a top-up) also refuses lost, frozen, replaced and
     expired cards; a forged or out-of-date QR is refused either way."""
     parsed = parse_member_code(code, store.identity.verify_keys, store.unix_time())
-    card: Row | None
+    card: Record | None
     if parsed.kind in ("qr", "card_no"):
-        card = conn.execute(_CARD_BY_NO, {"key": parsed.value}).first()
+        card = driver.first(conn, _CARD_BY_NO, {"key": parsed.value})
         if card is None:
             raise NotFound(Reason.NO_SUCH_CARD, "code", card=parsed.value)
         if parsed.version is not None:
             stale = old_version_problem(card.card_no, parsed.version, card.version)
             if stale:
                 raise stale
-        member = surviving(conn, conn.execute(_MEMBER_BY_ID, {"key": card.member_id}).one())
+        member = surviving(conn, driver.first(conn, _MEMBER_BY_ID, {"key": card.member_id}))
     else:
         query = _MEMBER_BY_PHONE if parsed.kind == "phone" else _MEMBER_BY_NO
-        member = conn.execute(query, {"key": parsed.value}).first()
+        member = driver.first(conn, query, {"key": parsed.value})
         if member is None:
             shown = mask_phone(parsed.value) if parsed.kind == "phone" else parsed.value
             if parsed.kind == "phone":

@@ -6,14 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, select, text
+from sqlalchemy import Connection, bindparam, select, text
 
 from pos_member.domain.calendar import lot_expiry, window_for_sale
 from pos_member.domain.lots import lapsing_points
 from pos_member.domain.rules import Rules
 from pos_member.services.context import Store, new_id
 from pos_member.services.ledger import Posting, post
+from pos_member.storage import driver
 from pos_member.storage import tables as t
+from pos_member.storage.driver import Record
 
 # Spend that qualifies: what members paid (cash + stored value) on sales in the window, less what was
 # refunded of those sales. Points measure: points earned less points reversed in the window.
@@ -48,8 +50,8 @@ def qualifying_query(rules: Rules, one_member: bool) -> str:
 
 def member_qualifying(conn: Connection, rules: Rules, member_id: int, day: date) -> int:
     start, end = window_for_sale(rules.qualification, day)
-    row = conn.execute(text(qualifying_query(rules, True)),
-                       {"start": start.isoformat(), "end": end.isoformat(), "member_id": member_id}).first()
+    row = driver.first(conn, qualifying_query(rules, True),  # driver-level: after every sale (upgrade_at_once)
+                       {"start": start.isoformat(), "end": end.isoformat(), "member_id": member_id})
     return int(row.amount) if row and row.amount else 0
 
 
@@ -61,7 +63,7 @@ def record_tier_change(conn: Connection, member_id: int, from_tier: str | None, 
                                                "reason": reason, "business_time": business_time})
 
 
-def upgrade_at_once(conn: Connection, store: Store, rules: Rules, member: Row) -> str | None:
+def upgrade_at_once(conn: Connection, store: Store, rules: Rules, member: Record) -> str | None:
     """After a sale: move up at once if the window's total now reaches a higher tier (never down here)."""
     renamed = not rules.has_tier(member.tier_code)  # new rules dropped the member's tier
     if not renamed and member.tier_code == rules.tiers[-1].code:
@@ -113,7 +115,7 @@ def redeemed_today(conn: Connection, store: Store, member_id: int) -> tuple[int,
     return int(by_member), int(in_store)
 
 
-def award_referral(conn: Connection, store: Store, rules: Rules, rules_version: int, member: Row,
+def award_referral(conn: Connection, store: Store, rules: Rules, rules_version: int, member: Record,
                    staff_id: int | None, sale_id: str | None = None, spend_fen: int | None = None
                    ) -> list[dict[str, Any]]:
     """Points to the referrer at the referred member's first purchase that reaches the rules' minimum
@@ -141,7 +143,7 @@ _REFERRAL_OF_SALE = text(
     "AND l.sale_id IS NULL")
 
 
-def reverse_referral(conn: Connection, store: Store, rules: Rules, rules_version: int, member: Row, sale: Row,
+def reverse_referral(conn: Connection, store: Store, rules: Rules, rules_version: int, member: Record, sale: Record,
                      net_spend_fen: int, staff_id: int | None) -> list[dict[str, Any]]:
     """A refund of the purchase that paid a referral, within `referral.reversal_days` of it, that takes its
     net spend below `referral.min_spend_fen` takes the referrer's points back (a `reverse` entry from the same

@@ -94,6 +94,8 @@ def authorise(store: Store, code: str, points: int, stored_fen: int, coupon: str
               dry_run: bool) -> HqHold | None:
     """Ask HQ; HqHold when it granted, None for the offline limit (or a store on its own), RuleRefused with
     HQ's reason when it refused. Reading the member may raise the lookup's own refusals (a lost card...)."""
+    if not (dry_run or points or stored_fen or coupon):
+        return None  # a sale that spends nothing holds nothing: no read, most sales at a till
     device = store.identity.device_id
     if dry_run:
         with _unanswered_lock:

@@ -30,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pos_member.domain.errors import StorageError
 from pos_member.domain.reasons import Reason
+from pos_member.storage import driver
 
 BUSY_TIMEOUT_MS = 10_000
 CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024  # ~1000 pages, SQLite's own default threshold
@@ -51,7 +52,8 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any, durable: boo
 
 
 def _on_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("pos_write") else "BEGIN")
+    # driver-level (storage/driver.py): every sale begins here, and Core's statement path costs more than BEGIN
+    driver.execute(conn, "BEGIN IMMEDIATE" if conn.get_execution_options().get("pos_write") else "BEGIN")
 
 
 def make_engine(path: Path, durable: bool = True) -> Engine:
