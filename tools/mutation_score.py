@@ -8,6 +8,10 @@ reads as recorded (the source moved on and mutmut renumbered) is treated as a su
 cannot hide a real one. Exit status: 0 when the share reaches the target, 1 below it, 2 with no results (run
 `make mutation`, or `mutmut run`, first).
 
+With a random sample of the mutants not run yet (tools/mutation_sample.py, `make mutation-sample`), it also
+estimates the share over every mutant: the judged ones as they are, the ones still not run at the sample's
+kill rate, with a 95% Wilson interval; the verdict then goes by the interval's lower end.
+
     python tools/mutation_score.py [--target 90] [--mutants DIR] [--equivalent FILE]
 """
 
@@ -17,6 +21,7 @@ import argparse
 import ast
 import difflib
 import json
+import math
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -85,6 +90,49 @@ def mutated_lines(mutants: Path, source: str, name: str) -> list[str]:
     return [line[1:].strip() for line in diff if line.startswith("+") and not line.startswith("+++")]
 
 
+def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of a proportion (sound for small samples and rates near 1)."""
+    if trials == 0:
+        return 0.0, 1.0
+    rate = successes / trials
+    centre = (rate + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * math.sqrt(rate * (1 - rate) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def sampled_estimate(by_name: dict[str, tuple[str, str]], mutants: Path, target: float) -> bool | None:
+    """Print the estimate over all mutants from the kept sample; whether its lower end meets the target (None
+    without a sample, or with none of it judged yet)."""
+    kept = mutants / "sample.json"
+    if not kept.exists():
+        return None
+    sample = json.loads(kept.read_text(encoding="utf-8"))
+    statuses = [by_name.get(name, ("", "missing"))[1] for name in sample["names"]]
+    judged = [status for status in statuses if status not in NOT_RUN | {EQUIVALENT, "missing"}]
+    if not judged:
+        print(f"sample of {len(statuses)} drawn from {sample['frame']} mutants not run: none judged yet")
+        return None
+    caught_in_sample = sum(status in CAUGHT for status in judged)
+    low, high = wilson(caught_in_sample, len(judged))
+    all_judged = [status for _, status in by_name.values() if status not in NOT_RUN | {EQUIVALENT}]
+    caught = sum(status in CAUGHT for status in all_judged)
+    not_run = sum(status in NOT_RUN for _, status in by_name.values())
+    total = len(all_judged) + not_run
+
+    def share(rate: float) -> float:
+        return 100.0 * (caught + rate * not_run) / total
+
+    point = caught_in_sample / len(judged)
+    verdict = share(low) >= target
+    print(f"sample: {caught_in_sample}/{len(judged)} killed of {len(statuses)} drawn at random (seed "
+          f"{sample['seed']}) from the {sample['frame']} mutants not run then = {100.0 * point:.1f}% "
+          f"(95% interval {100.0 * low:.1f}-{100.0 * high:.1f}%)")
+    print(f"estimated over all {total} mutants ({not_run} still not run, taken at the sample's rate): "
+          f"{share(point):.1f}% (95% interval {share(low):.1f}-{share(high):.1f}%; target >= {target:.0f}%: "
+          f"{'meets' if verdict else 'BELOW'} at the lower end)")
+    return verdict
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", type=float, default=90.0, help="percent of mutants to kill (default 90)")
@@ -132,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"mutants killed: {caught}/{judged} = {share:.1f}% (target >= {args.target:.0f}%: {verdict})")
     if counts["not checked"]:
         print(f"({counts['not checked']} mutants not run yet: the figure covers those that were)")
+    estimate = sampled_estimate(by_name, args.mutants, args.target)
+    if estimate is not None and counts["not checked"]:
+        return 0 if estimate else 1
     return 0 if share >= args.target else 1
 
 
