@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, select
+from sqlalchemy.exc import DBAPIError
 
 from pos_member.domain.cardno import make_card_no
 from pos_member.domain.errors import InvalidInput
@@ -570,3 +571,45 @@ def test_a_refused_record_beside_good_ones_is_refused_alone(engine: Engine):
 def test_a_member_kind_without_its_member_is_refused_as_the_wrong_type(engine: Engine):
     assert_refused(one(engine, p.RecordIn(kind="member")),
                    InvalidInput(Reason.ENTRY_BAD_TYPE, "member", expected="a member", got="nothing"))
+
+
+def test_a_sale_kind_without_its_sale_is_refused_as_the_wrong_type(engine: Engine):
+    status = one(engine, p.RecordIn(kind="sale"))
+    assert_refused(status, InvalidInput(Reason.ENTRY_BAD_TYPE, "sale", expected="a sale", got="nothing"))
+    assert status.key == ""
+
+
+def test_a_sale_riding_on_a_member_record_is_not_stored(engine: Engine):
+    # only a record of kind "sale" carries a sale: a stray one beside a member is ignored, the member stored
+    record = p.RecordIn(kind="member", member=member().member, sale=sale().sale)
+    statuses, _ = push(engine, record)
+    assert [(s.kind, s.key, s.status) for s in statuses] == [("member", UUID_1, "ok")]
+    with db.read(engine) as conn:
+        assert conn.execute(select(t.member_sales)).all() == []
+
+
+def broken_sale() -> p.RecordIn:
+    """A sale the database cannot hold (no business time: NOT NULL), past the schema only in a test."""
+    return p.RecordIn(kind="sale", sale=p.SaleRecord.model_construct(
+        sale_id="S-9", member_uuid=UUID_1, business_time=None, qualifying_fen=100))
+
+
+def test_a_record_the_database_refuses_is_rejected_alone_when_careful(engine: Engine):
+    no_number = member(uuid=UUID_2, member_no=None, phone=None)
+    statuses, changes = push(engine, member(), no_number, broken_sale(), sale("S-1"), careful=True)
+    assert [(s.kind, s.key) for s in statuses] == [
+        ("member", UUID_1), ("member", UUID_2), ("sale", "S-9"), ("sale", "S-1")]
+    assert_ok(statuses[0])
+    assert_refused(statuses[1], InvalidInput(Reason.HQ_NOT_STORED, "member", what="member record"))
+    assert_refused(statuses[2], InvalidInput(Reason.HQ_NOT_STORED, "sale", what="sale record"))
+    assert_ok(statuses[3])
+    assert [c["key"] for c in changes] == [UUID_1]
+    with db.read(engine) as conn:
+        assert [r.sale_id for r in conn.execute(select(t.member_sales))] == ["S-1"]
+
+
+@pytest.mark.parametrize("record", [broken_sale(), member(member_no=None)], ids=["sale", "member"])
+def test_by_default_a_database_error_fails_the_whole_push(engine: Engine, record: p.RecordIn):
+    # sync.hq.push retries a failed push once with careful=True; the first try must not hide the error
+    with pytest.raises(DBAPIError), db.write(engine) as conn:
+        merge.apply_records(conn, A, [record], NOW)
