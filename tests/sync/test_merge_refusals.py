@@ -28,6 +28,7 @@ from sync import protocol as p
 from sync.hq import db, merge
 from sync.hq import tables as t
 from sync.hq.service import Device
+from tests.sync.test_sale_docs_bulk import _sale as sale_doc_of
 
 NOW = "2026-11-24T02:00:00+00:00"  # HQ's clock: its date is 2026-11-24
 MOMENT = datetime.fromisoformat(NOW)
@@ -613,3 +614,23 @@ def test_by_default_a_database_error_fails_the_whole_push(engine: Engine, record
     # sync.hq.push retries a failed push once with careful=True; the first try must not hide the error
     with pytest.raises(DBAPIError), db.write(engine) as conn:
         merge.apply_records(conn, A, [record], NOW)
+
+
+def sale_doc(n: int, **changes: Any) -> p.RecordIn:
+    return p.RecordIn(kind="sale_doc", sale_doc=sale_doc_of(n, **{"member_uuid": UUID_1} | changes))
+
+
+@pytest.mark.parametrize("careful", [False, True])
+def test_sale_documents_get_a_status_each_after_members_and_cards_stored_at_once_or_one_by_one(
+        engine: Engine, careful: bool):
+    first, second, bad = sale_doc(1), sale_doc(2), sale_doc(4, total_fen=9999)  # 4: its lines do not add up
+    statuses, changes = push(engine, first, card(), second, member(), sale_doc(1), bad, careful=careful)
+    ids = [doc.sale_doc.sale_id for doc in (first, second, bad)]
+    assert [(s.kind, s.key, s.status) for s in statuses] == [
+        ("member", UUID_1, "ok"), ("card", CARD_1, "ok"), ("sale_doc", ids[0], "ok"), ("sale_doc", ids[1], "ok"),
+        ("sale_doc", ids[0], "duplicate"), ("sale_doc", ids[2], "rejected")]
+    assert all((s.reason, s.code, s.params) == (None, None, {}) for s in statuses[:5])
+    assert statuses[5].code and statuses[5].reason and statuses[5].params
+    assert [c["kind"] for c in changes] == ["member", "card"]
+    with db.read(engine) as conn:
+        assert sorted(r.sale_id for r in conn.execute(select(t.sales.c.sale_id))) == sorted(ids[:2])
