@@ -258,8 +258,10 @@ def _card(conn: Connection, device: Device, card: p.CardRecord, moment: datetime
     sent = card.model_dump()
     if not utf8_ok(*[v for v in sent.values() if isinstance(v, str)]):
         raise InvalidInput(Reason.ENTRY_BAD_TEXT, "card")
-    if not is_card_no(card.card_no) or (card.replaced_by is not None and not is_card_no(card.replaced_by)):
+    if not is_card_no(card.card_no):
         raise InvalidInput(Reason.UNKNOWN_CODE_FORMAT, "card_no", text=card.card_no)
+    if card.replaced_by is not None and not is_card_no(card.replaced_by):  # the refusal names what is wrong
+        raise InvalidInput(Reason.UNKNOWN_CODE_FORMAT, "replaced_by", text=card.replaced_by)
     aware_time(card.issued_at, "issued_at", moment)
     aware_time(card.updated_at, "updated_at", moment)
     if card.expires_on is not None:

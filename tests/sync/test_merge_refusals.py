@@ -405,9 +405,12 @@ def test_a_card_number_not_of_thirteen_digits_is_refused_with_its_text(alice: En
                    InvalidInput(Reason.UNKNOWN_CODE_FORMAT, "card_no", text=card_no))
 
 
-def test_a_bad_replacement_number_is_refused_naming_the_card(alice: Engine):
+def test_a_bad_replacement_number_is_refused_naming_the_field_and_quoting_it(alice: Engine):
     assert_refused(one(alice, card(status="replaced", replaced_by="nope")),
-                   InvalidInput(Reason.UNKNOWN_CODE_FORMAT, "card_no", text=CARD_1))
+                   InvalidInput(Reason.UNKNOWN_CODE_FORMAT, "replaced_by", text="nope"))
+    long = "9" * 36  # the longest the protocol lets through (Text36), quoted whole
+    assert_refused(one(alice, card(status="replaced", replaced_by=long)),
+                   InvalidInput(Reason.UNKNOWN_CODE_FORMAT, "replaced_by", text=long))
 
 
 def test_a_card_replaced_by_a_good_number_is_stored(alice: Engine):
