@@ -31,9 +31,9 @@ def entry(**changes: Any) -> dict[str, Any]:
             "business_time": NOW.isoformat(), "note": None, "expires_on": None} | changes
 
 
-def refusal(candidate: dict[str, Any]) -> tuple[Reason, str | None, dict]:
+def refusal(candidate: dict[str, Any], limits: EntryLimits = CEILING_LIMITS) -> tuple[Reason, str | None, dict]:
     with pytest.raises(InvalidInput) as caught:
-        check_entry(candidate, CEILING_LIMITS, NOW)
+        check_entry(candidate, limits, NOW)
     return caught.value.reason, caught.value.field, caught.value.params
 
 
@@ -93,3 +93,99 @@ def test_a_value_of_the_wrong_type_is_refused_naming_the_field_what_was_expected
         changes, field, expected, got):
     # validate.x_check_entry_types__mutmut_5..16, 41, 43..49 (the till's own check, untyped)
     assert refusal(entry(**changes)) == (Reason.ENTRY_BAD_TYPE, field, {"expected": expected, "got": got})
+
+
+# ---- every refusal of check_entry, with its reason, its field and all its figures ------------------------
+# A till shows the refusal from (reason, params) and HQ stores them with a rejected entry: a figure left out
+# or renamed leaves a placeholder in the sentence, and a text repeated uncut can fill HQ's quarantine row.
+
+SALE_ID = "5d0c6e2a-1b3f-4c5d-8e9f-0a1b2c3d4e5f"
+
+
+def test_an_entry_id_that_is_no_uuid_is_refused_repeating_its_first_40_characters():
+    # validate.x_check_entry__mutmut_8..18 (the reason, the field, the text or its cut)
+    bad = "not-a-uuid-" + "x" * 40
+    assert refusal(entry(entry_id=bad)) == (Reason.ENTRY_BAD_ID, "entry_id", {"text": bad[:40]})
+
+
+def test_a_pair_no_till_writes_is_refused_repeating_16_characters_of_its_kind_and_account():
+    # validate.x_check_entry__mutmut_44 (the account cut to 17); the kind's cut is checked above
+    assert refusal(entry(kind="earn", account="a" * 30, sale_id=SALE_ID)) == (
+        Reason.ENTRY_BAD_PAIR, "kind", {"kind": "earn", "account": "a" * 16})
+    # HQ's own kind (member merges): no till writes it on any account
+    assert refusal(entry(kind="transfer", account="points")) == (
+        Reason.ENTRY_BAD_PAIR, "kind", {"kind": "transfer", "account": "points"})
+
+
+@pytest.mark.parametrize(("kind", "account", "delta", "sign"), [
+    ("earn", "points", -1, "positive"),  # a credit of -1: the nearest value below the bound
+    ("earn", "points", 0, "positive"),
+    ("expire", "points", 0, "negative"),
+    ("adjust", "points", 0, "not zero"),  # an adjustment may go either way, but must move something
+    ("topup", "stored_paid", -1, "positive"),
+])
+def test_a_delta_of_the_wrong_sign_is_refused_saying_the_sign_its_kind_needs(kind, account, delta, sign):
+    # validate.x_check_entry__mutmut_48 (zero let through), 70, 71, 76..78 (the sign's words)
+    assert refusal(entry(kind=kind, account=account, delta=delta, sale_id=SALE_ID)) == (
+        Reason.ENTRY_BAD_SIGN, "delta", {"kind": kind, "sign": sign})
+
+
+@pytest.mark.parametrize(("kind", "delta"), [("adjust", 1), ("adjust", -1), ("earn", 1), ("expire", -1)])
+def test_a_delta_of_one_in_the_kinds_own_direction_is_taken(kind, delta):
+    # validate.x_check_entry__mutmut_48 (a delta of 1 refused as if it were 0)
+    check_entry(entry(kind=kind, delta=delta, sale_id=SALE_ID), CEILING_LIMITS, NOW)
+
+
+@pytest.mark.parametrize(("kind", "account", "delta", "limit"), [
+    ("earn", "points", 41, 40),  # the points of one sale, not the ceiling of an expiry nor a sale's fen
+    ("redeem", "points", -51, 50),  # a debit: its amount is the size of the delta
+    ("topup", "stored_paid", 2001, 2000),
+])
+def test_an_entry_above_its_kinds_limit_is_refused_naming_the_amount_and_the_limit(kind, account, delta, limit):
+    # validate.x_check_entry__mutmut_80, 81 (the limit looked up without the kind or the account), 87..98
+    assert refusal(entry(kind=kind, account=account, delta=delta, sale_id=SALE_ID), LIMITS) == (
+        Reason.ENTRY_TOO_LARGE, "delta", {"kind": kind, "amount": abs(delta), "limit": limit})
+
+
+@pytest.mark.parametrize(("kind", "account", "delta"), [
+    ("earn", "points", 40), ("redeem", "points", -50), ("topup", "stored_paid", 2000)])
+def test_an_entry_of_exactly_its_kinds_limit_is_taken(kind, account, delta):
+    # validate.x_check_entry__mutmut_85 (the limit itself refused)
+    check_entry(entry(kind=kind, account=account, delta=delta, sale_id=SALE_ID), LIMITS, NOW)
+
+
+@pytest.mark.parametrize(("kind", "account", "delta", "changes"), [
+    ("earn", "points", 5, {}),
+    ("redeem", "points", -5, {"ref_id": SALE_ID}),  # only an earn (a referral's) may name a ref_id instead
+    ("spend", "stored_paid", -5, {}),
+])
+def test_an_entry_made_by_a_sale_without_its_sale_id_is_refused(kind, account, delta, changes):
+    # validate.x_check_entry__mutmut_106, 107 (who may name a ref_id instead), 113..120 (the refusal)
+    assert refusal(entry(kind=kind, account=account, delta=delta, **changes)) == (
+        Reason.ENTRY_NO_SALE, "sale_id", {"kind": kind})
+
+
+def test_a_referral_earn_names_its_ref_id_instead_of_a_sale():
+    # validate.x_check_entry__mutmut_108..112 (the referral's kind or its ref_id not read)
+    check_entry(entry(kind="earn", delta=5, ref_id=SALE_ID), CEILING_LIMITS, NOW)
+
+
+def test_rules_version_1_is_the_first_an_entry_may_name():
+    # validate.x_check_entry__mutmut_121..134
+    assert refusal(entry(rules_version=0)) == (Reason.ENTRY_UNKNOWN_RULES, "rules_version", {"version": 0})
+    check_entry(entry(rules_version=1), CEILING_LIMITS, NOW)
+
+
+def test_a_business_time_more_than_366_days_ahead_of_now_is_refused_naming_the_bounds():
+    # validate.x_check_entry__mutmut_135..144 (the time, its field or `now` not passed on): NOW is 10:00 at
+    # +08:00, so a year and a day later is the last time a till may write, on 2027-12-08
+    assert check_entry(entry(business_time="2027-12-08T10:00:00+08:00"), CEILING_LIMITS, NOW) is None
+    late = "2027-12-08T10:00:01+08:00"
+    assert refusal(entry(business_time=late)) == (
+        Reason.ENTRY_BAD_TIME, "business_time", {"text": late, "low": "2000-01-01", "high": "2027-12-08"})
+
+
+def test_an_expiry_date_is_read_only_when_there_is_one():
+    # validate.x_check_entry__mutmut_145..151: a valid date passes, and none at all is not read as a date
+    check_entry(entry(kind="earn", delta=5, sale_id=SALE_ID, expires_on="2027-12-31"), CEILING_LIMITS, NOW)
+    check_entry(entry(expires_on=None), CEILING_LIMITS, NOW)

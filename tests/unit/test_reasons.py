@@ -82,6 +82,16 @@ def test_a_coupon_verdict_is_typed_and_its_english_note_made_from_it():
     assert str(refusal) == "coupon: cannot be used on this sale: needs a bill of 100.00 (this one is 80.00)"
 
 
+
+def test_a_nested_reasons_sentence_is_made_without_the_why_that_named_it():
+    # reasons.x_english__mutmut_16, 17: `why` names the inner reason itself, so the inner sentence is made
+    # from the other figures; given `why` too, a sentence with its own {why} (a refused coupon inside a failed
+    # sync) would say the inner reason's raw code there. Its placeholder stays, as for any missing figure.
+    assert english(Reason.SYNC_FAILED, {"why": Reason.COUPON_NOT_APPLICABLE.value}) == (
+        "cannot be used on this sale: {why}")
+    assert english(Reason.COUPON_NOT_APPLICABLE, {"why": Reason.SYNC_FAILED.value}) == (
+        "cannot be used on this sale: {why}")
+
 def test_card_refusals_keep_their_reason_values_and_a_free_sentence_is_flagged_untyped():
     assert CardRefused(Reason.LOST, card="0010100000019").reason == "lost"
     assert PosError("something odd").reason == Reason.UNTYPED
