@@ -6,8 +6,9 @@ included). Drawing mutants at random from those not run yet and running only the
 run would kill, with an interval that tools/mutation_score.py prints beside the judged share.
 
 The draw is kept in mutants/sample.json (seed, how many were not run when it was drawn, the names), so a run
-stopped half-way resumes the same sample; `--redraw` draws anew. Prints the sampled names not judged yet, one
-per line, for `mutmut run` (which re-runs every mutant it is given by name, judged or not).
+stopped half-way resumes the same sample; `--redraw` draws anew. Prints, one per line, for `mutmut run` (which
+re-runs every mutant it is given by name), the sampled mutants not judged yet and those no test caught: a test
+written since may catch them, and killed ones stay killed as tests are only added.
 
     python tools/mutation_sample.py [--size 300] [--seed 1] [--mutants mutants] [--redraw]
 """
@@ -21,7 +22,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mutation_score import NOT_RUN, results  # noqa: E402 - tools/ is not a package
+from mutation_score import CAUGHT, NOT_RUN, results  # noqa: E402 - tools/ is not a package
 
 SAMPLE_FILE = "sample.json"
 
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         sample = draw(args.mutants, args.size, args.seed)
         kept.write_text(json.dumps(sample, indent=1), encoding="utf-8")
     by_name = results(args.mutants)
-    print("\n".join(name for name in sample["names"] if by_name.get(name, ("", "not checked"))[1] in NOT_RUN))
+    print("\n".join(name for name in sample["names"] if by_name.get(name, ("", "not checked"))[1] not in CAUGHT))
     return 0
 
 

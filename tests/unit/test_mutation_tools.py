@@ -38,6 +38,11 @@ def test_the_sample_is_drawn_from_mutants_not_run_and_resumed(tmp_path: Path, ca
     assert all(codes[name] is None for name in drawn)  # only mutants not judged yet
     assert mutation_sample.main(["--size", "9", "--mutants", str(tmp_path)]) == 0  # resumed: the same five
     assert sorted(capsys.readouterr().out.split()) == kept["names"]
+    killed, survived, *_ = kept["names"]
+    codes |= {killed: 1, survived: 0}
+    (tmp_path / "pos_member" / "domain" / "money.py.meta").write_text(json.dumps({"exit_code_by_key": codes}))
+    assert mutation_sample.main(["--mutants", str(tmp_path)]) == 0  # a survivor is run again: a new test may catch it
+    assert sorted(capsys.readouterr().out.split()) == [name for name in kept["names"] if name != killed]
 
 
 def test_the_estimate_takes_the_mutants_not_run_at_the_samples_rate(tmp_path: Path,
