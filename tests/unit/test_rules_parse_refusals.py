@@ -559,6 +559,20 @@ def test_a_promotions_weekdays_dates_and_window_are_read_as_written() -> None:
         "Christmas", 300, (7, 6), ("2026-12-24", "2026-12-25"), "2026-12-01", "2026-12-31")
 
 
+@pytest.mark.parametrize(("key", "written", "shown"), [
+    ("dates", ["2026-12-24", "2026-02-30"], "'2026-02-30'"),
+    ("dates", [20261224], "20261224"),
+    ("from", "soon", "'soon'"),
+    ("to", "2026-13-01", "'2026-13-01'"),
+    # a TOML date written without quotes is read as a date object, not text, and refused (see the report)
+    ("from", tomllib.loads("d = 2026-12-01")["d"], "datetime.date(2026, 12, 1)"),
+])
+def test_a_promotions_bad_date_is_refused_by_its_key_showing_what_was_written(
+        key: str, written: Any, shown: str) -> None:
+    assert refusal_of(("earning", "promotions", 0, key), written) == (
+        Reason.RULES_BAD_DATE, f"earning.promotions[0].{key}", {"value": shown})
+
+
 @pytest.mark.parametrize("weekdays", [[0], [8], [1, 8], [True], ["1"], [1.0]])
 def test_a_weekday_outside_iso_1_to_7_is_refused(weekdays: list[Any]) -> None:
     assert refusal_of(("earning", "promotions", 0, "weekdays"), weekdays) == (
