@@ -395,6 +395,9 @@ UNKNOWN_KEYS: list[Path] = [
     ("expiry", "x"), ("tier_qualification", "x"), ("risk", "x"), ("referral", "x"),
     ("tiers", 1, "x"), ("topup_bonus", 1, "x"), ("coupon_templates", "save10", "x"), ("card_types", "vip", "x"),
     ("earning", "promotions", 0, "x"), ("labels", "en", "colours"),
+    # keys that merely resemble one a table reads, even one it reads only when present (rounding): the keys
+    # ticked off as read must be exactly those (rules_parse.x__earning__mutmut_79, 80)
+    ("earning", "ROUNDING"), ("earning", "XXroundingXX"),
     # a label for a code the document does not have (categories are free: any line category)
     ("labels", "en", "tiers", "platinum"), ("labels", "en", "card_types", "gold_card"),
     ("labels", "en", "coupon_templates", "save20"),
