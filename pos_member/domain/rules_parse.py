@@ -70,6 +70,11 @@ class _Table:
             raise InvalidInput(Reason.RULES_NOT_CHOICE, self.where(key), choices=", ".join(choices), value=repr(value))
         return value
 
+    def optional_str(self, key: str) -> str | None:
+        """A text key that may be left out (None); written, it must be a non-empty string like any other."""
+        self.used.add(key)
+        return None if key not in self.data else self.str(key)
+
     def table(self, key: str, required: bool = True) -> _Table:
         self.used.add(key)
         if key not in self.data and not required:
@@ -89,11 +94,16 @@ class _Table:
                 raise InvalidInput(Reason.RULES_UNKNOWN_KEY, self.where(key))
 
 
-def _date(text: Any, where: str) -> str:
+def _date(value: Any, where: str) -> str:
+    """YYYY-MM-DD, quoted or not: TOML reads an unquoted date as a date (a manager writes either)."""
+    if type(value) is date:
+        return value.isoformat()
     try:
-        return date.fromisoformat(text).isoformat()
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):  # fromisoformat also takes 20261225
+            raise ValueError(value)
+        return date.fromisoformat(value).isoformat()
     except (TypeError, ValueError) as exc:
-        raise InvalidInput(Reason.RULES_BAD_DATE, where, value=repr(text)) from exc
+        raise InvalidInput(Reason.RULES_BAD_DATE, where, value=repr(value)) from exc
 
 
 def _percent_map(table: _Table) -> dict[str, int]:
@@ -141,11 +151,10 @@ def _tiers(items: list[Any]) -> tuple[Tier, ...]:
     tiers = []
     for index, item in enumerate(items):
         table = _Table(item, f"tiers[{index}]")
-        table.used.add("birthday_coupon")
         tiers.append(Tier(table.str("code"), table.str("name"), table.int("threshold"),
                           table.int("discount_percent", low=0, high=90),
                           table.int("points_multiplier_percent", low=0, high=1000),
-                          item.get("birthday_coupon")))
+                          table.optional_str("birthday_coupon")))
         table.done()
     if tiers[0].threshold != 0:
         raise InvalidInput(Reason.RULES_FIRST_TIER, "tiers[0].threshold")
@@ -183,8 +192,7 @@ def _card_types(table: _Table, tier_codes: set[str]) -> dict[str, CardType]:
     types: dict[str, CardType] = {}
     for code in list(table.data):
         item = table.table(code)
-        item.used.add("starting_tier")
-        starting = item.data.get("starting_tier")
+        starting = item.optional_str("starting_tier")
         if starting is not None and starting not in tier_codes:
             raise InvalidInput(Reason.RULES_UNKNOWN_TIER, item.where("starting_tier"), tier=str(starting))
         types[code] = CardType(code, item.str("name"), item.int("fee_fen"), item.int("valid_days", high=3660),
@@ -254,9 +262,9 @@ def rules_from_dict(data: dict[str, Any]) -> Rules:
         steps.append(TopupStep(step.int("pay_fen", low=1), step.int("bonus_fen")))
         step.done()
     coupon_templates = _coupon_templates(root.table("coupon_templates", False))
-    for tier in tiers:
+    for index, tier in enumerate(tiers):
         if tier.birthday_coupon and tier.birthday_coupon not in coupon_templates:
-            raise InvalidInput(Reason.RULES_UNKNOWN_TEMPLATE, f"tiers.{tier.code}.birthday_coupon",
+            raise InvalidInput(Reason.RULES_UNKNOWN_TEMPLATE, f"tiers[{index}].birthday_coupon",
                                template=tier.birthday_coupon)
     card_types = _card_types(root.table("card_types"), {t.code for t in tiers})
     known = {"tiers": {t.code for t in tiers}, "card_types": set(card_types),

@@ -46,7 +46,7 @@ def test_tiers_must_rise():
     (lambda d: d["expiry"].update(policy="sometimes"), "expiry.policy"),
     (lambda d: d["expiry"].update(policy="months_after_earning"), "expiry.months"),
     (lambda d: d["tier_qualification"].update(window="fortnight"), "tier_qualification.window"),
-    (lambda d: d["tiers"][1].update(birthday_coupon="nope"), "tiers.silver.birthday_coupon"),
+    (lambda d: d["tiers"][1].update(birthday_coupon="nope"), "tiers[1].birthday_coupon"),
     (lambda d: d["coupon_templates"]["save10"].update(kind="bogo"), "coupon_templates.save10.kind"),
     (lambda d: d["earning"].update(promotions=[{"name": "x", "multiplier_percent": 200, "weekdays": [8]}]),
      "earning.promotions[0].weekdays"),

@@ -522,9 +522,21 @@ def test_two_tiers_with_one_code_are_refused() -> None:
     assert refusal_of(("tiers", 3, "code"), "silver") == (Reason.RULES_TIER_CODES_UNIQUE, "tiers", {})
 
 
-def test_a_birthday_coupon_naming_no_template_is_refused_by_the_tiers_code() -> None:
+def test_a_birthday_coupon_naming_no_template_is_refused_by_the_tiers_place() -> None:
+    # tiers[i], as every other refusal of a tier says (it said tiers.<code>)
     assert refusal_of(("tiers", 2, "birthday_coupon"), "birthday99") == (
-        Reason.RULES_UNKNOWN_TEMPLATE, "tiers.gold.birthday_coupon", {"template": "birthday99"})
+        Reason.RULES_UNKNOWN_TEMPLATE, "tiers[2].birthday_coupon", {"template": "birthday99"})
+
+
+@pytest.mark.parametrize(("path", "field"), [
+    (("tiers", 2, "birthday_coupon"), "tiers[2].birthday_coupon"),
+    (("card_types", "vip", "starting_tier"), "card_types.vip.starting_tier"),
+])
+@pytest.mark.parametrize("written", [["x"], {"a": 1}, 5, "", "  "])
+def test_an_optional_text_written_as_anything_but_text_is_refused_not_a_crash(
+        path: tuple[Any, ...], field: str, written: Any) -> None:
+    # a list once reached a set lookup: TypeError (unhashable) instead of a sentence
+    assert refusal_of(path, written) == (Reason.RULES_EMPTY_STRING, field, {})
 
 
 # --- coupon templates and card types ---------------------------------------------------------------------------
@@ -555,9 +567,9 @@ def test_a_document_without_a_standard_card_type_is_refused() -> None:
 def test_a_promotions_weekdays_dates_and_window_are_read_as_written() -> None:
     data = doc()
     data["earning"]["promotions"].append({"name": "Christmas", "multiplier_percent": 300, "weekdays": [7, 6],
-                                          "dates": ["2026-12-24", "20261225"], "from": "2026-12-01",
-                                          "to": "2026-12-31"})
-    # dates are normalised to YYYY-MM-DD, whatever ISO form they were written in
+                                          "dates": ["2026-12-24", tomllib.loads("d = 2026-12-25")["d"]],
+                                          "from": "2026-12-01", "to": "2026-12-31"})
+    # a date quoted or not (TOML reads an unquoted one as a date) reads as YYYY-MM-DD
     assert rules_from_dict(data).earning.promotions[1] == Promotion(
         "Christmas", 300, (7, 6), ("2026-12-24", "2026-12-25"), "2026-12-01", "2026-12-31")
 
@@ -567,8 +579,8 @@ def test_a_promotions_weekdays_dates_and_window_are_read_as_written() -> None:
     ("dates", [20261224], "20261224"),
     ("from", "soon", "'soon'"),
     ("to", "2026-13-01", "'2026-13-01'"),
-    # a TOML date written without quotes is read as a date object, not text, and refused (see the report)
-    ("from", tomllib.loads("d = 2026-12-01")["d"], "datetime.date(2026, 12, 1)"),
+    ("dates", ["20261225"], "'20261225'"),  # docs/rules.md says YYYY-MM-DD; fromisoformat alone took it
+    ("from", tomllib.loads("d = 2026-12-01T10:00:00")["d"], "datetime.datetime(2026, 12, 1, 10, 0)"),
 ])
 def test_a_promotions_bad_date_is_refused_by_its_key_showing_what_was_written(
         key: str, written: Any, shown: str) -> None:
