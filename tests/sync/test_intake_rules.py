@@ -63,6 +63,18 @@ def test_an_entry_whose_key_is_longer_than_64_characters_fails_the_whole_request
             parse_push(body(entry(entry_id=unreadable, delta="5")))
 
 
+def test_a_malformed_entry_is_named_by_its_local_seq_up_to_the_protocols_largest():
+    # intake.x_parse_push__mutmut_57 (< MAX_SEQ): the largest sequence the protocol allows still names the entry;
+    # one past it, or 0, cannot be told and fails the request
+    from sync.protocol import MAX_SEQ
+
+    assert parse_push(body(entry(local_seq=MAX_SEQ, delta="5"))).malformed[0].entry["local_seq"] == MAX_SEQ
+    assert parse_push(body(entry(local_seq=1, delta="5"))).malformed[0].entry["local_seq"] == 1
+    for unreadable in (MAX_SEQ + 1, 0):
+        with pytest.raises(RequestValidationError):
+            parse_push(body(entry(local_seq=unreadable, delta="5")))
+
+
 def test_a_malformed_record_is_rejected_alone_naming_the_field_inside_it():
     # intake.x__type_problem__mutmut_4: a field two levels down reads member.phone
     member = {"uuid": str(uuid.uuid4()), "member_no": "M00101000001", "home_store": "001", "name": "A", "phone": 5,

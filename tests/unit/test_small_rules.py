@@ -18,7 +18,7 @@ from pos_member.domain.errors import InvalidInput, PosError, SignInLocked, Wrong
 from pos_member.domain.reasons import Reason, format_fen
 from pos_member.domain.rules import Qualification, default_rules_text, parse_rules_toml
 from pos_member.domain.tiers import tier_decisions
-from pos_member.domain.validate import EntryLimits, check_tier_code
+from pos_member.domain.validate import EntryLimits, check_birthday, check_tier_code
 
 
 def test_sign_in_refusals_name_the_pin_field_and_their_figure():
@@ -167,3 +167,12 @@ def test_a_card_that_must_not_be_used_is_refused_with_its_reason_and_number(stat
     refused = card_problem("0010100000016", status, expires_on, date(2026, 12, 7))
     assert refused is not None and (refused.reason, refused.field, refused.params) == (reason, "code", params)
     assert card_problem("0010100000016", "active", "2026-12-07", date(2026, 12, 7)) is None
+
+
+def test_a_birthday_that_is_no_date_is_refused_quoting_40_characters_of_it() -> None:
+    # validate.x_check_birthday__mutmut_13 ([:41]): a pasted paragraph is not repeated back whole
+    written = "1990-02-3x" + "y" * 50
+    with pytest.raises(InvalidInput) as refused:
+        check_birthday(written, date(2026, 12, 7))
+    assert (refused.value.reason, refused.value.field, refused.value.params) == (
+        Reason.NOT_A_DATE, "birthday", {"text": written[:40]})
