@@ -94,11 +94,10 @@ def redemption_figures(conn: Connection, store: Store, member: Record, hq: HqAva
 
 
 def _quote_for(conn: Connection, store: Store, member: Record, rules: Rules, request: SaleRequest,
-               hold: HqHold | None = None, committing: bool = False) -> Quote:
-    """The quote shown (`committing` False) reads every limit, for the most points and stored value the bill
-    allows; the commit's skips them when the sale spends nothing (no points, stored value or coupon): no limit
-    can refuse nothing, and the spending rule is reported only for a sale that spent."""
-    spends = not committing or bool(request.redeem_points or request.stored_value_fen or request.coupon)
+               hold: HqHold | None = None, spends: bool = True) -> Quote:
+    """The quote shown reads every limit, for the most points and stored value the bill allows; the commit
+    passes `spends` False for a sale that spends nothing (no points, stored value or coupon): no limit can
+    refuse nothing, and the spending rule is reported only for a sale that spent."""
     balances = Balances(member.points, member.stored_paid_fen, member.stored_bonus_fen)
     today = store.clock().date()
     birthday_month = bool(member.birthday) and int(member.birthday[5:7]) == today.month
@@ -148,7 +147,8 @@ def _commit(store: Store, request: SaleRequest, staff_id: int, sale_id: str, hol
     with store.db.write() as conn:
         member, card = resolve(conn, store, request.code, for_use=True)
         rules_version, rules = store.rules(conn)
-        quote = _quote_for(conn, store, member, rules, request, hold, committing=True)
+        quote = _quote_for(conn, store, member, rules, request, hold,
+                           spends=bool(request.redeem_points or request.stored_value_fen or request.coupon))
         verdict = quote.coupon_verdict
         if verdict is not None and not verdict.applies:
             raise RuleRefused(Reason.COUPON_NOT_APPLICABLE, "coupon", why=verdict.reason, **verdict.params)
