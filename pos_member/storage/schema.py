@@ -13,7 +13,7 @@ from pos_member.storage.engine import Database
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest revision in migrations/versions. A unit test checks it against Alembic's own head, so the fast
 # path below (no Alembic import when the file is already current) can never skip a migration.
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 
 
 def _current_revision(conn: Connection) -> str | None:

@@ -313,12 +313,13 @@ sync_state = Table(
     Column("value", Text, nullable=False),
 )
 
-# Member and card changes waiting for HQ, filled by triggers on members and cards (see migration 0003).
+# Member and card changes and documents waiting for HQ, filled by triggers (migrations 0003 and 0009).
 sync_outbox = Table(
     "sync_outbox", metadata,
     Column("kind", String, primary_key=True),  # member | card
     Column("key", String, primary_key=True),  # member uuid | card number
     Column("version", Integer, nullable=False, server_default="1"),
+    sqlite_with_rowid=False,  # migration 0010: one B-tree clustered on (kind, key), one page per queued row
 )
 
 # This device's entries HQ rejected (kept at HQ in quarantine; listed here for the sync panel).

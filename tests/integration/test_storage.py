@@ -62,3 +62,38 @@ def test_two_processes_worth_of_openers_migrate_once(tmp_path):
     assert errors == []
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM alembic_version").fetchone()[0] == 1
+
+
+def _outbox(path) -> tuple[str, list[tuple[str, str, int]]]:
+    with sqlite3.connect(path) as raw:
+        sql = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'sync_outbox'").fetchone()[0]
+        return sql, raw.execute("SELECT kind, key, version FROM sync_outbox ORDER BY kind, key").fetchall()
+
+
+def test_migration_0010_clusters_the_outbox_and_keeps_what_was_queued(store):
+    """A file at 0009 (rowid outbox) keeps every queued row across 0010 and back, and the triggers that
+    queue documents still fire on the rebuilt table."""
+    from alembic import command
+
+    from pos_member.services.checkout import SaleRequest, commit_sale
+    from pos_member.services.members import register_member
+    from pos_member.storage.schema import alembic_config
+
+    card = register_member(store, "张三", "13800001111").card_no
+    commit_sale(store, SaleRequest(card, 1000))
+    path = store.db.path
+    _, queued = _outbox(path)
+    assert {kind for kind, _, _ in queued} >= {"member", "card", "sale_doc"}
+    with store.db.write() as conn:
+        command.downgrade(alembic_config(conn), "0009")
+    store.close()
+    sql, at_0009 = _outbox(path)
+    assert "WITHOUT ROWID" not in sql and at_0009 == queued
+    reopened = open_store(path)  # upgrades to the head again
+    try:
+        sql, at_head = _outbox(path)
+        assert sql.endswith("WITHOUT ROWID") and at_head == queued
+        sale = commit_sale(reopened, SaleRequest(card, 2000))
+        assert ("sale_doc", sale.sale_id, 1) in _outbox(path)[1]
+    finally:
+        reopened.close()
