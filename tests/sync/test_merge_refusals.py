@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from sqlalchemy import Engine, event, select
@@ -27,6 +27,7 @@ from pos_member.domain.reasons import Reason
 from sync import protocol as p
 from sync.hq import db, merge
 from sync.hq import tables as t
+from sync.hq.documents import KIND_ORDER
 from sync.hq.service import Device
 from tests.sync.test_sale_docs_bulk import _sale as sale_doc_of
 
@@ -348,7 +349,8 @@ def test_a_merged_member_stays_merged_against_a_stale_snapshot(engine: Engine):
 
 
 def test_a_member_record_stores_every_field_sent_and_the_device(engine: Engine):
-    record = member(tier_reached_on="2026-11-01")
+    # merge.x__feed_row__mutmut_18: the feed's snapshot keeps the name readable, not escaped to ASCII
+    record = member(name="张三", tier_reached_on="2026-11-01")
     statuses, [change] = push(engine, record)
     assert_ok(statuses[0])
     held = hq_member(engine)
@@ -356,6 +358,7 @@ def test_a_member_record_stores_every_field_sent_and_the_device(engine: Engine):
     assert (held.changed_by, held.anonymised_by, held.merged_into) == ("dev-a", None, None)
     assert change == {"kind": "member", "key": UUID_1, "origin_device": "dev-a",
                       "data": json.dumps(record.member.model_dump(), ensure_ascii=False)}
+    assert '"name": "张三"' in change["data"]
 
 
 # ---- duplicate phones --------------------------------------------------------------------------------------
@@ -553,6 +556,36 @@ def test_a_sale_another_till_recorded_is_refused_naming_it(alice: Engine, carefu
     assert_ok(statuses[1])
 
 
+def test_every_kind_a_push_may_carry_has_its_place_in_the_order():
+    # why merge.x_apply_records__mutmut_13 (no default place) is equivalent: the default is never taken
+    assert set(KIND_ORDER) == set(get_args(p.RecordIn.model_fields["kind"].annotation))
+
+
+def statements(engine: Engine, work: Callable[[], object]) -> int:
+    """How many statements `work` sends the database (an executemany counts once)."""
+    sent = 0
+
+    def count(*_: object) -> None:
+        nonlocal sent
+        sent += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return sent
+
+
+def test_a_push_of_five_sales_takes_as_many_statements_as_one(alice: Engine):
+    # merge.x_apply_records__mutmut_21 (the sales stored one by one: two round trips each, under the feed lock)
+    one_sale = statements(alice, lambda: push(alice, sale("S-0")))
+    five_sales = statements(alice, lambda: push(alice, *(sale(f"S-{n}") for n in range(1, 6))))
+    assert five_sales == one_sale
+    with db.read(alice) as conn:
+        assert sorted(conn.execute(select(t.member_sales.c.sale_id)).scalars()) == [f"S-{n}" for n in range(6)]
+
+
 def test_members_are_merged_before_cards_whatever_the_order_sent(engine: Engine):
     statuses, changes = push(engine, card(), member())
     assert [(s.kind, s.key, s.status) for s in statuses] == [("member", UUID_1, "ok"), ("card", CARD_1, "ok")]
@@ -630,3 +663,30 @@ def test_sale_documents_get_a_status_each_after_members_and_cards_stored_at_once
     assert [c["kind"] for c in changes] == ["member", "card"]
     with db.read(engine) as conn:
         assert sorted(r.sale_id for r in conn.execute(select(t.sales.c.sale_id))) == sorted(ids[:2])
+
+
+def refund_of(doc: p.RecordIn) -> p.RecordIn:
+    """A cash refund of the first line of the sale document `doc`."""
+    assert doc.sale_doc is not None
+    fen = doc.sale_doc.lines[0].amount_fen
+    line = {"line_no": 1, "amount_fen": fen, "cash_fen": fen, "points_reversed": 0, "points_restored": 0,
+            "stored_paid_fen": 0, "stored_bonus_fen": 0}
+    return p.RecordIn(kind="refund", refund=p.RefundDoc(
+        refund_id="44444444-4444-4444-8444-444444444444", sale_id=doc.sale_doc.sale_id,
+        business_time="2026-11-24T11:00:00+08:00", amount_fen=fen, cash_refund_fen=fen, points_reversed=0,
+        points_restored=0, stored_paid_restored_fen=0, stored_bonus_restored_fen=0, clawback_points=0,
+        clawback_fen=0, negative_points=0, lines=[p.RefundLineDoc(**line)]))
+
+
+@pytest.mark.parametrize("docs", [1, 2])
+def test_a_refund_finds_the_sale_documents_sent_in_its_own_push_stored_before_it(engine: Engine, docs: int):
+    # merge.x_apply_records__mutmut_38 (the documents stored where the second of them comes: a lone one
+    # never), 63 (every record after the second document left without a status)
+    sales = [sale_doc(n) for n in range(1, docs + 1)]
+    refund = refund_of(sales[0])
+    statuses, _ = push(engine, refund, *sales, member())
+    assert [(s.kind, s.key, s.status, s.code) for s in statuses] == [
+        ("member", UUID_1, "ok", None), *(("sale_doc", doc.sale_doc.sale_id, "ok", None) for doc in sales),
+        ("refund", refund.refund.refund_id, "ok", None)]
+    with db.read(engine) as conn:
+        assert conn.execute(select(t.refunds.c.sale_id)).scalars().all() == [sales[0].sale_doc.sale_id]

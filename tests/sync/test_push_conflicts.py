@@ -13,7 +13,9 @@ through (issue 10, point 11), and fails on it.
   one flag for its device naming the first of each.
 - A quarantined entry keeps exactly what the till sent, readable (not escaped to ASCII), and why it was refused.
 - An entry the database refuses for good is rejected alone (the push is stored again entry by entry), and
-  HQ's log names it with the database's own error."""
+  HQ's log names it with the database's own error.
+- A till's contiguous_through counts only that till's entries HQ holds: a gap holds it back until the missing
+  entry comes, and another till's entry at its next local_seq never fills it."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ import pytest
 import requests
 from sqlalchemy import func, select, text
 
+from pos_member.domain.errors import InvalidInput
 from pos_member.domain.reasons import Reason
 from pos_member.services import cards, members, sync_service
 from pos_member.services.checkout import SaleRequest, commit_sale
@@ -39,7 +42,7 @@ from sync.hq import tables as hqt
 from sync.hq.chain_ledger import ENTRY_FIELDS
 from sync.hq.merge import merge_card
 from tests.conftest import MANAGER_PIN
-from tests.sync.fixtures import HQ, assert_invariants, sync, sync_all
+from tests.sync.fixtures import HQ, Stores, assert_invariants, sync, sync_all
 from tests.sync.test_merge import PHONE, hq_member, local_member, twins  # noqa: F401 - twins: a pytest fixture
 
 
@@ -172,7 +175,10 @@ def test_an_entry_the_database_refuses_for_good_is_rejected_alone_and_the_rest_i
         (held["entry_id"], "duplicate", None), (first["entry_id"], "ok", None),
         (refused["entry_id"], "rejected", Reason.HQ_NOT_STORED.value), (last["entry_id"], "ok", None)]
     assert [s["reason"] is None for s in reply["entries"]] == [True, True, False, True]  # push.x__status__mutmut_10
-    assert len(quarantined(hq, refused["entry_id"])) == 1
+    # push.x__settle__mutmut_42, 48 (the refusal's field left out, or in capitals)
+    not_stored = str(InvalidInput(Reason.HQ_NOT_STORED, "entry", what="entry"))
+    assert reply["entries"][2]["reason"] == not_stored == "entry: HQ could not store this entry; its log says why"
+    assert quarantined(hq, refused["entry_id"]) == [not_stored]
     assert hq_member_points(hq, view.uuid) == (45, 45)  # 5 + 10 + 30: every entry but the refused one, once
     logged = {r.getMessage(): r.exc_info for r in caplog.records}
     batch = logged["a push from one device failed on a permanent database error; storing it record by record"]
@@ -284,6 +290,49 @@ def test_a_push_with_rejections_raises_one_flag_for_its_device_naming_the_first_
         "entries_rejected": 2, "records_rejected": 1, "first_entry_id": forged[0]["entry_id"],
         "first_entry_local_seq": 9001, "first_entry_reason": reply["entries"][0]["reason"],
         "first_record": f"member {view.uuid}", "first_record_reason": "not_a_phone"}
+
+
+def test_the_flag_quotes_the_first_rejected_entrys_reason_up_to_200_characters(hq: HQ, stores: Stores):
+    # push.x__flag_rejections__mutmut_32 (cut at 201): a field no till sends is named whole in the reason
+    a = stores.enrolled(hq, "001")
+    _, entry = synced_adjustment(a, "冯一", "13900009990", 10)
+    odd = entry | {"entry_id": str(uuid.uuid4()), "local_seq": entry["local_seq"] + 1, "x" * 300: 1}
+
+    [status] = post_push(hq, a, [odd])["entries"]
+
+    assert (status["status"], status["code"]) == ("rejected", Reason.ENTRY_BAD_TYPE.value)
+    assert len(status["reason"]) > 300 and quarantined(hq, odd["entry_id"]) == [status["reason"]]
+    with db.read(hq.engine) as conn:
+        detail = json.loads(conn.execute(select(hqt.flags.c.detail).where(
+            hqt.flags.c.kind == "rejected_record")).scalar_one())
+    assert detail["first_entry_reason"] == status["reason"][:200]
+
+
+def test_contiguous_through_waits_for_a_gap_and_counts_only_the_tills_own_entries(hq: HQ, stores: Stores):
+    # push.x__advance__mutmut_2 (the walk over the batch jumped a gap), x__received_above__mutmut_15 (another
+    # till's quarantined entries counted as this till's)
+    a, b = stores.enrolled(hq, "001"), stores.enrolled(hq, "002")
+    view, entry = synced_adjustment(a, "陈二", "13900009991", 10)
+    through = entry["local_seq"]
+    assert post_push(hq, a)["contiguous_through"] == through
+    for points in (20, 30):
+        adjust_points(a, view.card_no, points, "goodwill", MANAGER_PIN)
+    first, second = sync_service.sync_store(a).pending_entries(500)[-2:]
+    assert (first["local_seq"], second["local_seq"]) == (through + 1, through + 2)
+    stranger = {"entry_id": str(uuid.uuid4()), "local_seq": through + 3, "member_uuid": str(uuid.uuid4())}
+
+    late = post_push(hq, a, [second])  # the second arrives first: HQ lacks through + 1
+    other = post_push(hq, b, [entry | stranger])  # rejected (nobody HQ knows), quarantined as B's
+    filled = post_push(hq, a, [first])
+
+    assert [s["status"] for s in (*late["entries"], *other["entries"], *filled["entries"])] == [
+        "ok", "rejected", "ok"]
+    assert late["contiguous_through"] == through
+    assert filled["contiguous_through"] == through + 2  # the held second counts, B's through + 3 does not
+    with db.read(hq.engine) as conn:
+        held = conn.execute(select(hqt.devices.c.contiguous_through).where(
+            hqt.devices.c.device_id == a.identity.device_id)).scalar_one()
+    assert held == through + 2
 
 
 def test_a_late_offline_push_for_the_merged_member_lands_on_keep(hq, twins):  # noqa: F811 - the fixture

@@ -88,10 +88,13 @@ def test_a_bad_business_time_repeats_40_characters_of_it():
     ({"local_seq": "1" * 30}, "local_seq", "a whole number", "'" + "1" * 19),
     ({"staff_id": "7" * 30}, "staff_id", "a whole number", "'" + "7" * 19),
     ({"account": 5}, "account", "a text", "5"),
+    ({"kind": 10**25}, "kind", "a text", "1" + "0" * 19),
+    ({"note": 10**25}, "note", "a text", "1" + "0" * 19),
 ])
 def test_a_value_of_the_wrong_type_is_refused_naming_the_field_what_was_expected_and_what_came(
         changes, field, expected, got):
-    # validate.x_check_entry_types__mutmut_5..16, 41, 43..49 (the till's own check, untyped)
+    # validate.x_check_entry_types__mutmut_5..16, 41, 43..49 (the till's own check, untyped), 55 and 71 (a
+    # text's or an optional text's wrong value repeated to 21 characters)
     assert refusal(entry(**changes)) == (Reason.ENTRY_BAD_TYPE, field, {"expected": expected, "got": got})
 
 

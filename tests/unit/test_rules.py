@@ -1,11 +1,31 @@
+import os
+import subprocess
+import sys
 import tomllib
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from pos_member.domain.errors import InvalidInput
 from pos_member.domain.rules import Promotion, default_rules_text, parse_rules_toml
 from pos_member.domain.rules_parse import rules_from_dict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_default_rules_read_alike_where_the_locale_is_not_utf8():
+    # rules.x_default_rules_text__mutmut_1 (read in the locale's encoding): a till on Windows has its code page
+    # (cp936 on a Chinese one); an ASCII locale with Python's UTF-8 mode off stands in for it here
+    probe = ("import sys; from pos_member.domain.rules import default_rules_text; "
+             "sys.stdout.buffer.write(default_rules_text().encode('utf-8'))")
+    env = os.environ | {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, env=env, capture_output=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    text = default_rules_text()
+    assert not text.isascii()  # the labels in Chinese
+    assert result.stdout.decode("utf-8") == text
 
 
 def test_default_rules_load():
