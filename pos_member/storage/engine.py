@@ -61,6 +61,9 @@ def make_engine(path: Path, durable: bool = True) -> Engine:
         f"sqlite+pysqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
         pool_pre_ping=False,
+        # the connection returned last is handed out next: its page cache is warm, while the other one's was
+        # dropped by the write in between (WAL: a connection that sees another's commit rereads every page)
+        pool_use_lifo=True,
         hide_parameters=True,  # an IntegrityError's text (logged with its traceback) would carry phones and names
     )
     if durable:
