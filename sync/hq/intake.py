@@ -32,6 +32,7 @@ from sync import protocol as p
 from sync.hq import tables as t
 
 MAX_ECHOED_INPUT = 80  # characters of the input a 422 repeats: enough to recognise it, never the whole body
+MAX_FIELD_NAME = 40  # characters of a field's name a refusal repeats (an unknown key is the sender's text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,8 @@ def _readable_key(key: Any) -> bool:
 
 
 def _type_problem(error: dict[str, Any]) -> PosError:
-    field = ".".join(str(part) for part in error["loc"][2:]) or str(error["loc"][0])
+    # a field no till sends is named by its sender: cut, or a key of a megabyte would come back whole
+    field = excerpt(".".join(str(part) for part in error["loc"][2:]) or str(error["loc"][0]), MAX_FIELD_NAME)
     expected = str(error["msg"]).removeprefix("Input should be ").removeprefix("Input ")[:60]
     return InvalidInput(Reason.ENTRY_BAD_TYPE, field, expected=expected, got=excerpt(error.get("input"), 20))
 
