@@ -16,6 +16,7 @@ from pos_member.services.ledger import next_counter
 from pos_member.services.lookup import MemberView, current_card, member_view, resolve
 from pos_member.services.staff import CONSOLE_STAFF_ID, require_manager
 from pos_member.storage import tables as t
+from pos_member.storage.sync_apply import scrub_set_aside
 
 
 def _check_phone_free(conn: Connection, phone: str, member_id: int | None = None) -> None:
@@ -132,6 +133,7 @@ def anonymise_member(store: Store, code: str, manager_pin: str | None,
         conn.execute(t.cards.update().where(t.cards.c.member_id == member.id,
                                             t.cards.c.status.in_(("active", "frozen"))).values(
             status="frozen", updated_at=now))
+        scrub_set_aside(conn, member.uuid)  # a pulled snapshot of theirs set aside here keeps no name either
         append_audit(conn, now, staff_id, "member.anonymise", member.member_no, {}, approved_by=manager.id)
         member = conn.execute(select(t.members).where(t.members.c.id == member.id)).one()
         return member_view(member, current_card(conn, member.id), store)

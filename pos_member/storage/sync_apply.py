@@ -40,6 +40,18 @@ log = logging.getLogger(__name__)
 
 # Same rule as HQ (sync.protocol.CARD_STATUS_RANK; storage must not import sync): lost and replaced are
 # terminal, so a stale snapshot never revives a card.
+# The copies of an anonymised member's pulled snapshots that were set aside here lose the personal fields as
+# the member row does (PIPL): a till keeps no name, phone or birthday of someone who asked to be forgotten.
+_SCRUB_SET_ASIDE = text(
+    "UPDATE pull_quarantine SET data = json_set(data, '$.name', '(anonymised)', '$.phone', NULL, '$.birthday', NULL) "
+    "WHERE kind = 'member' AND json_extract(data, '$.uuid') = :uuid")
+
+
+def scrub_set_aside(conn: Connection, member_uuid: str) -> None:
+    """Scrub the member's snapshots set aside in pull_quarantine (anonymised here, or at HQ and pulled)."""
+    conn.execute(_SCRUB_SET_ASIDE, {"uuid": member_uuid})
+
+
 _CARD_RANK = {"active": 0, "frozen": 0, "lost": 1, "replaced": 2}
 _BALANCE = {"points": "d_points", "stored_paid": "d_paid", "stored_bonus": "d_bonus"}
 _CHUNK = 500
@@ -157,6 +169,8 @@ class PageApplier:
             {"seq": int(change.get("seq") or 0), "kind": kind, "key": key, "reason": why.reason.value,
              "params": json.dumps(why.params, ensure_ascii=False), "data": json.dumps(data, ensure_ascii=False),
              "at": self.now})
+        if kind == "member" and data.get("status") == "anonymised" and data.get("uuid"):
+            scrub_set_aside(self.conn, data["uuid"])  # an earlier snapshot of theirs may be set aside too
         self.counts["set_aside"] += 1
 
     def _member_ids(self, uuids: set[str]) -> dict[str, int]:
@@ -183,6 +197,8 @@ class PageApplier:
             elif phone:
                 phone_owner[phone] = member["uuid"]
             old = existing.get(member["uuid"])
+            if "anonymised" in (row["status"], old.status if old else None):
+                scrub_set_aside(self.conn, member["uuid"])  # a snapshot of theirs set aside earlier, if any
             if old is None:
                 inserts.append(row | {"uuid": member["uuid"], "created_at": member["created_at"]})
             else:

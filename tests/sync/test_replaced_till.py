@@ -293,3 +293,53 @@ def test_hq_refusals_carry_their_reason_count_in_the_record_status(hq, stores):
     with db.read(hq.engine) as conn:
         assert conn.execute(select(func.count()).select_from(hqt.members).where(
             hqt.members.c.member_no == view.member_no)).scalar_one() == 0
+
+
+def _set_aside_data(store: Store) -> list[dict]:
+    with sqlite3.connect(store.db.path) as raw:
+        return [json.loads(data) for (data,) in raw.execute(
+            "SELECT data FROM pull_quarantine WHERE kind = 'member' ORDER BY id")]
+
+
+def test_a_set_aside_snapshot_of_an_anonymised_member_keeps_no_name_phone_or_birthday(hq, stores):
+    # issue 10 point 7 at the till: a pulled snapshot it could not apply is kept for `sync status`; once its
+    # member is anonymised (at HQ and pulled, or here), that copy is scrubbed as the member row is
+    a = stores.enrolled(hq, "001")
+    b = stores.enrolled(hq, "002")
+    held = members.register_member(a, "张三", "13800000031")
+    sync_all([a, b])
+    twin_uuid, now = str(uuid4()), "2026-11-24T10:00:00+08:00"
+    twin = {"uuid": twin_uuid, "member_no": held.member_no, "home_store": "001", "name": "赵六",
+            "phone": "13900000031", "birthday": "1990-05-06", "tier_code": "standard", "tier_reached_on": None,
+            "status": "active", "created_at": now, "updated_at": now, "merged_into": None}
+    _feed(hq, ("member", twin_uuid, twin))
+    sync(b)
+    assert [(d["uuid"], d["name"], d["phone"]) for d in _set_aside_data(b)] == [(twin_uuid, "赵六", "13900000031")]
+
+    gone = twin | {"name": "(anonymised)", "phone": None, "birthday": None, "status": "anonymised"}
+    _feed(hq, ("member", twin_uuid, gone))  # what HQ's feed carries once the member is anonymised there
+    sync(b)
+    kept = _set_aside_data(b)
+    assert len(kept) == 2 and all((d["name"], d["phone"], d["birthday"]) == ("(anonymised)", None, None)
+                                  for d in kept)
+    with sqlite3.connect(b.db.path) as raw:
+        assert raw.execute("SELECT COUNT(*) FROM pull_quarantine WHERE data LIKE '%13900000031%' "
+                           "OR data LIKE '%赵六%' OR data LIKE '%1990-05-06%'").fetchone() == (0,)
+
+
+def test_anonymising_a_member_here_scrubs_their_snapshot_set_aside_here(hq, stores):
+    a = stores.enrolled(hq, "001")
+    held = members.register_member(a, "张三", "13800000041")
+    other = members.register_member(a, "李四", "13800000042")
+    sync(a)
+    stale = {"uuid": held.uuid, "member_no": other.member_no, "home_store": "001", "name": "张三",
+             "phone": "13800000041", "birthday": "1985-01-02", "tier_code": "standard", "tier_reached_on": None,
+             "status": "active", "created_at": "2026-11-24T10:00:00+08:00",
+             "updated_at": "2026-11-24T10:00:00+08:00", "merged_into": None}
+    _feed(hq, ("member", held.uuid, stale))  # another member's number: set aside at the till
+    sync(a)
+    assert [d["phone"] for d in _set_aside_data(a)] == ["13800000041"]
+
+    members.anonymise_member(a, held.card_no, MANAGER_PIN)
+
+    assert [(d["name"], d["phone"], d["birthday"]) for d in _set_aside_data(a)] == [("(anonymised)", None, None)]
