@@ -34,7 +34,7 @@ from pos_member.services.lookup import show_member
 from pos_member.services.setup import init_store
 
 REPO = Path(__file__).resolve().parents[2]
-DONE_MARK = "bench_built_v2"
+DONE_MARK = "bench_built_v4"  # v4: the clustered outbox from the start (store migration 0010)
 BASE_DAY = date(2024, 7, 1)
 
 
