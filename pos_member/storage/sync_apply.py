@@ -38,8 +38,6 @@ from pos_member.storage.chain_rules import APPLIED_KEY, set_state
 
 log = logging.getLogger(__name__)
 
-# Same rule as HQ (sync.protocol.CARD_STATUS_RANK; storage must not import sync): lost and replaced are
-# terminal, so a stale snapshot never revives a card.
 # The copies of an anonymised member's pulled snapshots that were set aside here lose the personal fields as
 # the member row does (PIPL): a till keeps no name, phone or birthday of someone who asked to be forgotten.
 _SCRUB_SET_ASIDE = text(
@@ -52,6 +50,8 @@ def scrub_set_aside(conn: Connection, member_uuid: str) -> None:
     conn.execute(_SCRUB_SET_ASIDE, {"uuid": member_uuid})
 
 
+# Same rule as HQ (sync.protocol.CARD_STATUS_RANK; storage must not import sync): lost and replaced are
+# terminal, so a stale snapshot never revives a card.
 _CARD_RANK = {"active": 0, "frozen": 0, "lost": 1, "replaced": 2}
 _BALANCE = {"points": "d_points", "stored_paid": "d_paid", "stored_bonus": "d_bonus"}
 _CHUNK = 500
@@ -197,8 +197,6 @@ class PageApplier:
             elif phone:
                 phone_owner[phone] = member["uuid"]
             old = existing.get(member["uuid"])
-            if "anonymised" in (row["status"], old.status if old else None):
-                scrub_set_aside(self.conn, member["uuid"])  # a snapshot of theirs set aside earlier, if any
             if old is None:
                 inserts.append(row | {"uuid": member["uuid"], "created_at": member["created_at"]})
             else:
@@ -212,6 +210,8 @@ class PageApplier:
                 if old.tier_code != row["tier_code"]:
                     tier_moves.append({"member_id": old.id, "from_tier": old.tier_code, "to_tier": row["tier_code"],
                                        "reason": "synced from HQ", "business_time": self.now})
+            if row["status"] == "anonymised":  # as sent, or kept so against a stale snapshot
+                scrub_set_aside(self.conn, member["uuid"])  # a snapshot of theirs set aside earlier, if any
         if updates:
             # phones first released, then taken: clear the changed phones so a swap between two members works
             self.conn.execute(t.members.update().where(t.members.c.id == bindparam("id_")).values(phone=None),

@@ -316,8 +316,8 @@ sync_state = Table(
 # Member and card changes and documents waiting for HQ, filled by triggers (migrations 0003 and 0009).
 sync_outbox = Table(
     "sync_outbox", metadata,
-    Column("kind", String, primary_key=True),  # member | card
-    Column("key", String, primary_key=True),  # member uuid | card number
+    Column("kind", String, primary_key=True),  # member | card | a document kind (sale_doc, refund, coupon...)
+    Column("key", String, primary_key=True),  # member uuid | card number | the document's id
     Column("version", Integer, nullable=False, server_default="1"),
     sqlite_with_rowid=False,  # migration 0010: one B-tree clustered on (kind, key), one page per queued row
 )

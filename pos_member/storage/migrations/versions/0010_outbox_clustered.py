@@ -20,10 +20,8 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-_CLUSTERED = ("CREATE TABLE sync_outbox_new (kind VARCHAR NOT NULL, key VARCHAR NOT NULL, "
-              "version INTEGER DEFAULT '1' NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
-_ROWID = ("CREATE TABLE sync_outbox_new (kind VARCHAR NOT NULL, key VARCHAR NOT NULL, "
-          "version INTEGER DEFAULT '1' NOT NULL, PRIMARY KEY (kind, key))")
+_CREATE = ("CREATE TABLE sync_outbox_new (kind VARCHAR NOT NULL, key VARCHAR NOT NULL, "
+           "version INTEGER DEFAULT '1' NOT NULL, PRIMARY KEY (kind, key))")
 
 
 def _rebuild(create: str) -> None:
@@ -41,8 +39,8 @@ def _rebuild(create: str) -> None:
 
 
 def upgrade() -> None:
-    _rebuild(_CLUSTERED)
+    _rebuild(f"{_CREATE} WITHOUT ROWID")
 
 
 def downgrade() -> None:
-    _rebuild(_ROWID)
+    _rebuild(_CREATE)
